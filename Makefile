@@ -1,0 +1,102 @@
+# tuncheck — plain GNU make; every library through pkg-config.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+INCLUDEDIR ?= $(PREFIX)/include
+LIBDIR ?= $(PREFIX)/lib
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+PKG_CONFIG ?= pkg-config
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+WARN := -std=gnu11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wformat=2 -MMD -MP
+ifdef WERROR
+WARN += -Werror
+endif
+ifdef SANITIZE
+CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+B := build
+# Debian package for each pkg-config module (Fedora: see README.md).
+PKGS := libmnl libseccomp liburing libpcap
+pkg_deb = $(patsubst libmnl,libmnl-dev,$(patsubst libseccomp,libseccomp-dev,$(patsubst liburing,liburing-dev,$(patsubst libpcap,libpcap-dev,$(patsubst cmocka,libcmocka-dev,$(1))))))
+
+NODEP_GOALS := deps clean format format-check help
+ifneq ($(filter-out $(NODEP_GOALS),$(or $(MAKECMDGOALS),all)),)
+ifeq ($(shell command -v $(PKG_CONFIG)),)
+$(error pkg-config not found: run 'sudo sh ci/deps.sh' (Debian/Ubuntu) or see README.md)
+endif
+$(foreach p,$(PKGS),$(if $(shell $(PKG_CONFIG) --exists $(p) && echo y),,\
+	$(error $(p) not found by pkg-config: install $(call pkg_deb,$(p)) ('sudo make deps')) ))
+endif
+
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS = $(WARN) $(CFLAGS) -Iinclude -Iharness -Inetns -Ibackends $(PKG_CFLAGS)
+
+HARNESS_SRC := $(wildcard harness/*.c)
+NETNS_SRC := $(wildcard netns/*.c)
+BACKEND_SRC := $(wildcard backends/*.c)
+SRC := $(HARNESS_SRC) $(NETNS_SRC) $(BACKEND_SRC)
+OBJ := $(SRC:%.c=$(B)/%.o)
+LIB_OBJ := $(filter-out $(B)/harness/main.o,$(OBJ))
+
+all: $(B)/tuncheck
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/tuncheck: $(OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread -ldl -rdynamic
+
+# Unit tests: one binary per module, linked against the module's objects.
+TEST_SRC := $(wildcard tests/test_*.c)
+TESTS := $(TEST_SRC:tests/%.c=$(B)/tests/%)
+CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka)
+CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
+
+$(B)/tests/%.o: tests/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -c -o $@ $<
+
+# Per-test objects and --wrap flags come from tests/<name>.mk if present.
+-include $(wildcard tests/*.mk)
+$(B)/tests/%: $(B)/tests/%.o $(LIB_OBJ)
+	$(CC) $(LDFLAGS) $(WRAP_$*) -o $@ $< $(LIB_OBJ) $(PKG_LIBS) $(CMOCKA_LIBS) -lpthread -ldl
+
+tests: $(TESTS)
+
+check-cmocka-exists:
+	@$(PKG_CONFIG) --exists cmocka || { echo "cmocka not found by pkg-config: install libcmocka-dev ('sudo make deps')" >&2; exit 1; }
+
+JOBS ?=
+run: $(B)/tuncheck
+	$(B)/tuncheck run $(if $(JOBS),-j $(JOBS)) cases
+
+check: check-cmocka-exists $(B)/tuncheck $(TESTS)
+	@sh ci/check.sh $(B) $(TESTS)
+
+deps:
+	sh ci/deps.sh
+
+install: $(B)/tuncheck
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(INCLUDEDIR)/tuncheck $(DESTDIR)$(PKGCONFIGDIR)
+	install -m 0755 $(B)/tuncheck $(DESTDIR)$(BINDIR)/tuncheck
+	install -m 0644 include/tuncheck/*.h $(DESTDIR)$(INCLUDEDIR)/tuncheck/
+	sed -e 's|@PREFIX@|$(PREFIX)|;s|@INCLUDEDIR@|$(INCLUDEDIR)|;s|@LIBDIR@|$(LIBDIR)|' \
+		tuncheck.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/tuncheck.pc
+
+FORMAT_SRC = $(SRC) $(wildcard harness/*.h netns/*.h backends/*.h include/tuncheck/*.h tests/*.c)
+format:
+	clang-format -i $(FORMAT_SRC)
+format-check:
+	clang-format --dry-run --Werror $(FORMAT_SRC)
+
+clean:
+	rm -rf $(B)
+
+.PHONY: all run check deps install clean tests format format-check check-cmocka-exists
+-include $(OBJ:.o=.d) $(TESTS:%=%.d)

@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The case model and its parser.  A case file is parsed by a pure function
+ * (text in, struct case + diagnostics out): no I/O, no privileges, so it is
+ * unit-tested and fuzzed directly.  See README.md "Case language".
+ */
+#ifndef TUNCHECK_CASE_H
+#define TUNCHECK_CASE_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CASE_NAME_MAX 32     /* names of cases, devices, queues, readers */
+#define CASE_LINE_MAX 4096   /* longest accepted line, in bytes */
+#define CASE_MAX_ADDRS 4     /* addresses per device */
+#define CASE_MAX_XFAIL 16    /* backends named by one xfail line */
+#define CASE_MAX_PARAMS 8    /* extra backend parameters per reader */
+#define CASE_MAX_HEX 65536   /* bytes of a raw packet */
+
+struct case_addr {
+	int family;		 /* AF_INET or AF_INET6 */
+	union {
+		struct in_addr v4;
+		struct in6_addr v6;
+	} a;
+	uint8_t prefix;		 /* prefix length */
+};
+
+enum step_kind {
+	STEP_TUN,    /* create a device: tun NAME [opts] */
+	STEP_SYSCTL, /* sysctl KEY=VALUE (namespace-local) */
+	STEP_OPEN,   /* open a queue fd: open Q device=T [attach=now|later] */
+	STEP_ATTACH, /* attach Q */
+	STEP_DETACH, /* detach Q */
+	STEP_CLOSE,  /* close Q (from the controller thread) */
+	STEP_DUP,    /* dup Q as Q2 */
+	STEP_READER, /* reader R queue=Q [bufsize=] [drain=] [nonblock] ... */
+	STEP_LINK,   /* link T up|down|delete */
+	STEP_MTU,    /* mtu T N */
+	STEP_SEND,   /* send PROTO into=Q|from-ns to=ADDR count=N ... */
+	STEP_WRITE,  /* write Q hex=... [count=N] */
+	STEP_SLEEP,  /* sleep DUR */
+	STEP_EXPECT, /* expect SUBJECT PREDICATE [args] */
+};
+
+enum link_op { LINK_UP, LINK_DOWN, LINK_DELETE };
+
+enum proto {
+	PROTO_ANY,	  /* any packet */
+	PROTO_ICMP_ECHO,  /* ICMP/ICMPv6 echo request */
+	PROTO_ICMP_REPLY, /* ICMP/ICMPv6 echo reply */
+	PROTO_UDP,	  /* UDP over IPv4 or IPv6 */
+	PROTO_OTHER,	  /* anything else (ND, MLD, ...) */
+};
+
+enum expect_kind {
+	EXPECT_READS,	  /* R reads PROTO count=N within=D [conserve] */
+	EXPECT_BLOCKED,	  /* R blocked for=D: no event at all in window */
+	EXPECT_NO_WAKE,	  /* R no-wake for=D: no wake/read in window */
+	EXPECT_WAKES,	  /* R wakes min=N [max=M] within=D */
+	EXPECT_RETURNS,	  /* R returns within=D [errno=E|ok] */
+	EXPECT_ERROR,	  /* R error errno=E within=D */
+	EXPECT_READABLE,  /* Q readable | Q not-readable (zero-timeout poll) */
+	EXPECT_SEND,	  /* send ok | send errno=E: last send/write step */
+	EXPECT_LINK,	  /* T link up|down (IFF_UP from netlink) */
+};
+
+struct expect {
+	enum expect_kind kind;
+	char subject[CASE_NAME_MAX]; /* reader, queue, or device name */
+	enum proto proto;	     /* READS */
+	long count;		     /* READS: packets; WAKES: min */
+	long max;		     /* WAKES: max, -1 = none */
+	uint64_t window_ns;	     /* within= / for= */
+	int err;		     /* errno, 0 = "ok" (RETURNS/SEND/ERROR) */
+	bool any_err;		     /* RETURNS without errno=: any outcome */
+	bool conserve;		     /* READS: kernel drop counters may cover */
+	bool negate;		     /* READABLE: not-readable; LINK: down */
+	/* Backends expected to fail this expectation (xfail lines). */
+	char xfail[CASE_MAX_XFAIL][CASE_NAME_MAX];
+	size_t n_xfail;
+	char xfail_reason[256];
+};
+
+struct step {
+	enum step_kind kind;
+	unsigned line;		/* 1-based line in the case file */
+	char name[CASE_NAME_MAX];  /* device / queue / reader named first */
+	char name2[CASE_NAME_MAX]; /* device= / queue= / dup target */
+	union {
+		struct {
+			bool tap, pi, multi_queue, ipv6;
+			unsigned mtu, txqlen; /* 0 = kernel default */
+			struct case_addr addr[CASE_MAX_ADDRS];
+			size_t n_addr;
+			struct case_addr peer4, peer6; /* default traffic peers */
+		} tun;
+		struct {
+			char key[128], value[64];
+		} sysctl;
+		struct {
+			bool attach; /* attach=now (default) */
+		} open;
+		struct {
+			size_t bufsize; /* default 65536 */
+			int drain;	/* enum tuncheck_drain */
+			bool nonblock;
+			char params[CASE_MAX_PARAMS][64];
+			size_t n_params;
+		} reader;
+		struct {
+			enum link_op op;
+		} link;
+		struct {
+			unsigned mtu;
+		} mtu;
+		struct {
+			enum proto proto;    /* ICMP_ECHO or UDP */
+			bool from_ns;	     /* else into name2 (queue) */
+			struct case_addr to; /* family 0: device default */
+			struct case_addr from;
+			long count;	     /* default 1 */
+			size_t size;	     /* payload bytes, default 56 */
+			uint64_t interval_ns; /* 0 = flood */
+			uint16_t port;	     /* UDP destination, default 9 */
+		} send;
+		struct {
+			uint8_t *bytes; /* owned by the case */
+			size_t len;
+			long count;
+		} write;
+		struct {
+			uint64_t ns;
+		} sleep;
+		struct expect expect;
+	} u;
+};
+
+struct case_file {
+	char *path;	     /* as given */
+	char name[CASE_NAME_MAX]; /* `case NAME` */
+	char *about;	     /* joined `about` lines, or NULL */
+	struct step *steps;
+	size_t n_steps;
+	uint64_t deadline_ns; /* hard job deadline: sum of windows + slack */
+};
+
+/* One diagnostic: 1-based line and column (0 = file-level). */
+struct case_diag {
+	unsigned line, col;
+	char msg[256];
+	char hint[160];
+};
+
+/*
+ * Parse `len` bytes of case text.  On success returns a new case_file and
+ * leaves *diag untouched; on the first error returns NULL and fills *diag.
+ * `path` is only copied, never opened.
+ */
+struct case_file *case_parse(const char *path, const char *text, size_t len,
+			     struct case_diag *diag);
+void case_free(struct case_file *c);
+
+/* Read and parse a file; I/O errors become file-level diagnostics. */
+struct case_file *case_load(const char *path, struct case_diag *diag);
+
+/* Format "path:line:col: error: msg\n  hint: ...\n" into buf. */
+void case_diag_format(const char *path, const struct case_diag *d, char *buf,
+		      size_t size);
+
+/* Lookups used by the runner. */
+const struct step *case_find_tun(const struct case_file *c, const char *name);
+bool expect_xfails(const struct expect *e, const char *backend);
+const char *proto_name(enum proto p);
+
+/* Small parsers shared with the command line; each returns 0 or -EINVAL. */
+int parse_duration(const char *s, uint64_t *ns);
+int parse_errno_name(const char *s, int *err);
+const char *errno_name(int err);
+
+#endif /* TUNCHECK_CASE_H */

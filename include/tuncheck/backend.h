@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tuncheck backend ABI: the one way an I/O strategy plugs into tuncheck.
+ *
+ * A backend gets a queue fd (a /dev/net/tun file, attached or not) and runs
+ * a reader loop on it, reporting what happens through tuncheck_reader_emit().
+ * Built-in backends and out-of-tree plugins use exactly this header.  A
+ * plugin exports one symbol, TUNCHECK_BACKEND_ENTRY, returning its ops table;
+ * tuncheck refuses a table whose abi_version differs from its own.
+ */
+#ifndef TUNCHECK_BACKEND_H
+#define TUNCHECK_BACKEND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define TUNCHECK_BACKEND_ABI 1
+#define TUNCHECK_BACKEND_ENTRY "tuncheck_backend_entry"
+
+enum tuncheck_event_type {
+	TUNCHECK_EV_READY = 1, /* fd registered with the wait primitive */
+	TUNCHECK_EV_WAKE,      /* wait returned: value = revents / CQE res */
+	TUNCHECK_EV_READ,      /* read returned data: data/len = the packet */
+	TUNCHECK_EV_ERROR,     /* wait or read failed: err = positive errno */
+	TUNCHECK_EV_RETURN,    /* reader loop ended (emitted by tuncheck) */
+};
+
+struct tuncheck_event {
+	enum tuncheck_event_type type;
+	int err;	     /* positive errno for ERROR / RETURN, else 0 */
+	int64_t value;	     /* revents for WAKE, result for RETURN */
+	const void *data;    /* READ: the bytes read (copied by emit) */
+	size_t len;	     /* READ: their length */
+};
+
+/* Drain policy: read until EAGAIN after a wake, or one packet per wake. */
+enum tuncheck_drain {
+	TUNCHECK_DRAIN_ALL = 0,
+	TUNCHECK_DRAIN_ONE = 1,
+};
+
+struct tuncheck_reader;
+
+/*
+ * What a reader loop is given.  Every field is filled in by tuncheck
+ * before ops->run is called; the backend must not free anything here.
+ */
+struct tuncheck_reader {
+	int fd;			  /* the queue fd to read */
+	size_t bufsize;		  /* read buffer size the case asks for */
+	enum tuncheck_drain drain; /* drain policy */
+	int nonblock;		  /* case asked for O_NONBLOCK on fd */
+	/* Case parameters not known to tuncheck, "key=value" each. */
+	const char *const *params;
+	size_t n_params;
+	/* Report one event; safe from any thread; returns 0 or -errno. */
+	int (*emit)(struct tuncheck_reader *r, const struct tuncheck_event *ev);
+	/* Non-zero once tuncheck asked the loop to stop (job ending). */
+	volatile int stop;
+	void *backend_data; /* free for the backend's own use */
+	void *harness_data; /* tuncheck's; do not touch */
+};
+
+struct tuncheck_backend_ops {
+	uint32_t abi_version; /* TUNCHECK_BACKEND_ABI */
+	const char *name;     /* short, unique: "epoll-lt" */
+	const char *about;    /* one line for `tuncheck list` */
+	/*
+	 * Register r->fd, emit READY, then wait/read/emit until an
+	 * unrecoverable error or r->stop.  Runs on its own thread; may block
+	 * forever in the kernel (tuncheck bounds the job, not the call).
+	 * Returns 0 or -errno; tuncheck emits RETURN with it.
+	 */
+	int (*run)(struct tuncheck_reader *r);
+	/*
+	 * Optional: close r->fd on behalf of another thread (the case's
+	 * `close` step), using whatever wake-up the strategy relies on
+	 * (an eventfd, a signal, an io_uring cancel) before or after the
+	 * close().  Returns 0 or -errno.  NULL means tuncheck just calls
+	 * close(r->fd).
+	 */
+	int (*close)(struct tuncheck_reader *r);
+};
+
+typedef const struct tuncheck_backend_ops *(*tuncheck_backend_entry_fn)(void);
+
+static inline int tuncheck_reader_emit(struct tuncheck_reader *r,
+				       const struct tuncheck_event *ev)
+{
+	return r->emit(r, ev);
+}
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* TUNCHECK_BACKEND_H */

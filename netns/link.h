@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * rtnetlink through libmnl: link state, MTU, addresses, counters.  Every
+ * request is NLM_F_REQUEST|NLM_F_ACK with NETLINK_CAP_ACK/EXT_ACK; extack
+ * text ends up in nl_error().  nl_open() refuses outside the sandbox.
+ */
+#ifndef TUNCHECK_LINK_H
+#define TUNCHECK_LINK_H
+
+#include <linux/if_link.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct nl;
+
+/* Open a route netlink socket; NULL with errno=EPERM outside the sandbox. */
+struct nl *nl_open(void);
+void nl_close(struct nl *nl);
+/* Last error text: call, object, errno and the kernel's extack message. */
+const char *nl_error(const struct nl *nl);
+
+struct link_info {
+	int ifindex;
+	unsigned flags;	   /* IFF_* from ifinfomsg */
+	uint8_t operstate; /* IF_OPER_* */
+	unsigned mtu, txqlen;
+	bool has_stats;
+	struct rtnl_link_stats64 stats;
+};
+
+int link_index(struct nl *nl, const char *name); /* ifindex or -errno */
+int link_set_up(struct nl *nl, int ifindex, bool up);
+int link_set_mtu(struct nl *nl, int ifindex, unsigned mtu);
+int link_set_txqlen(struct nl *nl, int ifindex, unsigned txqlen);
+int link_delete(struct nl *nl, int ifindex);
+int link_get(struct nl *nl, int ifindex, struct link_info *out);
+/* family AF_INET/AF_INET6, addr 4 or 16 bytes, IFA_F_NODAD for IPv6. */
+int addr_add(struct nl *nl, int ifindex, int family, const void *addr,
+	     unsigned prefix);
+
+/*
+ * Message builders, exported for the unit tests: each writes one complete
+ * request into buf (MNL_SOCKET_BUFFER_SIZE bytes) and returns its length.
+ */
+size_t link_msg_setlink(void *buf, uint32_t seq, int ifindex, int up,
+			unsigned mtu, unsigned txqlen);
+size_t link_msg_dellink(void *buf, uint32_t seq, int ifindex);
+size_t link_msg_getlink(void *buf, uint32_t seq, int ifindex);
+size_t addr_msg_newaddr(void *buf, uint32_t seq, int ifindex, int family,
+			const void *addr, unsigned prefix);
+/* Parse an RTM_NEWLINK reply into out: 0 or -EINVAL. */
+int link_msg_parse(const void *nlh, size_t len, struct link_info *out);
+
+/* Write /proc/sys/KEY (dots become slashes); refuses outside the sandbox. */
+int sysctl_set(const char *key, const char *value);
+
+#endif
