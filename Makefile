@@ -62,10 +62,12 @@ $(B)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -c -o $@ $<
 
-# Per-test objects and --wrap flags come from tests/<name>.mk if present.
+# Each test links only the objects of the module(s) it tests, listed in
+# tests/<name>.mk as OBJ_<name> (with WRAP_<name> for -Wl,--wrap= mocks).
 -include $(wildcard tests/*.mk)
-$(B)/tests/%: $(B)/tests/%.o $(LIB_OBJ)
-	$(CC) $(LDFLAGS) $(WRAP_$*) -o $@ $< $(LIB_OBJ) $(PKG_LIBS) $(CMOCKA_LIBS) -lpthread -ldl
+.SECONDEXPANSION:
+$(B)/tests/%: $(B)/tests/%.o $$(OBJ_$$*)
+	$(CC) $(LDFLAGS) $(WRAP_$*) -o $@ $< $(OBJ_$*) $(PKG_LIBS) $(CMOCKA_LIBS) -lpthread -ldl
 
 tests: $(TESTS)
 
