@@ -34,7 +34,7 @@ endif
 
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
-ALL_CFLAGS = $(WARN) $(CFLAGS) -Iinclude -Iharness -Inetns -Ibackends $(PKG_CFLAGS)
+ALL_CFLAGS = $(WARN) -D_GNU_SOURCE $(CFLAGS) -Iinclude -Iharness -Inetns -Ibackends $(PKG_CFLAGS)
 
 HARNESS_SRC := $(wildcard harness/*.c)
 NETNS_SRC := $(wildcard netns/*.c)

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: MIT */
+/* Entry points of the built-in backends (same ABI as plugins). */
+#ifndef TUNCHECK_BUILTIN_H
+#define TUNCHECK_BUILTIN_H
+
+#include <tuncheck/backend.h>
+
+const struct tuncheck_backend_ops *backend_read_entry(void);
+const struct tuncheck_backend_ops *backend_epoll_lt_entry(void);
+const struct tuncheck_backend_ops *backend_epoll_et_entry(void);
+
+#endif

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Blocking read(): no wait primitive, so each return of read() is reported
+ * as a wake (value 0) followed by the read.  This is the strategy whose
+ * reader is not released by a concurrent close() (golang/go#30426).
+ */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "builtin.h"
+#include "util.h"
+
+static int read_run(struct tuncheck_reader *r)
+{
+	unsigned char *buf = malloc(r->bufsize ? r->bufsize : 1);
+	int ret = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	backend_emit(r, TUNCHECK_EV_READY, 0, 0);
+	while (!r->stop) {
+		ssize_t n = read(r->fd, buf, r->bufsize);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN) {
+			/* nonblock without a poller: spin politely */
+			usleep(1000);
+			continue;
+		}
+		backend_emit(r, TUNCHECK_EV_WAKE, 0, 0);
+		if (n < 0) {
+			ret = -errno;
+			backend_emit(r, TUNCHECK_EV_ERROR, errno, -1);
+			break;
+		}
+		backend_emit_read(r, buf, (size_t)n);
+	}
+	free(buf);
+	return ret;
+}
+
+static const struct tuncheck_backend_ops read_ops = {
+	.abi_version = TUNCHECK_BACKEND_ABI,
+	.name = "read",
+	.about = "blocking read() loop on the queue fd",
+	.run = read_run,
+};
+
+const struct tuncheck_backend_ops *backend_read_entry(void)
+{
+	return &read_ops;
+}

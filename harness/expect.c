@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: MIT
+/* Evaluation of reader expectations against a timeline (see expect.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "expect.h"
+
+/* Format a duration with the largest unit that keeps it readable. */
+const char *fmt_duration(uint64_t ns, char *buf, size_t size)
+{
+	if (ns >= 1000000000ull && ns % 100000000ull == 0)
+		snprintf(buf, size, "%gs", (double)ns / 1e9);
+	else if (ns >= 1000000ull)
+		snprintf(buf, size, "%.3gms", (double)ns / 1e6);
+	else
+		snprintf(buf, size, "%.3gus", (double)ns / 1e3);
+	return buf;
+}
+
+bool expect_on_timeline(const struct expect *e)
+{
+	switch (e->kind) {
+	case EXPECT_READS:
+	case EXPECT_BLOCKED:
+	case EXPECT_NO_WAKE:
+	case EXPECT_WAKES:
+	case EXPECT_RETURNS:
+	case EXPECT_ERROR:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* What the events of our reader since the cursor add up to. */
+struct tally {
+	long reads, matched, wakes, errors, other_reads;
+	size_t nth_match; /* index just past the count-th matching read */
+	const struct tl_event *first_after_start, *ret, *last_error;
+};
+
+static void tally_events(const struct expect_eval *x, const struct tl_event *ev,
+			 size_t n, struct tally *t)
+{
+	const struct expect *e = x->e;
+
+	memset(t, 0, sizeof(*t));
+	t->nth_match = n;
+	for (size_t i = x->cursor; i < n; i++) {
+		const struct tl_event *v = &ev[i];
+
+		if (v->reader != x->reader)
+			continue;
+		if (v->t_ns >= x->start_ns && !t->first_after_start &&
+		    v->type != TUNCHECK_EV_READY)
+			t->first_after_start = v;
+		switch (v->type) {
+		case TUNCHECK_EV_READ:
+			t->reads++;
+			if (e->proto == PROTO_ANY || v->proto == e->proto) {
+				if (++t->matched == e->count)
+					t->nth_match = i + 1;
+			} else {
+				t->other_reads++;
+			}
+			break;
+		case TUNCHECK_EV_WAKE:
+			t->wakes++;
+			break;
+		case TUNCHECK_EV_ERROR:
+			t->errors++;
+			t->last_error = v;
+			break;
+		case TUNCHECK_EV_RETURN:
+			if (!t->ret)
+				t->ret = v;
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static const char *event_name(enum tuncheck_event_type t)
+{
+	static const char *const names[] = {
+		[TUNCHECK_EV_READY] = "ready", [TUNCHECK_EV_WAKE] = "wake",
+		[TUNCHECK_EV_READ] = "read",   [TUNCHECK_EV_ERROR] = "error",
+		[TUNCHECK_EV_RETURN] = "return",
+	};
+
+	return t <= TUNCHECK_EV_RETURN && names[t] ? names[t] : "?";
+}
+
+/* "read of 84 bytes (icmp-reply) at +12.3ms" style description. */
+static void describe(const struct expect_eval *x, const struct tl_event *v,
+		     char *buf, size_t size)
+{
+	char d[32];
+
+	fmt_duration(v->t_ns > x->start_ns ? v->t_ns - x->start_ns : 0, d,
+		     sizeof(d));
+	if (v->type == TUNCHECK_EV_READ)
+		snprintf(buf, size, "read of %u bytes (%s) %s into the window",
+			 v->len, proto_name(v->proto), d);
+	else if (v->err)
+		snprintf(buf, size, "%s %s %s into the window",
+			 event_name(v->type), errno_name(v->err), d);
+	else
+		snprintf(buf, size, "%s (value %lld) %s into the window",
+			 event_name(v->type), (long long)v->value, d);
+}
+
+static const char *errno_or_ok(int err)
+{
+	return err ? errno_name(err) : "ok";
+}
+
+static enum expect_state eval_reads(struct expect_eval *x, struct tally *t,
+				    bool over)
+{
+	const struct expect *e = x->e;
+
+	if (t->matched >= e->count) {
+		x->next_cursor = t->nth_match;
+		snprintf(x->observed, sizeof(x->observed), "%ld read", e->count);
+		return EXPECT_PASS;
+	}
+	if (e->conserve && t->matched + (long)x->dropped == e->count) {
+		snprintf(x->observed, sizeof(x->observed),
+			 "%ld read + %llu dropped by the kernel", t->matched,
+			 (unsigned long long)x->dropped);
+		return EXPECT_PASS;
+	}
+	if (!over)
+		return EXPECT_PENDING;
+	snprintf(x->observed, sizeof(x->observed),
+		 "%ld %s read (%ld other packets)%s%llu dropped by the kernel; "
+		 "%lld unaccounted for",
+		 t->matched, proto_name(e->proto), t->other_reads,
+		 e->conserve ? ", " : ", not counting ",
+		 (unsigned long long)x->dropped,
+		 (long long)(e->count - t->matched -
+			     (e->conserve ? (long)x->dropped : 0)));
+	return EXPECT_FAIL;
+}
+
+static enum expect_state eval_quiet(struct expect_eval *x, struct tally *t,
+				    bool over)
+{
+	const struct tl_event *v = t->first_after_start;
+
+	/* no-wake tolerates errors and returns; blocked tolerates nothing */
+	if (v && x->e->kind == EXPECT_NO_WAKE && v->type != TUNCHECK_EV_WAKE &&
+	    v->type != TUNCHECK_EV_READ)
+		v = NULL;
+	if (v) {
+		describe(x, v, x->observed, sizeof(x->observed));
+		x->at_ns = v->t_ns;
+		return EXPECT_FAIL;
+	}
+	if (!over)
+		return EXPECT_PENDING;
+	snprintf(x->observed, sizeof(x->observed), "no %s in the window",
+		 x->e->kind == EXPECT_BLOCKED ? "event" : "wakeup");
+	return EXPECT_PASS;
+}
+
+static enum expect_state eval_wakes(struct expect_eval *x, struct tally *t,
+				    bool over)
+{
+	const struct expect *e = x->e;
+
+	snprintf(x->observed, sizeof(x->observed), "%ld wakeups (%ld reads)",
+		 t->wakes, t->reads);
+	if (e->max >= 0 && t->wakes > e->max)
+		return EXPECT_FAIL;
+	if (t->wakes >= e->count && e->max < 0)
+		return EXPECT_PASS;
+	if (!over)
+		return EXPECT_PENDING;
+	return t->wakes >= e->count ? EXPECT_PASS : EXPECT_FAIL;
+}
+
+static enum expect_state eval_returns(struct expect_eval *x, struct tally *t,
+				      bool over)
+{
+	const struct expect *e = x->e;
+
+	if (t->ret) {
+		snprintf(x->observed, sizeof(x->observed),
+			 "reader returned %s", errno_or_ok(t->ret->err));
+		x->at_ns = t->ret->t_ns;
+		if (e->any_err || t->ret->err == e->err)
+			return EXPECT_PASS;
+		return EXPECT_FAIL;
+	}
+	if (!over)
+		return EXPECT_PENDING;
+	if (t->last_error)
+		snprintf(x->observed, sizeof(x->observed),
+			 "still running (last error %s)",
+			 errno_name(t->last_error->err));
+	else
+		snprintf(x->observed, sizeof(x->observed),
+			 "still blocked (%ld wakeups, %ld reads since)",
+			 t->wakes, t->reads);
+	return EXPECT_FAIL;
+}
+
+static enum expect_state eval_error(struct expect_eval *x,
+				    const struct tl_event *ev, size_t n,
+				    bool over)
+{
+	const struct tl_event *last = NULL;
+
+	for (size_t i = x->cursor; i < n; i++) {
+		if (ev[i].reader != x->reader ||
+		    ev[i].type != TUNCHECK_EV_ERROR)
+			continue;
+		last = &ev[i];
+		if (ev[i].err == x->e->err) {
+			x->next_cursor = i + 1;
+			x->at_ns = ev[i].t_ns;
+			snprintf(x->observed, sizeof(x->observed), "error %s",
+				 errno_name(ev[i].err));
+			return EXPECT_PASS;
+		}
+	}
+	if (!over)
+		return EXPECT_PENDING;
+	snprintf(x->observed, sizeof(x->observed), "%s%s",
+		 last ? "only error " : "no error",
+		 last ? errno_name(last->err) : "");
+	return EXPECT_FAIL;
+}
+
+/* Fill the "expected" text once, from the expectation itself. */
+static void describe_expected(struct expect_eval *x)
+{
+	const struct expect *e = x->e;
+	char w[32];
+
+	fmt_duration(e->window_ns, w, sizeof(w));
+	switch (e->kind) {
+	case EXPECT_READS:
+		snprintf(x->expected, sizeof(x->expected),
+			 "%ld %s read within %s%s", e->count,
+			 proto_name(e->proto), w,
+			 e->conserve ? " (or dropped by the kernel)" : "");
+		break;
+	case EXPECT_BLOCKED:
+		snprintf(x->expected, sizeof(x->expected),
+			 "reader stays blocked for %s", w);
+		break;
+	case EXPECT_NO_WAKE:
+		snprintf(x->expected, sizeof(x->expected), "no wakeup for %s",
+			 w);
+		break;
+	case EXPECT_WAKES:
+		if (e->max >= 0)
+			snprintf(x->expected, sizeof(x->expected),
+				 "%ld to %ld wakeups within %s", e->count,
+				 e->max, w);
+		else
+			snprintf(x->expected, sizeof(x->expected),
+				 "at least %ld wakeups within %s", e->count, w);
+		break;
+	case EXPECT_RETURNS:
+		snprintf(x->expected, sizeof(x->expected),
+			 "reader returns within %s%s%s", w,
+			 e->any_err ? "" : " with ",
+			 e->any_err ? "" : errno_or_ok(e->err));
+		break;
+	case EXPECT_ERROR:
+		snprintf(x->expected, sizeof(x->expected), "error %s within %s",
+			 errno_name(e->err), w);
+		break;
+	default:
+		snprintf(x->expected, sizeof(x->expected), "?");
+	}
+}
+
+enum expect_state expect_evaluate(struct expect_eval *x,
+				  const struct tl_event *ev, size_t n,
+				  uint64_t now)
+{
+	bool over = now >= x->start_ns + x->e->window_ns;
+	enum expect_state s;
+	struct tally t;
+
+	describe_expected(x);
+	x->observed[0] = 0;
+	x->next_cursor = n;
+	x->at_ns = now;
+	tally_events(x, ev, n, &t);
+	switch (x->e->kind) {
+	case EXPECT_READS:
+		s = eval_reads(x, &t, over);
+		break;
+	case EXPECT_BLOCKED:
+	case EXPECT_NO_WAKE:
+		s = eval_quiet(x, &t, over);
+		break;
+	case EXPECT_WAKES:
+		s = eval_wakes(x, &t, over);
+		break;
+	case EXPECT_RETURNS:
+		s = eval_returns(x, &t, over);
+		break;
+	case EXPECT_ERROR:
+		s = eval_error(x, ev, n, over);
+		break;
+	default:
+		snprintf(x->observed, sizeof(x->observed),
+			 "not a timeline expectation");
+		s = EXPECT_FAIL;
+	}
+	return s;
+}

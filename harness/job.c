@@ -1,0 +1,873 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A job process: enter the sandbox, then the controller thread (this one)
+ * executes the case's steps in order while reader threads run the backend.
+ * Progress and the verdict go to the parent as lines:
+ *   step LINE            a step starts
+ *   note TEXT            something the report should say (drops counted)
+ *   verdict KIND LINE AT_NS\tEXPECTED\tOBSERVED
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "expect.h"
+#include "job.h"
+#include "link.h"
+#include "packet.h"
+#include "sandbox.h"
+#include "timeline.h"
+#include "tun.h"
+
+#define JOB_MAX 16			 /* devices, queues, readers per case */
+#define READY_TIMEOUT_NS 2000000000ull /* a backend must register by then */
+#define CONSERVE_POLL_NS 20000000ull   /* re-read drop counters this often */
+#define READABLE_POLL_NS 5000000ull
+
+struct dev {
+	const struct step *decl;
+	int ifindex;
+	uint64_t dropped_accounted;
+};
+
+struct queue {
+	char name[CASE_NAME_MAX];
+	int fd;
+	struct dev *dev;
+	bool ever_attached, closed;
+	int reader; /* index of the reader on it, -1 = none */
+};
+
+struct reader_rt {
+	struct tuncheck_reader r;
+	struct job *job;
+	const struct step *decl;
+	int index;
+	bool pi;
+	pthread_t thread;
+	size_t cursor;	  /* first timeline index its expectations count */
+	unsigned n_reads; /* for drop-read injection */
+	const char *params[CASE_MAX_PARAMS];
+};
+
+struct send_result {
+	long total, ok;
+	int errs[JOB_MAX]; /* distinct errnos seen, with counts */
+	long err_count[JOB_MAX];
+	size_t n_errs;
+	unsigned line;
+};
+
+struct job {
+	const struct case_file *c;
+	const struct tuncheck_backend_ops *ops;
+	const struct job_opts *o;
+	int out_fd;
+	struct nl *nl;
+	struct timeline tl;
+	uint64_t start_ns;
+	struct dev devs[JOB_MAX];
+	struct queue queues[JOB_MAX];
+	struct reader_rt readers[JOB_MAX];
+	size_t n_devs, n_queues, n_readers;
+	struct send_result last_send;
+	bool xpass;
+	unsigned xpass_line;
+	char err[512]; /* why a step could not run */
+};
+
+const char *verdict_name(enum verdict v)
+{
+	static const char *const names[VERDICT_COUNT] = {
+		"pass", "fail", "xfail", "xpass", "skip", "error", "timeout",
+	};
+
+	return v < VERDICT_COUNT ? names[v] : "?";
+}
+
+int verdict_parse(const char *s)
+{
+	for (int v = 0; v < VERDICT_COUNT; v++)
+		if (!strcmp(s, verdict_name(v)))
+			return v;
+	return -1;
+}
+
+int job_inject_parse(const char *s, struct job_inject *inj)
+{
+	char *end;
+
+	if (!strcmp(s, "no-wake")) {
+		inj->no_wake = true;
+		return 0;
+	}
+	if (!strncmp(s, "drop-read=", 10)) {
+		unsigned long n = strtoul(s + 10, &end, 10);
+
+		if (*end || n < 2 || n > 1000000)
+			return -EINVAL;
+		inj->drop_read_every = (unsigned)n;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* Write one protocol line to the parent; text must not contain newlines. */
+static void job_say(struct job *j, const char *fmt, ...)
+{
+	char buf[2048];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n > sizeof(buf) - 2)
+		n = sizeof(buf) - 2;
+	for (int i = 0; i < n; i++)
+		if (buf[i] == '\n')
+			buf[i] = ' ';
+	buf[n++] = '\n';
+	if (write(j->out_fd, buf, (size_t)n) < 0)
+		_exit(3);
+}
+
+/* Send the verdict and end the process: blocked threads die with it. */
+static void __attribute__((noreturn))
+job_finish(struct job *j, enum verdict v, unsigned line, uint64_t at,
+	   const char *expected, const char *observed)
+{
+	job_say(j, "verdict %s %u %llu\t%s\t%s", verdict_name(v), line,
+		(unsigned long long)(at > j->start_ns ? at - j->start_ns : 0),
+		expected ? expected : "", observed ? observed : "");
+	_exit(0);
+}
+
+static struct dev *job_find_dev(struct job *j, const char *name)
+{
+	for (size_t i = 0; i < j->n_devs; i++)
+		if (!strcmp(j->devs[i].decl->name, name))
+			return &j->devs[i];
+	return NULL;
+}
+
+static struct queue *job_find_queue(struct job *j, const char *name)
+{
+	for (size_t i = 0; i < j->n_queues; i++)
+		if (!strcmp(j->queues[i].name, name))
+			return &j->queues[i];
+	return NULL;
+}
+
+static struct reader_rt *job_find_reader(struct job *j, const char *name)
+{
+	for (size_t i = 0; i < j->n_readers; i++)
+		if (!strcmp(j->readers[i].decl->name, name))
+			return &j->readers[i];
+	return NULL;
+}
+
+static int job_fail_step(struct job *j, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(j->err, sizeof(j->err), fmt, ap);
+	va_end(ap);
+	return err < 0 ? err : -err;
+}
+
+/* ---- readers ---------------------------------------------------------- */
+
+/* The emit callback every backend calls, from any thread. */
+static int job_emit(struct tuncheck_reader *r, const struct tuncheck_event *ev)
+{
+	struct reader_rt *rt = r->harness_data;
+	const struct job_inject *inj = &rt->job->o->inject;
+	struct tl_event e = {
+		.t_ns = now_ns(),
+		.reader = rt->index,
+		.type = ev->type,
+		.err = ev->err,
+		.value = ev->value,
+		.proto = PROTO_OTHER,
+	};
+
+	if (ev->type == TUNCHECK_EV_WAKE && inj->no_wake)
+		return 0;
+	if (ev->type == TUNCHECK_EV_READ) {
+		if (inj->drop_read_every &&
+		    ++rt->n_reads % inj->drop_read_every == 0)
+			return 0;
+		e.len = (uint32_t)ev->len;
+		e.proto = packet_classify(ev->data, ev->len, rt->pi);
+	}
+	if (rt->job->o->log_fd >= 0)
+		dprintf(rt->job->o->log_fd, "%llu r%d type=%d err=%d value=%lld len=%u proto=%s\n",
+			(unsigned long long)(e.t_ns - rt->job->start_ns),
+			e.reader, e.type, e.err, (long long)e.value, e.len,
+			proto_name(e.proto));
+	return timeline_append(&rt->job->tl, &e);
+}
+
+static void *job_reader_thread(void *arg)
+{
+	struct reader_rt *rt = arg;
+	struct tuncheck_event ev = { .type = TUNCHECK_EV_RETURN };
+	int ret = rt->job->ops->run(&rt->r);
+
+	ev.err = ret < 0 ? -ret : 0;
+	ev.value = ret;
+	job_emit(&rt->r, &ev);
+	return NULL;
+}
+
+/* Wait until reader rt reported READY (or returned): 0 or -ETIMEDOUT. */
+static int job_reader_wait_ready(struct job *j, struct reader_rt *rt)
+{
+	uint64_t until = now_ns() + READY_TIMEOUT_NS;
+	size_t seen = 0;
+	int ret = -ETIMEDOUT;
+
+	pthread_mutex_lock(&j->tl.lock);
+	while (ret && now_ns() < until) {
+		for (; seen < j->tl.n; seen++) {
+			const struct tl_event *e = &j->tl.ev[seen];
+
+			if (e->reader == rt->index &&
+			    (e->type == TUNCHECK_EV_READY ||
+			     e->type == TUNCHECK_EV_RETURN))
+				ret = 0;
+		}
+		if (ret)
+			timeline_wait_locked(&j->tl, seen - 1, until);
+	}
+	pthread_mutex_unlock(&j->tl.lock);
+	return ret;
+}
+
+static int step_reader(struct job *j, const struct step *s)
+{
+	struct queue *q = job_find_queue(j, s->name2);
+	struct reader_rt *rt = &j->readers[j->n_readers];
+	int ret;
+
+	rt->job = j;
+	rt->decl = s;
+	rt->index = (int)j->n_readers;
+	rt->pi = q->dev->decl->u.tun.pi;
+	rt->cursor = 0;
+	rt->r.fd = q->fd;
+	rt->r.bufsize = s->u.reader.bufsize;
+	rt->r.drain = (enum tuncheck_drain)s->u.reader.drain;
+	rt->r.nonblock = s->u.reader.nonblock;
+	for (size_t i = 0; i < s->u.reader.n_params; i++)
+		rt->params[i] = s->u.reader.params[i];
+	rt->r.params = rt->params;
+	rt->r.n_params = s->u.reader.n_params;
+	rt->r.emit = job_emit;
+	rt->r.harness_data = rt;
+	if (s->u.reader.nonblock &&
+	    fcntl(q->fd, F_SETFL, fcntl(q->fd, F_GETFL) | O_NONBLOCK) < 0)
+		return job_fail_step(j, errno, "fcntl(O_NONBLOCK) on %s: %s",
+				     q->name, strerror(errno));
+	ret = pthread_create(&rt->thread, NULL, job_reader_thread, rt);
+	if (ret)
+		return job_fail_step(j, ret, "pthread_create for reader %s: %s",
+				     s->name, strerror(ret));
+	j->n_readers++;
+	q->reader = rt->index;
+	if (job_reader_wait_ready(j, rt))
+		return job_fail_step(j, ETIMEDOUT,
+				     "backend %s never reported ready for %s",
+				     j->ops->name, s->name);
+	return 0;
+}
+
+/* ---- devices and queues ----------------------------------------------- */
+
+static int step_tun(struct job *j, const struct step *s)
+{
+	const struct tun_opts o = {
+		.tap = s->u.tun.tap,
+		.pi = s->u.tun.pi,
+		.multi_queue = s->u.tun.multi_queue,
+	};
+	struct dev *d = &j->devs[j->n_devs];
+	char key[128];
+	int ret;
+
+	/* before the device exists: no SLAAC, RS or MLD unless asked */
+	if (!s->u.tun.ipv6) {
+		snprintf(key, sizeof(key), "net.ipv6.conf.default.disable_ipv6");
+		sysctl_set(key, "1");
+	}
+	ret = tun_device_create(s->name, &o);
+	if (ret < 0)
+		return job_fail_step(j, ret, "create tun %s: %s", s->name,
+				     strerror(-ret));
+	d->decl = s;
+	d->ifindex = ret;
+	j->n_devs++;
+	if (!s->u.tun.ipv6) {
+		snprintf(key, sizeof(key), "net.ipv6.conf.%s.disable_ipv6",
+			 s->name);
+		ret = sysctl_set(key, "1");
+		if (ret < 0)
+			return job_fail_step(j, ret, "sysctl %s: %s", key,
+					     strerror(-ret));
+	}
+	if (s->u.tun.mtu && (ret = link_set_mtu(j->nl, d->ifindex,
+						s->u.tun.mtu)) < 0)
+		return job_fail_step(j, ret, "%s", nl_error(j->nl));
+	if (s->u.tun.txqlen && (ret = link_set_txqlen(j->nl, d->ifindex,
+						      s->u.tun.txqlen)) < 0)
+		return job_fail_step(j, ret, "%s", nl_error(j->nl));
+	for (size_t i = 0; i < s->u.tun.n_addr; i++) {
+		const struct case_addr *a = &s->u.tun.addr[i];
+
+		ret = addr_add(j->nl, d->ifindex, a->family, &a->a, a->prefix);
+		if (ret < 0)
+			return job_fail_step(j, ret, "%s", nl_error(j->nl));
+	}
+	return 0;
+}
+
+static int queue_attach(struct job *j, struct queue *q)
+{
+	const struct step *t = q->dev->decl;
+	const struct tun_opts o = {
+		.tap = t->u.tun.tap,
+		.pi = t->u.tun.pi,
+		.multi_queue = t->u.tun.multi_queue,
+	};
+	int ret;
+
+	if (q->ever_attached)
+		ret = tun_queue_attach(q->fd);
+	else
+		ret = tun_queue_setiff(q->fd, t->name, &o);
+	if (ret < 0)
+		return job_fail_step(j, ret, "attach %s to %s: %s", q->name,
+				     t->name, strerror(-ret));
+	q->ever_attached = true;
+	return 0;
+}
+
+static int step_open(struct job *j, const struct step *s)
+{
+	struct queue *q = &j->queues[j->n_queues];
+	int fd = tun_queue_open();
+
+	if (fd < 0)
+		return job_fail_step(j, fd, "open /dev/net/tun for %s: %s",
+				     s->name, strerror(-fd));
+	snprintf(q->name, sizeof(q->name), "%s", s->name);
+	q->fd = fd;
+	q->dev = job_find_dev(j, s->name2);
+	q->reader = -1;
+	j->n_queues++;
+	return s->u.open.attach ? queue_attach(j, q) : 0;
+}
+
+static int step_dup(struct job *j, const struct step *s)
+{
+	struct queue *q = job_find_queue(j, s->name);
+	struct queue *d = &j->queues[j->n_queues];
+	int fd = fcntl(q->fd, F_DUPFD_CLOEXEC, 3);
+
+	if (fd < 0)
+		return job_fail_step(j, errno, "dup %s: %s", q->name,
+				     strerror(errno));
+	*d = *q;
+	snprintf(d->name, sizeof(d->name), "%s", s->name2);
+	d->fd = fd;
+	d->reader = -1;
+	j->n_queues++;
+	return 0;
+}
+
+/* Close from the controller: the backend's own close hook if it has one. */
+static int step_close(struct job *j, const struct step *s)
+{
+	struct queue *q = job_find_queue(j, s->name);
+	int ret = 0;
+
+	if (q->reader >= 0 && j->ops->close)
+		ret = j->ops->close(&j->readers[q->reader].r);
+	else if (close(q->fd) < 0)
+		ret = -errno;
+	q->closed = true;
+	if (ret < 0)
+		return job_fail_step(j, ret, "close %s: %s", q->name,
+				     strerror(-ret));
+	return 0;
+}
+
+static int step_link(struct job *j, const struct step *s)
+{
+	struct dev *d = job_find_dev(j, s->name);
+	int ret;
+
+	switch (s->u.link.op) {
+	case LINK_UP:
+	case LINK_DOWN:
+		ret = link_set_up(j->nl, d->ifindex, s->u.link.op == LINK_UP);
+		break;
+	default:
+		ret = link_delete(j->nl, d->ifindex);
+		break;
+	}
+	return ret < 0 ? job_fail_step(j, ret, "%s", nl_error(j->nl)) : 0;
+}
+
+/* ---- traffic ---------------------------------------------------------- */
+
+static void send_record(struct send_result *r, int err)
+{
+	r->total++;
+	if (!err) {
+		r->ok++;
+		return;
+	}
+	for (size_t i = 0; i < r->n_errs; i++) {
+		if (r->errs[i] == err) {
+			r->err_count[i]++;
+			return;
+		}
+	}
+	if (r->n_errs < JOB_MAX) {
+		r->errs[r->n_errs] = err;
+		r->err_count[r->n_errs++] = 1;
+	}
+}
+
+static void pace(uint64_t interval_ns, long i)
+{
+	struct timespec ts = {
+		.tv_sec = (time_t)(interval_ns / 1000000000ull),
+		.tv_nsec = (long)(interval_ns % 1000000000ull),
+	};
+
+	if (interval_ns && i > 0)
+		nanosleep(&ts, NULL);
+}
+
+/* The device's first address of `family`, or NULL. */
+static const struct case_addr *dev_addr(const struct dev *d, int family)
+{
+	for (size_t i = 0; i < d->decl->u.tun.n_addr; i++)
+		if (d->decl->u.tun.addr[i].family == family)
+			return &d->decl->u.tun.addr[i];
+	return NULL;
+}
+
+/* Echo requests or UDP written into a queue fd, for the kernel to take. */
+static int send_into(struct job *j, const struct step *s, struct queue *q)
+{
+	const struct dev *d = q->dev;
+	const struct case_addr *to = &s->u.send.to, *from = &s->u.send.from;
+	size_t cap = s->u.send.size + 128, len;
+	uint8_t *buf;
+
+	if (!to->family) {
+		int fam = from->family ? from->family : AF_INET;
+
+		to = dev_addr(d, fam);
+		if (!to && !from->family)
+			to = dev_addr(d, fam = AF_INET6);
+		if (!to)
+			return job_fail_step(j, EINVAL,
+					     "send: %s has no address to send to",
+					     d->decl->name);
+	}
+	if (!from->family)
+		from = to->family == AF_INET ? &d->decl->u.tun.peer4 :
+					       &d->decl->u.tun.peer6;
+	buf = malloc(cap);
+	if (!buf)
+		return -ENOMEM;
+	for (long i = 0; i < s->u.send.count; i++) {
+		uint16_t seq = (uint16_t)(i + 1);
+
+		pace(s->u.send.interval_ns, i);
+		if (s->u.send.proto == PROTO_UDP)
+			len = packet_build_udp(buf, cap, from, to, 40000,
+					       s->u.send.port, s->u.send.size,
+					       d->decl->u.tun.pi);
+		else
+			len = packet_build_echo(buf, cap, from, to, 0x7c01, seq,
+						s->u.send.size,
+						d->decl->u.tun.pi);
+		if (!len) {
+			free(buf);
+			return job_fail_step(j, EINVAL,
+					     "send: cannot build a packet from "
+					     "these addresses");
+		}
+		send_record(&j->last_send,
+			    write(q->fd, buf, len) < 0 ? errno : 0);
+	}
+	free(buf);
+	return 0;
+}
+
+/* Kernel-originated traffic: a socket in the namespace sends via the tun. */
+static int send_from_ns(struct job *j, const struct step *s)
+{
+	const struct case_addr *to = &s->u.send.to;
+	bool v6 = to->family == AF_INET6, udp = s->u.send.proto == PROTO_UDP;
+	struct sockaddr_storage ss = { 0 };
+	socklen_t sl;
+	size_t cap = s->u.send.size + 128, len, hdr = v6 ? 40 : 20;
+	uint8_t *buf;
+	int fd;
+
+	if (v6) {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+
+		a->sin6_family = AF_INET6;
+		a->sin6_addr = to->a.v6;
+		a->sin6_port = udp ? htons(s->u.send.port) : 0;
+		sl = sizeof(*a);
+	} else {
+		struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+
+		a->sin_family = AF_INET;
+		a->sin_addr = to->a.v4;
+		a->sin_port = udp ? htons(s->u.send.port) : 0;
+		sl = sizeof(*a);
+	}
+	fd = socket(to->family, (udp ? SOCK_DGRAM : SOCK_RAW) | SOCK_CLOEXEC,
+		    udp ? 0 : (v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP));
+	if (fd < 0)
+		return job_fail_step(j, errno, "send: socket: %s",
+				     strerror(errno));
+	buf = calloc(1, cap);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	for (long i = 0; i < s->u.send.count; i++) {
+		const void *p = buf;
+
+		pace(s->u.send.interval_ns, i);
+		len = s->u.send.size;
+		if (!udp) {
+			/* the kernel adds the IP header; ICMPv6 sums itself */
+			len = packet_build_echo(buf, cap, to, to, 0x7c02,
+						(uint16_t)(i + 1),
+						s->u.send.size, false) - hdr;
+			p = buf + hdr;
+		}
+		send_record(&j->last_send,
+			    sendto(fd, p, len, 0, (struct sockaddr *)&ss, sl) < 0 ?
+				    errno : 0);
+	}
+	free(buf);
+	close(fd);
+	return 0;
+}
+
+static int step_send(struct job *j, const struct step *s)
+{
+	memset(&j->last_send, 0, sizeof(j->last_send));
+	j->last_send.line = s->line;
+	if (s->u.send.from_ns)
+		return send_from_ns(j, s);
+	return send_into(j, s, job_find_queue(j, s->name2));
+}
+
+static int step_write(struct job *j, const struct step *s)
+{
+	struct queue *q = job_find_queue(j, s->name);
+
+	memset(&j->last_send, 0, sizeof(j->last_send));
+	j->last_send.line = s->line;
+	for (long i = 0; i < s->u.write.count; i++)
+		send_record(&j->last_send,
+			    write(q->fd, s->u.write.bytes, s->u.write.len) < 0 ?
+				    errno : 0);
+	return 0;
+}
+
+/* ---- expectations ----------------------------------------------------- */
+
+static uint64_t dev_dropped(struct job *j, const struct dev *d)
+{
+	struct link_info li;
+
+	if (link_get(j->nl, d->ifindex, &li) < 0 || !li.has_stats)
+		return 0;
+	return li.stats.rx_dropped + li.stats.tx_dropped;
+}
+
+/* Evaluate a reader expectation, waiting on the timeline as needed. */
+static enum expect_state expect_reader(struct job *j, const struct step *s,
+				       struct expect_eval *x)
+{
+	const struct expect *e = &s->u.expect;
+	struct reader_rt *rt = job_find_reader(j, e->subject);
+	struct dev *d = NULL;
+	enum expect_state st;
+
+	for (size_t i = 0; i < j->n_queues; i++)
+		if (j->queues[i].reader == rt->index)
+			d = j->queues[i].dev;
+	x->e = e;
+	x->reader = rt->index;
+	x->cursor = rt->cursor;
+	x->start_ns = now_ns();
+	pthread_mutex_lock(&j->tl.lock);
+	for (;;) {
+		uint64_t until = x->start_ns + e->window_ns, now;
+		size_t seen;
+
+		if (e->conserve && d) {
+			pthread_mutex_unlock(&j->tl.lock);
+			x->dropped = dev_dropped(j, d) - d->dropped_accounted;
+			pthread_mutex_lock(&j->tl.lock);
+		}
+		now = now_ns();
+		st = expect_evaluate(x, j->tl.ev, j->tl.n, now);
+		if (st != EXPECT_PENDING)
+			break;
+		if (e->conserve && now + CONSERVE_POLL_NS < until)
+			until = now + CONSERVE_POLL_NS;
+		seen = j->tl.n;
+		timeline_wait_locked(&j->tl, seen, until);
+	}
+	pthread_mutex_unlock(&j->tl.lock);
+	if (st == EXPECT_PASS) {
+		rt->cursor = x->next_cursor;
+		if (e->conserve && d && x->dropped) {
+			d->dropped_accounted += x->dropped;
+			job_say(j, "note line %u: %s", s->line, x->observed);
+		}
+	}
+	return st;
+}
+
+static bool fd_readable(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
+}
+
+/* Ground truth from the controller: a zero-timeout poll() on the queue. */
+static enum expect_state expect_readable(struct job *j, const struct expect *e,
+					 struct expect_eval *x)
+{
+	struct queue *q = job_find_queue(j, e->subject);
+	uint64_t end = now_ns() + e->window_ns;
+	bool r;
+
+	snprintf(x->expected, sizeof(x->expected), "%s %s%s", q->name,
+		 e->negate ? "not readable" : "readable",
+		 e->window_ns ? (e->negate ? " for the window" : " within the window") : "");
+	for (;;) {
+		struct timespec ts = { 0, READABLE_POLL_NS };
+
+		r = fd_readable(q->fd);
+		x->at_ns = now_ns();
+		/* decided: readable (pass, or fail when negated) or window over */
+		if (r || x->at_ns >= end)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	snprintf(x->observed, sizeof(x->observed), "poll() says %s",
+		 r ? "POLLIN" : "not readable");
+	return r != e->negate ? EXPECT_PASS : EXPECT_FAIL;
+}
+
+static enum expect_state expect_send(struct job *j, const struct expect *e,
+				     struct expect_eval *x)
+{
+	const struct send_result *r = &j->last_send;
+	long want = e->count > 0 ? e->count : r->total, got = 0;
+	char *o = x->observed;
+	size_t off;
+
+	if (e->err) {
+		for (size_t i = 0; i < r->n_errs; i++)
+			if (r->errs[i] == e->err)
+				got = r->err_count[i];
+		snprintf(x->expected, sizeof(x->expected),
+			 "%ld of the writes at line %u fail with %s", want,
+			 r->line, errno_name(e->err));
+	} else {
+		got = r->ok;
+		snprintf(x->expected, sizeof(x->expected),
+			 "all %ld writes at line %u succeed", want, r->line);
+	}
+	off = (size_t)snprintf(o, sizeof(x->observed), "%ld of %ld ok", r->ok,
+			       r->total);
+	for (size_t i = 0; i < r->n_errs && off < sizeof(x->observed); i++)
+		off += (size_t)snprintf(o + off, sizeof(x->observed) - off,
+					", %ld %s", r->err_count[i],
+					errno_name(r->errs[i]));
+	x->at_ns = now_ns();
+	return got == want ? EXPECT_PASS : EXPECT_FAIL;
+}
+
+static enum expect_state expect_link(struct job *j, const struct expect *e,
+				     struct expect_eval *x)
+{
+	struct dev *d = job_find_dev(j, e->subject);
+	struct link_info li;
+	bool up;
+
+	snprintf(x->expected, sizeof(x->expected), "%s is %s", e->subject,
+		 e->negate ? "down" : "up");
+	x->at_ns = now_ns();
+	if (link_get(j->nl, d->ifindex, &li) < 0) {
+		snprintf(x->observed, sizeof(x->observed), "%s",
+			 nl_error(j->nl));
+		return EXPECT_FAIL;
+	}
+	up = li.flags & IFF_UP;
+	snprintf(x->observed, sizeof(x->observed), "%s is %s (flags 0x%x)",
+		 e->subject, up ? "up" : "down", li.flags);
+	return up != e->negate ? EXPECT_PASS : EXPECT_FAIL;
+}
+
+static void step_expect(struct job *j, const struct step *s)
+{
+	const struct expect *e = &s->u.expect;
+	bool xf = expect_xfails(e, j->ops->name);
+	struct expect_eval x = { 0 };
+	enum expect_state st;
+
+	if (expect_on_timeline(e))
+		st = expect_reader(j, s, &x);
+	else if (e->kind == EXPECT_READABLE)
+		st = expect_readable(j, e, &x);
+	else if (e->kind == EXPECT_SEND)
+		st = expect_send(j, e, &x);
+	else
+		st = expect_link(j, e, &x);
+	if (st == EXPECT_FAIL) {
+		char obs[800];
+
+		snprintf(obs, sizeof(obs), "%s%s%s", x.observed,
+			 xf ? " — documented: " : "", xf ? e->xfail_reason : "");
+		job_finish(j, xf ? VERDICT_XFAIL : VERDICT_FAIL, s->line,
+			   x.at_ns, x.expected, obs);
+	}
+	if (xf && !j->xpass) {
+		j->xpass = true;
+		j->xpass_line = s->line;
+	}
+}
+
+/* ---- main ------------------------------------------------------------- */
+
+static int job_step(struct job *j, const struct step *s)
+{
+	struct timespec ts;
+
+	switch (s->kind) {
+	case STEP_TUN:
+		return step_tun(j, s);
+	case STEP_SYSCTL: {
+		int ret = sysctl_set(s->u.sysctl.key, s->u.sysctl.value);
+
+		return ret < 0 ? job_fail_step(j, ret, "sysctl %s=%s: %s",
+					       s->u.sysctl.key,
+					       s->u.sysctl.value,
+					       strerror(-ret)) :
+				 0;
+	}
+	case STEP_OPEN:
+		return step_open(j, s);
+	case STEP_ATTACH:
+		return queue_attach(j, job_find_queue(j, s->name));
+	case STEP_DETACH: {
+		int ret = tun_queue_detach(job_find_queue(j, s->name)->fd);
+
+		return ret < 0 ? job_fail_step(j, ret, "detach %s: %s",
+					       s->name, strerror(-ret)) :
+				 0;
+	}
+	case STEP_CLOSE:
+		return step_close(j, s);
+	case STEP_DUP:
+		return step_dup(j, s);
+	case STEP_READER:
+		return step_reader(j, s);
+	case STEP_LINK:
+		return step_link(j, s);
+	case STEP_MTU: {
+		int ret = link_set_mtu(j->nl, job_find_dev(j, s->name)->ifindex,
+				       s->u.mtu.mtu);
+
+		return ret < 0 ? job_fail_step(j, ret, "%s", nl_error(j->nl)) :
+				 0;
+	}
+	case STEP_SEND:
+		return step_send(j, s);
+	case STEP_WRITE:
+		return step_write(j, s);
+	case STEP_SLEEP:
+		ts.tv_sec = (time_t)(s->u.sleep.ns / 1000000000ull);
+		ts.tv_nsec = (long)(s->u.sleep.ns % 1000000000ull);
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+			;
+		return 0;
+	case STEP_EXPECT:
+		step_expect(j, s);
+		return 0;
+	}
+	return job_fail_step(j, EINVAL, "unknown step kind %d", s->kind);
+}
+
+void job_main(const struct case_file *c, const struct tuncheck_backend_ops *ops,
+	      const struct job_opts *o, int out_fd)
+{
+	static struct job j;
+	char why[512];
+	int ret;
+
+	j.c = c;
+	j.ops = ops;
+	j.o = o;
+	j.out_fd = out_fd;
+	timeline_init(&j.tl);
+	j.start_ns = now_ns();
+	ret = sandbox_enter(why, sizeof(why));
+	if (ret < 0)
+		job_finish(&j, VERDICT_SKIP, 0, 0, "a sandbox", why);
+	ret = sandbox_lock(why, sizeof(why));
+	if (ret < 0)
+		job_finish(&j, VERDICT_ERROR, 0, 0, "seccomp lock", why);
+	j.nl = nl_open();
+	if (!j.nl) {
+		snprintf(why, sizeof(why), "netlink socket: %s",
+			 strerror(errno));
+		job_finish(&j, VERDICT_ERROR, 0, 0, "netlink", why);
+	}
+	for (size_t i = 0; i < c->n_steps; i++) {
+		const struct step *s = &c->steps[i];
+
+		job_say(&j, "step %u", s->line);
+		ret = job_step(&j, s);
+		if (ret < 0)
+			job_finish(&j, VERDICT_ERROR, s->line, now_ns(),
+				   "the step to run", j.err);
+	}
+	if (j.xpass)
+		job_finish(&j, VERDICT_XPASS, j.xpass_line, now_ns(),
+			   "a documented failure (xfail)",
+			   "the expectation passed");
+	job_finish(&j, VERDICT_PASS, 0, now_ns(), "", "");
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One job: a (case, backend) pair run inside its own process, sandbox and
+ * threads.  job_main() is called in the forked child; it streams progress
+ * and its verdict to the parent as lines on out_fd (see runner.c), then the
+ * process exits (threads blocked in the kernel die with it).
+ */
+#ifndef TUNCHECK_JOB_H
+#define TUNCHECK_JOB_H
+
+#include "case.h"
+#include <tuncheck/backend.h>
+
+enum verdict {
+	VERDICT_PASS,
+	VERDICT_FAIL,
+	VERDICT_XFAIL,
+	VERDICT_XPASS,
+	VERDICT_SKIP,
+	VERDICT_ERROR,
+	VERDICT_TIMEOUT,
+	VERDICT_COUNT,
+};
+
+/* Test-only fault injection into the event stream (selftests). */
+struct job_inject {
+	unsigned drop_read_every; /* drop every Nth read event, 0 = off */
+	bool no_wake;		  /* never report wake events */
+};
+
+struct job_opts {
+	struct job_inject inject;
+	int log_fd; /* event timeline as text, -1 = none */
+};
+
+const char *verdict_name(enum verdict v);
+int verdict_parse(const char *s); /* verdict or -1 */
+
+/* Run the job in this (fresh, single-threaded) process; never returns. */
+void job_main(const struct case_file *c, const struct tuncheck_backend_ops *ops,
+	      const struct job_opts *o, int out_fd) __attribute__((noreturn));
+
+/* Parse "drop-read=N" / "no-wake" into inj: 0 or -EINVAL. */
+int job_inject_parse(const char *s, struct job_inject *inj);
+
+#endif

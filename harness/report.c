@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: MIT
+/* TAP output in job order, a progress line, and the final matrix. */
+#include <string.h>
+#include <unistd.h>
+
+#include "expect.h"
+#include "report.h"
+
+void report_begin(struct report *r, size_t n)
+{
+	r->printed = r->done = 0;
+	fprintf(r->tap, "TAP version 13\n1..%zu\n", n);
+	fflush(r->tap);
+}
+
+/* YAML-safe: double-quoted with backslash escapes. */
+static void yaml_str(FILE *f, const char *key, const char *s)
+{
+	fprintf(f, "  %s: \"", key);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', f);
+		fputc(*s, f);
+	}
+	fputs("\"\n", f);
+}
+
+static void report_tap_one(struct report *r, const struct job_spec *js,
+			   size_t num)
+{
+	const struct job_result *res = &js->res;
+	bool bad = res->v == VERDICT_FAIL || res->v == VERDICT_ERROR ||
+		   res->v == VERDICT_TIMEOUT || res->v == VERDICT_XPASS;
+	char d[32];
+
+	/* an expected failure is TAP's "not ok # TODO" */
+	fprintf(r->tap, "%s %zu - %s [%s]",
+		bad || res->v == VERDICT_XFAIL ? "not ok" : "ok", num,
+		js->c->name, js->ops->name);
+	if (res->v == VERDICT_SKIP)
+		fprintf(r->tap, " # SKIP %s", res->observed);
+	else if (res->v == VERDICT_XFAIL)
+		fprintf(r->tap, " # TODO xfail: %s", res->observed);
+	fputc('\n', r->tap);
+	if (res->notes[0])
+		fprintf(r->tap, "# %s [%s]: %s\n", js->c->name, js->ops->name,
+			res->notes);
+	if (!bad)
+		return;
+	fputs("  ---\n", r->tap);
+	yaml_str(r->tap, "verdict", verdict_name(res->v));
+	yaml_str(r->tap, "file", js->c->path);
+	fprintf(r->tap, "  line: %u\n", res->line);
+	yaml_str(r->tap, "backend", js->ops->name);
+	yaml_str(r->tap, "expected", res->expected);
+	yaml_str(r->tap, "observed", res->observed);
+	yaml_str(r->tap, "at", fmt_duration(res->at_ns, d, sizeof(d)));
+	if (res->blocked[0])
+		yaml_str(r->tap, "blocked_in", res->blocked);
+	fputs("  ...\n", r->tap);
+}
+
+void report_job_done(struct job_spec *jobs, size_t n, size_t idx, void *arg)
+{
+	struct report *r = arg;
+	const struct job_spec *js = &jobs[idx];
+	bool bad = js->res.v == VERDICT_FAIL || js->res.v == VERDICT_ERROR ||
+		   js->res.v == VERDICT_TIMEOUT || js->res.v == VERDICT_XPASS;
+
+	r->done++;
+	if (bad && r->term)
+		fprintf(r->term, "%s%s:%u: %s [%s]: %s: expected %s; observed %s\n",
+			r->progress ? "\r\033[K" : "", js->c->path, js->res.line,
+			js->c->name, js->ops->name, verdict_name(js->res.v),
+			js->res.expected, js->res.observed);
+	while (r->printed < n && jobs[r->printed].done == 3) {
+		report_tap_one(r, &jobs[r->printed], r->printed + 1);
+		r->printed++;
+	}
+	fflush(r->tap);
+	if (r->progress)
+		fprintf(r->term, "\r\033[K[%zu/%zu] %s [%s] %s", r->done, n,
+			js->c->name, js->ops->name, verdict_name(js->res.v));
+}
+
+static const char *cell(enum verdict v)
+{
+	static const char *const cells[VERDICT_COUNT] = {
+		"ok", "FAIL", "xfail", "XPASS", "skip", "ERROR", "TIMEOUT",
+	};
+
+	return v < VERDICT_COUNT ? cells[v] : "?";
+}
+
+void report_matrix(struct report *r, const struct job_spec *jobs, size_t n)
+{
+	const char *backends[64];
+	size_t nb = 0, count[VERDICT_COUNT] = { 0 }, w = 4;
+	FILE *f = r->term;
+
+	if (r->progress)
+		fputs("\r\033[K", f);
+	for (size_t i = 0; i < n; i++) {
+		size_t b = 0;
+
+		count[jobs[i].res.v]++;
+		while (b < nb && strcmp(backends[b], jobs[i].ops->name))
+			b++;
+		if (b == nb && nb < 64)
+			backends[nb++] = jobs[i].ops->name;
+		if (strlen(jobs[i].c->name) > w)
+			w = strlen(jobs[i].c->name);
+	}
+	fprintf(f, "\n%-*s", (int)w, "case");
+	for (size_t b = 0; b < nb; b++)
+		fprintf(f, "  %-9s", backends[b]);
+	fputc('\n', f);
+	for (size_t i = 0; i < n; i++) {
+		/* one row per case: jobs of a case are consecutive */
+		if (i && jobs[i].c == jobs[i - 1].c)
+			continue;
+		fprintf(f, "%-*s", (int)w, jobs[i].c->name);
+		for (size_t b = 0; b < nb; b++) {
+			const char *c = "-";
+
+			for (size_t k = i; k < n && jobs[k].c == jobs[i].c; k++)
+				if (!strcmp(jobs[k].ops->name, backends[b]))
+					c = cell(jobs[k].res.v);
+			fprintf(f, "  %-9s", c);
+		}
+		fputc('\n', f);
+	}
+	fprintf(f, "\n%zu jobs:", n);
+	for (int v = 0; v < VERDICT_COUNT; v++)
+		if (count[v])
+			fprintf(f, " %zu %s", count[v], verdict_name(v));
+	fputc('\n', f);
+}
+
+int report_exit_status(const struct job_spec *jobs, size_t n)
+{
+	size_t skipped = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		enum verdict v = jobs[i].res.v;
+
+		if (v == VERDICT_FAIL || v == VERDICT_ERROR ||
+		    v == VERDICT_TIMEOUT || v == VERDICT_XPASS)
+			return 1;
+		skipped += v == VERDICT_SKIP;
+	}
+	return n && skipped == n ? 4 : 0;
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/* Reports: TAP version 13 on stdout, progress and the matrix on stderr. */
+#ifndef TUNCHECK_REPORT_H
+#define TUNCHECK_REPORT_H
+
+#include <stdio.h>
+
+#include "runner.h"
+
+struct report {
+	FILE *tap;	/* stdout */
+	FILE *term;	/* stderr: progress and matrix */
+	size_t printed; /* TAP lines printed so far (in job order) */
+	size_t done;
+	int progress;	/* draw a progress line (a terminal) */
+};
+
+void report_begin(struct report *r, size_t n);
+/* runner_opts.on_done: print every finished job in order. */
+void report_job_done(struct job_spec *jobs, size_t n, size_t idx, void *arg);
+/* The cases x backends matrix and the totals. */
+void report_matrix(struct report *r, const struct job_spec *jobs, size_t n);
+/* 0 all as expected, 1 a failure, 4 everything skipped. */
+int report_exit_status(const struct job_spec *jobs, size_t n);
+
+#endif

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The parent side: one process per job in its own process group, at most
+ * `parallel` at once, each bounded by a hard deadline (pidfd + poll, then
+ * SIGKILL of the group).  Results arrive as the job streams them.
+ */
+#ifndef TUNCHECK_RUNNER_H
+#define TUNCHECK_RUNNER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "case.h"
+#include "job.h"
+
+struct job_result {
+	enum verdict v;
+	unsigned line;	   /* case line the verdict is about, 0 = none */
+	unsigned step;	   /* line of the last step started */
+	uint64_t at_ns;	   /* when, from job start */
+	uint64_t wall_ns;  /* job wall time, fork to reap */
+	char expected[256];
+	char observed[1024];
+	char notes[512];   /* "note" lines, joined */
+	char blocked[1024]; /* on timeout: what each thread was blocked in */
+};
+
+struct job_spec {
+	const struct case_file *c;
+	const struct tuncheck_backend_ops *ops;
+	struct job_result res;
+	/* runner state */
+	pid_t pid;
+	int pidfd, out_fd;
+	uint64_t deadline;
+	char buf[4096];
+	size_t buf_len;
+	int done;
+	bool out_eof;
+};
+
+struct runner_opts {
+	unsigned parallel;
+	struct job_opts job;
+	const char *log_dir; /* one timeline file per job, or NULL */
+	/* Called in the parent each time a job ends (any order). */
+	void (*on_done)(struct job_spec *jobs, size_t n, size_t idx, void *arg);
+	void *arg;
+};
+
+/* Run every job; returns 0 or -errno if the runner itself failed. */
+int runner_run(struct job_spec *jobs, size_t n, const struct runner_opts *o);
+
+/* Mark every job skipped with the same reason (no sandbox possible). */
+void runner_skip_all(struct job_spec *jobs, size_t n, const char *why);
+
+#endif
