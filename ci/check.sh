@@ -1,0 +1,71 @@
+#!/bin/sh
+# make check: unit tests, the whole case matrix, then the selftests (cases
+# and case files that must fail, each with its recorded message).  Ends with
+# one line "check: N passed, N failed, N skipped".
+# usage: ci/check.sh BUILD_DIR TEST_BINARY...
+B=$1
+shift
+T=$B/check
+rm -rf "$T" && mkdir -p "$T"
+pass=0 fail=0 skip=0
+
+count() { # passed failed skipped
+	pass=$((pass + $1)) fail=$((fail + $2)) skip=$((skip + $3))
+}
+
+echo "== unit tests"
+for t in "$@"; do
+	name=$(basename "$t")
+	"$t" >"$T/$name.out" 2>&1
+	st=$?
+	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$T/$name.out" | tail -n 1)
+	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$T/$name.out" | tail -n 1)
+	s=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p' "$T/$name.out" | tail -n 1)
+	p=${p:-0} f=${f:-0} s=${s:-0}
+	if [ "$st" != 0 ] && [ "$f" = 0 ]; then
+		f=1 # crashed or exited early: count it, never hide it
+	fi
+	count "$p" "$f" "$s"
+	echo "$name: $p passed, $f failed, $s skipped"
+	[ "$f" = 0 ] || cat "$T/$name.out"
+done
+
+echo "== case matrix: $B/tuncheck run cases"
+"$B/tuncheck" run cases >"$T/matrix.tap"
+st=$?
+p=$(grep -c -E '^ok [0-9]+ .*' "$T/matrix.tap" | head -n 1)
+s=$(grep -c -E '^ok [0-9]+ .*# SKIP' "$T/matrix.tap")
+x=$(grep -c -E '^not ok [0-9]+ .*# TODO' "$T/matrix.tap")
+f=$(grep -E '^not ok [0-9]+' "$T/matrix.tap" | grep -c -v '# TODO')
+count $((p - s + x)) "$f" "$s"
+echo "matrix: exit $st; $((p - s)) pass, $x xfail, $f failed, $s skipped"
+if [ "$st" != 0 ] && [ "$st" != 4 ] && [ "$f" = 0 ]; then
+	count 0 1 0
+	echo "matrix: tuncheck exited $st"
+fi
+[ "$f" = 0 ] || grep -A12 '^not ok' "$T/matrix.tap" | grep -v '# TODO'
+
+echo "== selftests (cases/selftest/selftests.tsv)"
+sh ci/selftest-inputs.sh "$T/gen"
+tab=$(printf '\t')
+while IFS="$tab" read -r file args want msg; do
+	case "$file" in '' | '#'*) continue ;; esac
+	case "$file" in @*) path=$T/gen/${file#@} ;; *) path=cases/selftest/$file ;; esac
+	# shellcheck disable=SC2086
+	"$B/tuncheck" $args "$path" >"$T/self.out" 2>&1
+	st=$?
+	if [ "$st" = 4 ] && [ "$want" = 1 ]; then
+		count 0 0 1
+		echo "skip: $file (no sandbox here)"
+	elif [ "$st" = "$want" ] && grep -qF -- "$msg" "$T/self.out"; then
+		count 1 0 0
+		echo "ok: $file -> exit $st, \"$msg\""
+	else
+		count 0 1 0
+		echo "FAILED: $file: want exit $want and \"$msg\"; got exit $st:"
+		sed 's/^/    /' "$T/self.out" | head -n 20
+	fi
+done <cases/selftest/selftests.tsv
+
+echo "check: $pass passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ]

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: MIT
+/* Expectation evaluation on synthetic timelines: no kernel involved. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "expect.h"
+
+#define MS 1000000ull
+
+static struct tl_event ev[64];
+static size_t n_ev;
+
+static void add(int reader, enum tuncheck_event_type t, uint64_t at_ms,
+		enum proto p, int err)
+{
+	ev[n_ev++] = (struct tl_event){ .t_ns = at_ms * MS, .reader = reader,
+					.type = t, .proto = p, .err = err,
+					.len = 84 };
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	n_ev = 0;
+	return 0;
+}
+
+static enum expect_state eval(struct expect *e, struct expect_eval *x,
+			      uint64_t start_ms, uint64_t now_ms)
+{
+	memset(x, 0, sizeof(*x));
+	x->e = e;
+	x->reader = 0;
+	x->start_ns = start_ms * MS;
+	return expect_evaluate(x, ev, n_ev, now_ms * MS);
+}
+
+static void test_reads_pass_early_and_move_cursor(void **state)
+{
+	struct expect e = { .kind = EXPECT_READS, .proto = PROTO_ICMP_REPLY,
+			    .count = 2, .window_ns = 1000 * MS };
+	struct expect_eval x;
+
+	(void)state;
+	add(0, TUNCHECK_EV_READY, 0, PROTO_OTHER, 0);
+	add(0, TUNCHECK_EV_READ, 1, PROTO_ICMP_REPLY, 0);
+	add(1, TUNCHECK_EV_READ, 2, PROTO_ICMP_REPLY, 0); /* other reader */
+	add(0, TUNCHECK_EV_READ, 3, PROTO_OTHER, 0);	  /* not matching */
+	assert_int_equal(eval(&e, &x, 0, 4), EXPECT_PENDING);
+	add(0, TUNCHECK_EV_READ, 5, PROTO_ICMP_REPLY, 0);
+	add(0, TUNCHECK_EV_READ, 6, PROTO_ICMP_REPLY, 0);
+	/* decided long before the window ends, cursor after the 2nd match */
+	assert_int_equal(eval(&e, &x, 0, 6), EXPECT_PASS);
+	assert_int_equal(x.next_cursor, 5);
+}
+
+static void test_reads_fail_names_the_shortfall(void **state)
+{
+	struct expect e = { .kind = EXPECT_READS, .proto = PROTO_UDP,
+			    .count = 10, .window_ns = 100 * MS };
+	struct expect_eval x;
+
+	(void)state;
+	for (int i = 0; i < 9; i++)
+		add(0, TUNCHECK_EV_READ, 1 + i, PROTO_UDP, 0);
+	assert_int_equal(eval(&e, &x, 0, 99), EXPECT_PENDING);
+	assert_int_equal(eval(&e, &x, 0, 100), EXPECT_FAIL);
+	assert_non_null(strstr(x.observed, "9 udp read"));
+	assert_non_null(strstr(x.observed, "1 unaccounted for"));
+	assert_non_null(strstr(x.expected, "10 udp read within 100ms"));
+}
+
+static void test_reads_conserve_counts_kernel_drops(void **state)
+{
+	struct expect e = { .kind = EXPECT_READS, .proto = PROTO_UDP,
+			    .count = 10, .window_ns = 100 * MS,
+			    .conserve = true };
+	struct expect_eval x;
+
+	(void)state;
+	for (int i = 0; i < 7; i++)
+		add(0, TUNCHECK_EV_READ, 1 + i, PROTO_UDP, 0);
+	memset(&x, 0, sizeof(x));
+	x.e = &e;
+	x.dropped = 3;
+	assert_int_equal(expect_evaluate(&x, ev, n_ev, 10 * MS), EXPECT_PASS);
+	assert_non_null(strstr(x.observed, "7 read + 3 dropped"));
+	/* drops that do not cover the gap are still a failure */
+	x.dropped = 2;
+	assert_int_equal(expect_evaluate(&x, ev, n_ev, 100 * MS), EXPECT_FAIL);
+	assert_non_null(strstr(x.observed, "1 unaccounted for"));
+	/* without conserve, drops never excuse a missing packet */
+	e.conserve = false;
+	x.dropped = 3;
+	assert_int_equal(expect_evaluate(&x, ev, n_ev, 100 * MS), EXPECT_FAIL);
+}
+
+static void test_blocked_fails_at_first_event_in_window(void **state)
+{
+	struct expect e = { .kind = EXPECT_BLOCKED, .window_ns = 200 * MS };
+	struct expect_eval x;
+
+	(void)state;
+	add(0, TUNCHECK_EV_READ, 5, PROTO_UDP, 0); /* before the window */
+	assert_int_equal(eval(&e, &x, 10, 100), EXPECT_PENDING);
+	assert_int_equal(eval(&e, &x, 10, 210), EXPECT_PASS);
+	add(0, TUNCHECK_EV_ERROR, 50, PROTO_OTHER, EBADFD);
+	assert_int_equal(eval(&e, &x, 10, 60), EXPECT_FAIL);
+	assert_non_null(strstr(x.observed, "EBADFD"));
+	assert_int_equal(x.at_ns, 50 * MS);
+}
+
+static void test_no_wake_tolerates_errors_not_wakes(void **state)
+{
+	struct expect e = { .kind = EXPECT_NO_WAKE, .window_ns = 200 * MS };
+	struct expect_eval x;
+
+	(void)state;
+	add(0, TUNCHECK_EV_ERROR, 20, PROTO_OTHER, EIO);
+	assert_int_equal(eval(&e, &x, 10, 300), EXPECT_PASS);
+	add(0, TUNCHECK_EV_WAKE, 30, PROTO_OTHER, 0);
+	assert_int_equal(eval(&e, &x, 10, 40), EXPECT_FAIL);
+	assert_non_null(strstr(x.observed, "wake"));
+}
+
+static void test_wakes_min_max(void **state)
+{
+	struct expect e = { .kind = EXPECT_WAKES, .count = 2, .max = -1,
+			    .window_ns = 100 * MS };
+	struct expect_eval x;
+
+	(void)state;
+	add(0, TUNCHECK_EV_WAKE, 1, PROTO_OTHER, 0);
+	assert_int_equal(eval(&e, &x, 0, 50), EXPECT_PENDING);
+	assert_int_equal(eval(&e, &x, 0, 100), EXPECT_FAIL);
+	add(0, TUNCHECK_EV_WAKE, 2, PROTO_OTHER, 0);
+	assert_int_equal(eval(&e, &x, 0, 50), EXPECT_PASS);
+	e.max = 2;
+	add(0, TUNCHECK_EV_WAKE, 3, PROTO_OTHER, 0);
+	assert_int_equal(eval(&e, &x, 0, 50), EXPECT_FAIL);
+	assert_non_null(strstr(x.observed, "3 wakeups"));
+}
+
+static void test_returns_with_errno(void **state)
+{
+	struct expect e = { .kind = EXPECT_RETURNS, .err = EBADFD,
+			    .window_ns = 100 * MS };
+	struct expect_eval x;
+
+	(void)state;
+	assert_int_equal(eval(&e, &x, 0, 100), EXPECT_FAIL);
+	assert_non_null(strstr(x.observed, "still blocked"));
+	add(0, TUNCHECK_EV_RETURN, 20, PROTO_OTHER, EBADF);
+	assert_int_equal(eval(&e, &x, 0, 30), EXPECT_FAIL); /* wrong errno */
+	assert_non_null(strstr(x.observed, "EBADF"));
+	e.err = EBADF;
+	assert_int_equal(eval(&e, &x, 0, 30), EXPECT_PASS);
+	e.any_err = true;
+	e.err = 0;
+	assert_int_equal(eval(&e, &x, 0, 30), EXPECT_PASS);
+}
+
+static void test_error_errno(void **state)
+{
+	struct expect e = { .kind = EXPECT_ERROR, .err = EIO,
+			    .window_ns = 100 * MS };
+	struct expect_eval x;
+
+	(void)state;
+	add(0, TUNCHECK_EV_ERROR, 5, PROTO_OTHER, EAGAIN);
+	assert_int_equal(eval(&e, &x, 0, 100), EXPECT_FAIL);
+	assert_non_null(strstr(x.observed, "EAGAIN"));
+	add(0, TUNCHECK_EV_ERROR, 6, PROTO_OTHER, EIO);
+	assert_int_equal(eval(&e, &x, 0, 10), EXPECT_PASS);
+	assert_int_equal(x.next_cursor, 2);
+}
+
+static void test_fmt_duration(void **state)
+{
+	char b[32];
+
+	(void)state;
+	assert_string_equal(fmt_duration(2000000000ull, b, sizeof(b)), "2s");
+	assert_string_equal(fmt_duration(200 * MS, b, sizeof(b)), "200ms");
+	assert_string_equal(fmt_duration(350000, b, sizeof(b)), "350us");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_reads_pass_early_and_move_cursor, setup),
+		cmocka_unit_test_setup(test_reads_fail_names_the_shortfall, setup),
+		cmocka_unit_test_setup(test_reads_conserve_counts_kernel_drops, setup),
+		cmocka_unit_test_setup(test_blocked_fails_at_first_event_in_window, setup),
+		cmocka_unit_test_setup(test_no_wake_tolerates_errors_not_wakes, setup),
+		cmocka_unit_test_setup(test_wakes_min_max, setup),
+		cmocka_unit_test_setup(test_returns_with_errno, setup),
+		cmocka_unit_test_setup(test_error_errno, setup),
+		cmocka_unit_test(test_fmt_duration),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,1 @@
+OBJ_test_packet := build/harness/packet.o
