@@ -18,6 +18,8 @@
 #define CASE_MAX_XFAIL 16    /* backends named by one xfail line */
 #define CASE_MAX_PARAMS 8    /* extra backend parameters per reader */
 #define CASE_MAX_HEX 65536   /* bytes of a raw packet */
+#define CASE_MAX_STEPS 10000 /* steps per case */
+#define CASE_FILE_MAX (4u << 20) /* largest case file case_load reads */
 
 struct case_addr {
 	int family;		 /* AF_INET or AF_INET6 */

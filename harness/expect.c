@@ -8,12 +8,22 @@
 /* Format a duration with the largest unit that keeps it readable. */
 const char *fmt_duration(uint64_t ns, char *buf, size_t size)
 {
-	if (ns >= 1000000000ull && ns % 100000000ull == 0)
-		snprintf(buf, size, "%gs", (double)ns / 1e9);
-	else if (ns >= 1000000ull)
-		snprintf(buf, size, "%.3gms", (double)ns / 1e6);
-	else
-		snprintf(buf, size, "%.3gus", (double)ns / 1e3);
+	static const struct {
+		uint64_t scale;
+		const char *unit;
+	} units[] = { { 1000000000ull, "s" }, { 1000000ull, "ms" }, { 1000ull, "us" } };
+	size_t i = 0, len;
+
+	while (i < 2 && ns < units[i].scale)
+		i++;
+	snprintf(buf, size, "%.2f", (double)ns / (double)units[i].scale);
+	/* "1.50" -> "1.5", "200.00" -> "200" */
+	len = strlen(buf);
+	while (len && buf[len - 1] == '0')
+		buf[--len] = 0;
+	if (len && buf[len - 1] == '.')
+		buf[--len] = 0;
+	snprintf(buf + len, size - len, "%s", units[i].unit);
 	return buf;
 }
 

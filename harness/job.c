@@ -52,7 +52,8 @@ struct reader_rt {
 	int index;
 	bool pi;
 	pthread_t thread;
-	size_t cursor;	  /* first timeline index its expectations count */
+	/* per expectation kind: first timeline index that counts */
+	size_t cursor[EXPECT_LINK + 1];
 	unsigned n_reads; /* for drop-read injection */
 	const char *params[CASE_MAX_PARAMS];
 };
@@ -249,7 +250,7 @@ static int job_reader_wait_ready(struct job *j, struct reader_rt *rt)
 				ret = 0;
 		}
 		if (ret)
-			timeline_wait_locked(&j->tl, seen - 1, until);
+			timeline_wait_locked(&j->tl, seen, until);
 	}
 	pthread_mutex_unlock(&j->tl.lock);
 	return ret;
@@ -265,7 +266,6 @@ static int step_reader(struct job *j, const struct step *s)
 	rt->decl = s;
 	rt->index = (int)j->n_readers;
 	rt->pi = q->dev->decl->u.tun.pi;
-	rt->cursor = 0;
 	rt->r.fd = q->fd;
 	rt->r.bufsize = s->u.reader.bufsize;
 	rt->r.drain = (enum tuncheck_drain)s->u.reader.drain;
@@ -602,12 +602,17 @@ static int step_write(struct job *j, const struct step *s)
 
 /* ---- expectations ----------------------------------------------------- */
 
-static uint64_t dev_dropped(struct job *j, const struct dev *d)
+/* The device's drop counters (IFLA_STATS64), summed; `why` says which. */
+static uint64_t dev_dropped(struct job *j, const struct dev *d, char *why,
+			    size_t size)
 {
 	struct link_info li;
 
 	if (link_get(j->nl, d->ifindex, &li) < 0 || !li.has_stats)
 		return 0;
+	snprintf(why, size, "%s counters: rx_dropped %llu, tx_dropped %llu",
+		 d->decl->name, (unsigned long long)li.stats.rx_dropped,
+		 (unsigned long long)li.stats.tx_dropped);
 	return li.stats.rx_dropped + li.stats.tx_dropped;
 }
 
@@ -619,13 +624,14 @@ static enum expect_state expect_reader(struct job *j, const struct step *s,
 	struct reader_rt *rt = job_find_reader(j, e->subject);
 	struct dev *d = NULL;
 	enum expect_state st;
+	char counters[160] = "";
 
 	for (size_t i = 0; i < j->n_queues; i++)
 		if (j->queues[i].reader == rt->index)
 			d = j->queues[i].dev;
 	x->e = e;
 	x->reader = rt->index;
-	x->cursor = rt->cursor;
+	x->cursor = rt->cursor[e->kind];
 	x->start_ns = now_ns();
 	pthread_mutex_lock(&j->tl.lock);
 	for (;;) {
@@ -634,7 +640,9 @@ static enum expect_state expect_reader(struct job *j, const struct step *s,
 
 		if (e->conserve && d) {
 			pthread_mutex_unlock(&j->tl.lock);
-			x->dropped = dev_dropped(j, d) - d->dropped_accounted;
+			x->dropped = dev_dropped(j, d, counters,
+						 sizeof(counters)) -
+				     d->dropped_accounted;
 			pthread_mutex_lock(&j->tl.lock);
 		}
 		now = now_ns();
@@ -648,10 +656,11 @@ static enum expect_state expect_reader(struct job *j, const struct step *s,
 	}
 	pthread_mutex_unlock(&j->tl.lock);
 	if (st == EXPECT_PASS) {
-		rt->cursor = x->next_cursor;
+		rt->cursor[e->kind] = x->next_cursor;
 		if (e->conserve && d && x->dropped) {
 			d->dropped_accounted += x->dropped;
-			job_say(j, "note line %u: %s", s->line, x->observed);
+			job_say(j, "note line %u: %s (%s)", s->line, x->observed,
+				counters);
 		}
 	}
 	return st;

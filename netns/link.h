@@ -7,6 +7,7 @@
 #ifndef TUNCHECK_LINK_H
 #define TUNCHECK_LINK_H
 
+#include <limits.h>
 #include <linux/if_link.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -41,18 +42,30 @@ int addr_add(struct nl *nl, int ifindex, int family, const void *addr,
 
 /*
  * Message builders, exported for the unit tests: each writes one complete
- * request into buf (MNL_SOCKET_BUFFER_SIZE bytes) and returns its length.
+ * request into buf (MNL_SOCKET_BUFFER_SIZE bytes) and returns its length,
+ * or 0 if the arguments cannot make a request.  link_msg_setlink() leaves
+ * IFF_UP alone when up < 0 and MTU/txqlen alone when they are LINK_KEEP.
  */
+#define LINK_KEEP UINT_MAX
 size_t link_msg_setlink(void *buf, uint32_t seq, int ifindex, int up,
 			unsigned mtu, unsigned txqlen);
 size_t link_msg_dellink(void *buf, uint32_t seq, int ifindex);
 size_t link_msg_getlink(void *buf, uint32_t seq, int ifindex);
+size_t link_msg_getlink_name(void *buf, uint32_t seq, const char *name);
 size_t addr_msg_newaddr(void *buf, uint32_t seq, int ifindex, int family,
 			const void *addr, unsigned prefix);
 /* Parse an RTM_NEWLINK reply into out: 0 or -EINVAL. */
 int link_msg_parse(const void *nlh, size_t len, struct link_info *out);
+/*
+ * Parse an NLMSG_ERROR: 0 for an ACK, the kernel's -errno, or -EBADMSG if
+ * malformed; ext gets the extack message (NLMSGERR_ATTR_MSG) or "".
+ */
+int link_msg_parse_ack(const void *nlh, size_t len, char *ext, size_t size);
 
-/* Write /proc/sys/KEY (dots become slashes); refuses outside the sandbox. */
+/*
+ * Write /proc/sys/KEY (dots become slashes); refuses (-EPERM) outside the
+ * sandbox and for keys outside net.*, which are the host's even in there.
+ */
 int sysctl_set(const char *key, const char *value);
 
 #endif

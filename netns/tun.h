@@ -24,6 +24,9 @@ int tun_queue_open(void);
 /* TUNSETIFF: attach a never-attached fd to device `name`. 0 or -errno. */
 int tun_queue_setiff(int fd, const char *name, const struct tun_opts *o);
 
+/* TUNSETPERSIST on the device fd is attached to: 0 or -errno. */
+int tun_queue_persist(int fd, bool on);
+
 /* TUNSETQUEUE IFF_ATTACH_QUEUE / IFF_DETACH_QUEUE (multi-queue). */
 int tun_queue_attach(int fd);
 int tun_queue_detach(int fd);

@@ -1,0 +1,756 @@
+// SPDX-License-Identifier: MIT
+/* The case parser: every directive, every diagnostic, case_load, helpers. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "case.h"
+#include "tuncheck/backend.h"
+
+#define MS 1000000ull
+
+static struct case_file *parse(const char *text, struct case_diag *d)
+{
+	memset(d, 0, sizeof(*d));
+	return case_parse("t.case", text, strlen(text), d);
+}
+
+static void assert_v4(const struct case_addr *a, const char *want)
+{
+	struct in_addr v;
+
+	assert_int_equal(inet_pton(AF_INET, want, &v), 1);
+	assert_int_equal(a->family, AF_INET);
+	assert_memory_equal(&a->a.v4, &v, sizeof(v));
+}
+
+static void assert_v6(const struct case_addr *a, const char *want)
+{
+	struct in6_addr v;
+
+	assert_int_equal(inet_pton(AF_INET6, want, &v), 1);
+	assert_int_equal(a->family, AF_INET6);
+	assert_memory_equal(&a->a.v6, &v, sizeof(v));
+}
+
+static const char every_directive[] =
+	"# leading comment\n"						/* 1 */
+	"case     every-directive   # trailing comment\n"		/* 2 */
+	"about    First line of the about text.\n"			/* 3 */
+	"about    Second line, with a # kept verbatim.  \n"		/* 4 */
+	"tun      t0 tap pi multi-queue mtu=1400 txqlen=500 "
+	"addr=198.18.0.1/24 addr=2001:db8::1/64\n"			/* 5 */
+	"tun      t1 addr=198.18.1.1/24 peer=198.18.1.9 ipv6=on\n"	/* 6 */
+	"sysctl   net.ipv4.ip_forward=1\n"				/* 7 */
+	"open     q0 device=t0\n"					/* 8 */
+	"open     q1 device=t0 attach=later\n"				/* 9 */
+	"reader   r0 queue=q0 bufsize=2048 drain=one nonblock batch=8 "
+	"mode=fast\n"							/* 10 */
+	"attach   q1\n"							/* 11 */
+	"dup      q1 as q2\n"						/* 12 */
+	"detach   q2\n"							/* 13 */
+	"link     t0 up\n"						/* 14 */
+	"mtu      t0 1500\n"						/* 15 */
+	"send     icmp-echo into=q0 to=198.18.0.1 from=198.18.0.2 count=4 "
+	"size=100 interval=10ms\n"					/* 16 */
+	"expect   send ok\n"						/* 17 */
+	"send     udp from-ns to=2001:db8::2 count=3 flood port=5000\n" /* 18 */
+	"expect   send errno=ENETUNREACH count=2\n"			/* 19 */
+	"write    q1 hex=4500DEadbeef count=2\n"			/* 20 */
+	"expect   send errno=EBADFD\n"					/* 21 */
+	"\texpect r0 reads icmp-reply count=4 within=1.5s conserve\n"	/* 22 */
+	"xfail    epoll-lt epoll-et: no wakeup (registration is dead)\n" /* 23 */
+	"\n"								/* 24 */
+	"# a comment between xfail lines\n"				/* 25 */
+	"xfail    io_uring : second reason\n"				/* 26 */
+	"expect   r0 blocked for=100ms\n"				/* 27 */
+	"expect   r0 no-wake for=500us\n"				/* 28 */
+	"expect   r0 wakes min=1 max=3 within=1s\n"			/* 29 */
+	"expect   r0 returns within=200ms\n"				/* 30 */
+	"expect   r0 returns within=200ms errno=ok\n"			/* 31 */
+	"expect   r0 error errno=EIO within=1s\n"			/* 32 */
+	"expect   q0 readable\n"					/* 33 */
+	"expect   q1 not-readable within=50ms\n"			/* 34 */
+	"expect   t0 link up\n"						/* 35 */
+	"link     t1 down\n"						/* 36 */
+	"expect   t1 link down\n"					/* 37 */
+	"sleep    250ms\n"						/* 38 */
+	"close    q0\n"							/* 39 */
+	"link     t1 delete";						/* 40 */
+
+static void test_every_directive(void **state)
+{
+	static const enum step_kind kinds[] = {
+		STEP_TUN,    STEP_TUN,	  STEP_SYSCTL, STEP_OPEN,   STEP_OPEN,
+		STEP_READER, STEP_ATTACH, STEP_DUP,    STEP_DETACH, STEP_LINK,
+		STEP_MTU,    STEP_SEND,	  STEP_EXPECT, STEP_SEND,   STEP_EXPECT,
+		STEP_WRITE,  STEP_EXPECT, STEP_EXPECT, STEP_EXPECT, STEP_EXPECT,
+		STEP_EXPECT, STEP_EXPECT, STEP_EXPECT, STEP_EXPECT, STEP_EXPECT,
+		STEP_EXPECT, STEP_EXPECT, STEP_LINK,   STEP_EXPECT, STEP_SLEEP,
+		STEP_CLOSE,  STEP_LINK,
+	};
+	static const unsigned lines[] = { 5,  6,  7,  8,  9,  10, 11, 12,
+					  13, 14, 15, 16, 17, 18, 19, 20,
+					  21, 22, 27, 28, 29, 30, 31, 32,
+					  33, 34, 35, 36, 37, 38, 39, 40 };
+	static const uint8_t hex[] = { 0x45, 0x00, 0xde, 0xad, 0xbe, 0xef };
+	struct case_diag d;
+	struct case_file *c = parse(every_directive, &d);
+	const struct step *s;
+	const struct expect *e;
+
+	(void)state;
+	if (!c)
+		fail_msg("%u:%u: %s (%s)", d.line, d.col, d.msg, d.hint);
+	assert_string_equal(c->path, "t.case");
+	assert_string_equal(c->name, "every-directive");
+	assert_string_equal(c->about, "First line of the about text.\n"
+				      "Second line, with a # kept verbatim.");
+	assert_int_equal(c->n_steps, sizeof(kinds) / sizeof(kinds[0]));
+	for (size_t i = 0; i < c->n_steps; i++) {
+		assert_int_equal(c->steps[i].kind, kinds[i]);
+		assert_int_equal(c->steps[i].line, lines[i]);
+	}
+
+	s = &c->steps[0]; /* tun t0 */
+	assert_string_equal(s->name, "t0");
+	assert_true(s->u.tun.tap && s->u.tun.pi && s->u.tun.multi_queue);
+	assert_true(s->u.tun.ipv6);
+	assert_int_equal(s->u.tun.mtu, 1400);
+	assert_int_equal(s->u.tun.txqlen, 500);
+	assert_int_equal(s->u.tun.n_addr, 2);
+	assert_v4(&s->u.tun.addr[0], "198.18.0.1");
+	assert_int_equal(s->u.tun.addr[0].prefix, 24);
+	assert_v6(&s->u.tun.addr[1], "2001:db8::1");
+	assert_int_equal(s->u.tun.addr[1].prefix, 64);
+	assert_v4(&s->u.tun.peer4, "198.18.0.2");
+	assert_v6(&s->u.tun.peer6, "2001:db8::2");
+	assert_ptr_equal(case_find_tun(c, "t0"), s);
+
+	s = &c->steps[1]; /* tun t1 */
+	assert_v4(&s->u.tun.peer4, "198.18.1.9");
+	assert_int_equal(s->u.tun.peer6.family, 0);
+	assert_true(s->u.tun.ipv6);
+	assert_false(s->u.tun.tap);
+	assert_int_equal(s->u.tun.mtu, 0);
+	assert_ptr_equal(case_find_tun(c, "t1"), s);
+	assert_null(case_find_tun(c, "q0"));
+
+	s = &c->steps[2];
+	assert_string_equal(s->u.sysctl.key, "net.ipv4.ip_forward");
+	assert_string_equal(s->u.sysctl.value, "1");
+
+	s = &c->steps[3];
+	assert_string_equal(s->name, "q0");
+	assert_string_equal(s->name2, "t0");
+	assert_true(s->u.open.attach);
+	assert_false(c->steps[4].u.open.attach);
+
+	s = &c->steps[5]; /* reader */
+	assert_string_equal(s->name, "r0");
+	assert_string_equal(s->name2, "q0");
+	assert_int_equal(s->u.reader.bufsize, 2048);
+	assert_int_equal(s->u.reader.drain, TUNCHECK_DRAIN_ONE);
+	assert_true(s->u.reader.nonblock);
+	assert_int_equal(s->u.reader.n_params, 2);
+	assert_string_equal(s->u.reader.params[0], "batch=8");
+	assert_string_equal(s->u.reader.params[1], "mode=fast");
+
+	assert_string_equal(c->steps[6].name, "q1");
+	assert_string_equal(c->steps[7].name, "q1");
+	assert_string_equal(c->steps[7].name2, "q2");
+	assert_string_equal(c->steps[8].name, "q2");
+	assert_int_equal(c->steps[9].u.link.op, LINK_UP);
+	assert_int_equal(c->steps[10].u.mtu.mtu, 1500);
+
+	s = &c->steps[11]; /* send into */
+	assert_int_equal(s->u.send.proto, PROTO_ICMP_ECHO);
+	assert_false(s->u.send.from_ns);
+	assert_string_equal(s->name2, "q0");
+	assert_v4(&s->u.send.to, "198.18.0.1");
+	assert_v4(&s->u.send.from, "198.18.0.2");
+	assert_int_equal(s->u.send.count, 4);
+	assert_int_equal(s->u.send.size, 100);
+	assert_int_equal(s->u.send.interval_ns, 10 * MS);
+	assert_int_equal(s->u.send.port, 9);
+	assert_int_equal(c->steps[12].u.expect.kind, EXPECT_SEND);
+	assert_int_equal(c->steps[12].u.expect.err, 0);
+
+	s = &c->steps[13]; /* send from-ns */
+	assert_int_equal(s->u.send.proto, PROTO_UDP);
+	assert_true(s->u.send.from_ns);
+	assert_v6(&s->u.send.to, "2001:db8::2");
+	assert_int_equal(s->u.send.from.family, 0);
+	assert_int_equal(s->u.send.interval_ns, 0);
+	assert_int_equal(s->u.send.port, 5000);
+	e = &c->steps[14].u.expect;
+	assert_int_equal(e->err, ENETUNREACH);
+	assert_int_equal(e->count, 2);
+
+	s = &c->steps[15]; /* write */
+	assert_string_equal(s->name, "q1");
+	assert_int_equal(s->u.write.len, sizeof(hex));
+	assert_memory_equal(s->u.write.bytes, hex, sizeof(hex));
+	assert_int_equal(s->u.write.count, 2);
+	e = &c->steps[16].u.expect;
+	assert_int_equal(e->err, EBADFD);
+	assert_int_equal(e->count, 0); /* all of them */
+
+	e = &c->steps[17].u.expect; /* reads + two xfail lines */
+	assert_int_equal(e->kind, EXPECT_READS);
+	assert_string_equal(e->subject, "r0");
+	assert_int_equal(e->proto, PROTO_ICMP_REPLY);
+	assert_int_equal(e->count, 4);
+	assert_int_equal(e->window_ns, 1500 * MS);
+	assert_true(e->conserve);
+	assert_int_equal(e->n_xfail, 3);
+	assert_string_equal(e->xfail[0], "epoll-lt");
+	assert_string_equal(e->xfail[1], "epoll-et");
+	assert_string_equal(e->xfail[2], "io_uring");
+	assert_string_equal(e->xfail_reason,
+			    "no wakeup (registration is dead); second reason");
+	assert_true(expect_xfails(e, "epoll-et"));
+	assert_false(expect_xfails(e, "read"));
+
+	e = &c->steps[18].u.expect;
+	assert_int_equal(e->kind, EXPECT_BLOCKED);
+	assert_int_equal(e->window_ns, 100 * MS);
+	assert_int_equal(e->n_xfail, 0);
+	e = &c->steps[19].u.expect;
+	assert_int_equal(e->kind, EXPECT_NO_WAKE);
+	assert_int_equal(e->window_ns, 500000);
+	e = &c->steps[20].u.expect;
+	assert_int_equal(e->kind, EXPECT_WAKES);
+	assert_int_equal(e->count, 1);
+	assert_int_equal(e->max, 3);
+	e = &c->steps[21].u.expect;
+	assert_int_equal(e->kind, EXPECT_RETURNS);
+	assert_true(e->any_err);
+	e = &c->steps[22].u.expect;
+	assert_false(e->any_err);
+	assert_int_equal(e->err, 0);
+	e = &c->steps[23].u.expect;
+	assert_int_equal(e->kind, EXPECT_ERROR);
+	assert_int_equal(e->err, 5); /* EIO */
+	e = &c->steps[24].u.expect;
+	assert_int_equal(e->kind, EXPECT_READABLE);
+	assert_false(e->negate);
+	assert_int_equal(e->window_ns, 0);
+	e = &c->steps[25].u.expect;
+	assert_true(e->negate);
+	assert_string_equal(e->subject, "q1");
+	assert_int_equal(e->window_ns, 50 * MS);
+	e = &c->steps[26].u.expect;
+	assert_int_equal(e->kind, EXPECT_LINK);
+	assert_false(e->negate);
+	assert_true(c->steps[28].u.expect.negate);
+	assert_int_equal(c->steps[27].u.link.op, LINK_DOWN);
+	assert_int_equal(c->steps[29].u.sleep.ns, 250 * MS);
+	assert_string_equal(c->steps[30].name, "q0");
+	assert_int_equal(c->steps[31].u.link.op, LINK_DELETE);
+
+	/* windows 4.0505 s + sleep 0.25 s + pacing 4 x 10 ms + 2 s slack */
+	assert_int_equal(c->deadline_ns, 6340500000ull);
+	case_free(c);
+}
+
+static void test_defaults(void **state)
+{
+	struct case_diag d;
+	struct case_file *c = parse("case c\r\n"
+				    "tun t0 addr=198.18.0.1/24\r\n"
+				    "open q0 device=t0\n"
+				    "reader r0 queue=q0\n"
+				    "send udp into=q0\n"
+				    "write q0 hex=\n",
+				    &d);
+
+	(void)state;
+	assert_non_null(c);
+	assert_null(c->about);
+	assert_false(c->steps[0].u.tun.ipv6);
+	assert_int_equal(c->steps[0].u.tun.peer6.family, 0);
+	assert_v4(&c->steps[0].u.tun.peer4, "198.18.0.2");
+	assert_int_equal(c->steps[2].u.reader.bufsize, 65536);
+	assert_int_equal(c->steps[2].u.reader.drain, TUNCHECK_DRAIN_ALL);
+	assert_false(c->steps[2].u.reader.nonblock);
+	assert_int_equal(c->steps[3].u.send.count, 1);
+	assert_int_equal(c->steps[3].u.send.size, 56);
+	assert_int_equal(c->steps[3].u.send.port, 9);
+	assert_int_equal(c->steps[3].u.send.interval_ns, 0);
+	assert_int_equal(c->steps[3].u.send.to.family, 0);
+	assert_int_equal(c->steps[4].u.write.len, 0);
+	assert_int_equal(c->steps[4].u.write.count, 1);
+	assert_int_equal(c->deadline_ns, 2000 * MS);
+	case_free(c);
+}
+
+static void test_deadline_capped(void **state)
+{
+	struct case_diag d;
+	struct case_file *c = parse("case c\ntun t0\nopen q0 device=t0\n"
+				    "send udp into=q0 count=1000 interval=1s\n",
+				    &d);
+
+	(void)state;
+	assert_non_null(c);
+	assert_int_equal(c->deadline_ns, 60000 * MS);
+	case_free(c);
+}
+
+/* One malformed case and the diagnostic it must give. */
+struct bad_case {
+	const char *name, *text;
+	size_t len;
+	unsigned line, col;
+	const char *msg, *hint; /* substrings; hint NULL: not checked */
+};
+
+#define H "case c\ntun t0 addr=198.18.0.1/24\nopen q0 device=t0\nreader r0 queue=q0\n"
+#define T(s) s, sizeof(s) - 1
+
+static const struct bad_case bad_cases[] = {
+	{ "unknown directive", T(H "tunn t1\n"), 5, 1,
+	  "unknown directive 'tunn'", "did you mean 'tun'?" },
+	{ "unknown directive, no match", T(H "frobnicate\n"), 5, 1,
+	  "unknown directive 'frobnicate'", "directives: case about tun" },
+	{ "unknown argument", T(H "send udp into=q0 cuont=3\n"), 5, 18,
+	  "send: unknown argument 'cuont=3'", "did you mean 'count'? accepted: into=QUEUE" },
+	{ "unknown bare word", T(H "reader r1 queue=q0 fast\n"), 5, 20,
+	  "reader: unknown argument 'fast'", "accepted: queue=QUEUE bufsize=N" },
+	{ "missing into/from-ns", T(H "send udp count=3\n"), 5, 18,
+	  "send needs into=QUEUE or from-ns", "usage: send icmp-echo|udp" },
+	{ "from-ns without to", T(H "send udp from-ns\n"), 5, 18,
+	  "send needs to=IP with from-ns", NULL },
+	{ "into and from-ns", T(H "send udp into=q0 from-ns to=198.18.0.2\n"), 5,
+	  18, "send takes into=QUEUE or from-ns, not both", NULL },
+	{ "missing positional", T(H "open\n"), 5, 6, "open needs a queue name",
+	  "usage: open QUEUE device=TUN" },
+	{ "missing required key", T(H "open q1\n"), 5, 9, "open needs device=TUN",
+	  NULL },
+	{ "extra argument", T(H "attach q0 now\n"), 5, 11,
+	  "attach: unexpected argument 'now'", "usage: attach QUEUE" },
+	{ "duplicate key", T(H "send udp into=q0 count=1 count=2\n"), 5, 26,
+	  "send: duplicate 'count' (first at column 18)", NULL },
+	{ "bad number", T(H "send udp into=q0 count=12x\n"), 5, 18,
+	  "count: '12x' is not a number", NULL },
+	{ "number out of range", T(H "tun t1 mtu=40\n"), 5, 8,
+	  "mtu: 40 is out of range (68..65535)", NULL },
+	{ "number overflow", T(H "send udp into=q0 size=99999999999999999999\n"),
+	  5, 18, "size: 99999999999999999999 is out of range (0..65000)", NULL },
+	{ "positional number", T(H "mtu t0 big\n"), 5, 8,
+	  "mtu: 'big' is not a number", NULL },
+	{ "duration without unit", T(H "sleep 200\n"), 5, 7,
+	  "sleep: '200' has no unit", "add a unit: 200ms, 1s" },
+	{ "bad duration", T(H "expect r0 blocked for=fast\n"), 5, 19,
+	  "for: 'fast' is not a duration", "e.g. 500us, 200ms, 1.5s" },
+	{ "unknown unit", T(H "sleep 5m\n"), 5, 7, "sleep: unknown unit in '5m'",
+	  "units: ns, us, ms, s" },
+	{ "zero duration", T(H "sleep 0ms\n"), 5, 7, "sleep: '0ms' is not > 0",
+	  NULL },
+	{ "duration too long", T(H "expect r0 no-wake for=61s\n"), 5, 19,
+	  "for: '61s' is longer than 60s", NULL },
+	{ "unknown errno", T(H "expect r0 error errno=EIOO within=1s\n"), 5, 17,
+	  "unknown errno name 'EIOO'", "did you mean EIO?" },
+	{ "unknown errno, no match",
+	  T(H "expect r0 error errno=EFROBNICATE within=1s\n"), 5, 17,
+	  "unknown errno name 'EFROBNICATE'", "e.g. EIO, EAGAIN, EBADFD" },
+	{ "errno=ok for error", T(H "expect r0 error errno=ok within=1s\n"), 5, 17,
+	  "unknown errno name 'ok'", NULL },
+	{ "address without prefix", T(H "tun t1 addr=198.18.0.1\n"), 5, 8,
+	  "addr: '198.18.0.1' has no prefix length", "e.g. addr=198.18.0.1/24" },
+	{ "bad IPv4 address", T(H "tun t1 addr=198.18.0.300/24\n"), 5, 8,
+	  "addr: '198.18.0.300/24' is not an IPv4 address", NULL },
+	{ "bad IPv6 address", T(H "tun t1 addr=2001:db8::x/64\n"), 5, 8,
+	  "is not an IPv6 address", NULL },
+	{ "bad prefix", T(H "tun t1 addr=2001:db8::1/129\n"), 5, 8,
+	  "addr: prefix '/129' is not in 1..128", NULL },
+	{ "prefix where an address goes",
+	  T(H "send udp into=q0 to=198.18.0.2/24\n"), 5, 18,
+	  "to: '198.18.0.2/24' is a prefix, not an address", NULL },
+	{ "too many addresses",
+	  T(H "tun t1 addr=198.18.1.1/24 addr=198.18.2.1/24 addr=198.18.3.1/24 "
+	      "addr=198.18.4.1/24 addr=198.18.5.1/24\n"), 5, 84,
+	  "tun: more than 4 addresses", NULL },
+	{ "ipv6=off with an IPv6 address",
+	  T(H "tun t1 ipv6=off addr=2001:db8::1/64\n"), 5, 8,
+	  "ipv6=off but the device has an IPv6 address", NULL },
+	{ "bad on/off", T(H "tun t1 ipv6=yes\n"), 5, 8,
+	  "ipv6: 'yes' is not one of: off, on", NULL },
+	{ "duplicate name", T(H "open q0 device=t0\n"), 5, 6,
+	  "queue 'q0' already defined at line 3", NULL },
+	{ "duplicate name of another kind", T(H "reader t0 queue=q0\n"), 5, 8,
+	  "device 't0' already defined at line 2", NULL },
+	{ "undefined queue", T(H "attach q9\n"), 5, 8, "no queue named 'q9'",
+	  "open it first: open NAME device=TUN" },
+	{ "undefined device", T(H "open q1 device=t9\n"), 5, 9,
+	  "no device named 't9'", "declare it first" },
+	{ "undefined reader", T(H "expect r9 blocked for=1s\n"), 5, 8,
+	  "no reader named 'r9'", "start it first" },
+	{ "wrong kind", T(H "expect q0 blocked for=1s\n"), 5, 8,
+	  "'q0' is a queue, not a reader", NULL },
+	{ "wrong kind for link", T(H "expect r0 link up\n"), 5, 8,
+	  "'r0' is a reader, not a device", NULL },
+	{ "invalid name", T(H "tun 1abc\n"), 5, 5,
+	  "'1abc' is not a valid device name", "names start with a letter" },
+	{ "device name too long", T(H "tun abcdefghijklmnop\n"), 5, 5,
+	  "is 16 bytes long; the limit is 15", NULL },
+	{ "flag with a value", T(H "tun t1 tap=1\n"), 5, 8,
+	  "tun: 'tap' takes no value", "write just 'tap'" },
+	{ "key without value", T(H "tun t1 mtu\n"), 5, 8, "tun: 'mtu' needs a value",
+	  "write mtu=N" },
+	{ "empty key", T(H "reader r1 queue=q0 =x\n"), 5, 20,
+	  "reader: empty key in '=x'", NULL },
+	{ "sysctl outside net", T(H "sysctl kernel.panic=1\n"), 5, 8,
+	  "'kernel.panic' is not a net.* key", NULL },
+	{ "sysctl without value", T(H "sysctl net.ipv4.ip_forward\n"), 5, 8,
+	  "is not KEY=VALUE", NULL },
+	{ "odd hex", T(H "write q0 hex=abc\n"), 5, 10,
+	  "hex: odd number of digits (3)", NULL },
+	{ "hex separator", T(H "write q0 hex=ab:cd\n"), 5, 10,
+	  "hex: ':' at offset 2 is not a hex digit", NULL },
+	{ "write without hex", T(H "write q0 count=2\n"), 5, 18,
+	  "write needs hex=BYTES", NULL },
+	{ "bad link operation", T(H "link t0 sideways\n"), 5, 9,
+	  "link: 'sideways' is not one of: up, down, delete", NULL },
+	{ "link operation typo", T(H "link t0 dwon\n"), 5, 9, "is not one of",
+	  "did you mean 'down'?" },
+	{ "bad protocol", T(H "send tcp into=q0\n"), 5, 6,
+	  "send: 'tcp' is not one of: icmp-echo, udp", NULL },
+	{ "port for icmp", T(H "send icmp-echo into=q0 port=7\n"), 5, 24,
+	  "port= is for udp only", NULL },
+	{ "flood and interval", T(H "send udp into=q0 flood interval=1ms\n"), 5,
+	  24, "flood and interval= exclude each other", NULL },
+	{ "mixed families", T(H "send udp into=q0 to=198.18.0.1 from=2001:db8::2\n"),
+	  5, 32, "different address families", NULL },
+	{ "dup without as", T(H "dup q0 to q1\n"), 5, 8,
+	  "dup: expected 'as', got 'to'", "usage: dup QUEUE as NEWQUEUE" },
+	{ "unknown predicate", T(H "expect r0 raeds any count=1 within=1s\n"), 5,
+	  11, "expect: unknown predicate 'raeds'", "did you mean 'reads'?" },
+	{ "argument of another predicate",
+	  T(H "expect r0 blocked for=1s count=2\n"), 5, 26,
+	  "expect blocked: unknown argument 'count=2'", "accepted: for=DUR" },
+	{ "reads without count", T(H "expect r0 reads udp within=1s\n"), 5, 31,
+	  "expect reads needs count=N", "usage: expect READER reads PROTO" },
+	{ "bad reads protocol", T(H "expect r0 reads tcp count=1 within=1s\n"), 5,
+	  17, "expect reads: 'tcp' is not one of: any, icmp-echo", NULL },
+	{ "wakes max below min", T(H "expect r0 wakes min=3 max=1 within=1s\n"), 5,
+	  23, "expect wakes: max=1 is less than min=3", NULL },
+	{ "expect send without send", T(H "expect send ok\n"), 5, 8,
+	  "expect send: no send or write step before this line", NULL },
+	{ "expect send without outcome", T(H "write q0 hex=45\nexpect send\n"), 6,
+	  13, "expect send needs ok or errno=E", NULL },
+	{ "expect send count with ok",
+	  T(H "write q0 hex=45\nexpect send ok count=2\n"), 6, 16,
+	  "expect send: count= needs errno=E", NULL },
+	{ "steps before case", T("tun t0\ncase c\n"), 1, 1,
+	  "expected 'case NAME' before 'tun'", "a case file starts with: case NAME" },
+	{ "steps before case, after comments", T("# c\n\n  open q0\n"), 3, 3,
+	  "expected 'case NAME' before 'open'", NULL },
+	{ "second case", T(H "case d\n"), 5, 1,
+	  "second 'case' line (the case began at line 1)", NULL },
+	{ "case without name", T("case\n"), 1, 6, "case needs a name", NULL },
+	{ "about after a step", T(H "about late\n"), 5, 1,
+	  "about must come before the first step (line 2)", NULL },
+	{ "no steps", T("# nothing\ncase c\nabout only words\n"), 2, 1,
+	  "case 'c' has no steps", NULL },
+	{ "xfail without expect", T(H "xfail epoll-lt: why\n"), 5, 1,
+	  "xfail must follow an expect line", "right after the expectation" },
+	{ "xfail after another step",
+	  T(H "expect r0 blocked for=1s\nsleep 1s\nxfail epoll-lt: why\n"), 7, 1,
+	  "xfail must follow an expect line", NULL },
+	{ "xfail without reason", T(H "expect r0 blocked for=1s\nxfail epoll-lt:\n"),
+	  6, 17, "xfail needs a reason after ':'", NULL },
+	{ "xfail without colon",
+	  T(H "expect r0 blocked for=1s\nxfail epoll-lt why\n"), 6, 20,
+	  "xfail needs ': REASON' after the backends", NULL },
+	{ "xfail without backend", T(H "expect r0 blocked for=1s\nxfail : why\n"),
+	  6, 12, "xfail needs at least one backend", NULL },
+	{ "xfail listed twice", T(H "expect r0 blocked for=1s\nxfail a b a: x\n"),
+	  6, 11, "xfail: backend 'a' is already listed", NULL },
+	{ "empty file", T(""), 1, 1, "empty case file: expected 'case NAME'",
+	  NULL },
+	{ "only comments", T("# one\n   # two\n\n\t\n"), 1, 1,
+	  "empty case file: expected 'case NAME'", NULL },
+	{ "NUL byte", T("case c\ntun t0\0\n"), 2, 7,
+	  "binary data in case file (byte 0x00)", NULL },
+	{ "binary garbage", T("case garbage\ntun t0\001\002\377\000\033[2J\n"), 2,
+	  7, "binary data in case file (byte 0x01)", NULL },
+	{ "DEL byte", T("case c\x7f\n"), 1, 7,
+	  "binary data in case file (byte 0x7f)", NULL },
+};
+
+static void test_bad_case(void **state)
+{
+	const struct bad_case *b = *state;
+	struct case_diag d = { 0 };
+	struct case_file *c = case_parse("bad.case", b->text, b->len, &d);
+
+	if (c) {
+		case_free(c);
+		fail_msg("'%s' parsed without error", b->name);
+	}
+	if (!strstr(d.msg, b->msg))
+		fail_msg("message '%s' lacks '%s'", d.msg, b->msg);
+	if (b->hint && !strstr(d.hint, b->hint))
+		fail_msg("hint '%s' lacks '%s'", d.hint, b->hint);
+	assert_int_equal(d.line, b->line);
+	assert_int_equal(d.col, b->col);
+}
+
+static void test_long_line(void **state)
+{
+	size_t len = 7 + (1u << 20) + 1;
+	char *t = malloc(len);
+	struct case_file *c;
+	struct case_diag d;
+	struct timespec a, b;
+	double secs;
+
+	(void)state;
+	assert_non_null(t);
+	memcpy(t, "case c\n", 7);
+	memset(t + 7, 'x', 1u << 20);
+	t[len - 1] = '\n';
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	assert_null(case_parse("long.case", t, len, &d));
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	secs = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+	assert_int_equal(d.line, 2);
+	assert_int_equal(d.col, 1);
+	assert_string_equal(d.msg, "line is 1048576 bytes long; the limit is 4096");
+	assert_true(secs < 0.5);
+	/* a line of exactly the limit is fine */
+	memcpy(t + 7, "sleep 1s", 8);
+	memset(t + 15, ' ', CASE_LINE_MAX - 8);
+	c = case_parse("ok.case", t, 7 + CASE_LINE_MAX, &d);
+	assert_non_null(c);
+	case_free(c);
+	free(t);
+}
+
+static void test_too_many_steps(void **state)
+{
+	size_t n = CASE_MAX_STEPS + 1, len = 7 + n * 9;
+	char *t = malloc(len + 1);
+	struct case_diag d;
+
+	(void)state;
+	assert_non_null(t);
+	memcpy(t, "case c\n", 7);
+	for (size_t i = 0; i < n; i++)
+		memcpy(t + 7 + i * 9, "sleep 1s\n", 9);
+	assert_null(case_parse("big.case", t, len, &d));
+	assert_int_equal(d.line, CASE_MAX_STEPS + 2);
+	assert_string_equal(d.msg, "too many steps; the limit is 10000");
+	free(t);
+}
+
+static void test_load(void **state)
+{
+	char path[] = "/tmp/test_case.XXXXXX";
+	int fd = mkstemp(path);
+	struct case_file *c;
+	struct case_diag d = { 0 };
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, every_directive, sizeof(every_directive) - 1),
+			 (ssize_t)sizeof(every_directive) - 1);
+	close(fd);
+	c = case_load(path, &d);
+	assert_non_null(c);
+	assert_string_equal(c->path, path);
+	assert_int_equal(c->n_steps, 32);
+	case_free(c);
+	unlink(path);
+}
+
+static void test_load_errors(void **state)
+{
+	char path[] = "/tmp/test_case.XXXXXX", buf[512];
+	struct case_diag d = { 0 };
+	int fd;
+
+	(void)state;
+	assert_null(case_load("/tmp", &d));
+	assert_int_equal(d.line, 0);
+	assert_string_equal(d.msg, "is a directory");
+	case_diag_format("/tmp", &d, buf, sizeof(buf));
+	assert_string_equal(buf, "/tmp: error: is a directory\n");
+
+	assert_null(case_load("/nonexistent/x.case", &d));
+	assert_int_equal(d.line, 0);
+	assert_string_equal(d.msg, "cannot open: No such file or directory");
+
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, CASE_FILE_MAX + 1), 0);
+	close(fd);
+	assert_null(case_load(path, &d));
+	assert_string_equal(d.msg, "file too large (more than 4 MiB)");
+	unlink(path);
+}
+
+static void test_load_eacces(void **state)
+{
+	char path[] = "/tmp/test_case.XXXXXX";
+	struct case_diag d = { 0 };
+	int fd;
+
+	(void)state;
+	if (geteuid() == 0)
+		skip(); /* root reads mode 0000 files */
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(chmod(path, 0), 0);
+	assert_null(case_load(path, &d));
+	assert_string_equal(d.msg, "cannot open: Permission denied");
+	unlink(path);
+}
+
+static void test_diag_format(void **state)
+{
+	struct case_diag d = { .line = 5, .col = 18 };
+	char buf[512], tiny[12];
+
+	(void)state;
+	strcpy(d.msg, "send: unknown argument 'cuont=3'");
+	strcpy(d.hint, "did you mean 'count'?");
+	case_diag_format("a.case", &d, buf, sizeof(buf));
+	assert_string_equal(buf, "a.case:5:18: error: send: unknown argument "
+				 "'cuont=3'\n  hint: did you mean 'count'?\n");
+	d.hint[0] = '\0';
+	case_diag_format("a.case", &d, buf, sizeof(buf));
+	assert_string_equal(buf, "a.case:5:18: error: send: unknown argument "
+				 "'cuont=3'\n");
+	case_diag_format("a.case", &d, tiny, sizeof(tiny));
+	assert_string_equal(tiny, "a.case:5:18");
+	d.line = d.col = 0;
+	case_diag_format("a.case", &d, buf, sizeof(buf));
+	assert_string_equal(buf, "a.case: error: send: unknown argument "
+				 "'cuont=3'\n");
+}
+
+static void test_parse_duration(void **state)
+{
+	static const struct {
+		const char *s;
+		uint64_t ns; /* 0: must be rejected */
+	} v[] = {
+		{ "200ms", 200 * MS },	   { "1.5s", 1500 * MS },
+		{ "500us", 500000 },	   { "10ns", 10 },
+		{ "1.25ms", 1250000 },	   { "0.000000001s", 1 },
+		{ "60s", 60000 * MS },	   { "60000ms", 60000 * MS },
+		{ "60.000000001s", 0 },	   { "61s", 0 },
+		{ "99999999999999999s", 0 }, { "0.5ns", 0 },
+		{ "0s", 0 },		   { "200", 0 },
+		{ "", 0 },		   { "ms", 0 },
+		{ "1.s", 0 },		   { ".5s", 0 },
+		{ "-1s", 0 },		   { "5m", 0 },
+		{ "1 s", 0 },		   { "1sec", 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		uint64_t ns = 42;
+		int ret = parse_duration(v[i].s, &ns);
+
+		if (v[i].ns && (ret || ns != v[i].ns))
+			fail_msg("'%s': ret %d, %llu ns", v[i].s, ret,
+				 (unsigned long long)ns);
+		if (!v[i].ns && (ret != -EINVAL || ns != 42))
+			fail_msg("'%s' accepted", v[i].s);
+	}
+}
+
+static void test_errno_names(void **state)
+{
+	int err = -1;
+
+	(void)state;
+	assert_int_equal(parse_errno_name("EIO", &err), 0);
+	assert_int_equal(err, 5);
+	assert_int_equal(parse_errno_name("EBADFD", &err), 0);
+	assert_int_equal(err, EBADFD);
+	assert_int_equal(parse_errno_name("EAGAIN", &err), 0);
+	assert_int_equal(err, EAGAIN);
+	assert_int_equal(parse_errno_name("EHWPOISON", &err), 0);
+	assert_int_equal(err, EHWPOISON);
+	err = -1;
+	assert_int_equal(parse_errno_name("eio", &err), -EINVAL);
+	assert_int_equal(parse_errno_name("", &err), -EINVAL);
+	assert_int_equal(parse_errno_name("ok", &err), -EINVAL);
+	assert_int_equal(parse_errno_name("EIO ", &err), -EINVAL);
+	assert_int_equal(err, -1);
+	assert_string_equal(errno_name(5), "EIO");
+	assert_string_equal(errno_name(EBADFD), "EBADFD");
+	assert_string_equal(errno_name(0), "ok");
+	assert_string_equal(errno_name(4000), "errno 4000");
+}
+
+static void test_proto_names(void **state)
+{
+	(void)state;
+	assert_string_equal(proto_name(PROTO_ANY), "any");
+	assert_string_equal(proto_name(PROTO_ICMP_ECHO), "icmp-echo");
+	assert_string_equal(proto_name(PROTO_ICMP_REPLY), "icmp-reply");
+	assert_string_equal(proto_name(PROTO_UDP), "udp");
+	assert_string_equal(proto_name(PROTO_OTHER), "other");
+}
+
+static void test_diag_untouched_on_success(void **state)
+{
+	struct case_diag d = { .line = 77, .col = 88, .msg = "keep" };
+	struct case_file *c = case_parse(NULL, "case c\nsleep 1s", 15, &d);
+
+	(void)state;
+	assert_non_null(c);
+	assert_string_equal(c->path, "");
+	assert_int_equal(d.line, 77);
+	assert_int_equal(d.col, 88);
+	assert_string_equal(d.msg, "keep");
+	case_free(c);
+	case_free(NULL);
+}
+
+#define N_BAD (sizeof(bad_cases) / sizeof(bad_cases[0]))
+
+int main(void)
+{
+	struct CMUnitTest tests[13 + N_BAD] = {
+		cmocka_unit_test(test_every_directive),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_deadline_capped),
+		cmocka_unit_test(test_long_line),
+		cmocka_unit_test(test_too_many_steps),
+		cmocka_unit_test(test_load),
+		cmocka_unit_test(test_load_errors),
+		cmocka_unit_test(test_load_eacces),
+		cmocka_unit_test(test_diag_format),
+		cmocka_unit_test(test_parse_duration),
+		cmocka_unit_test(test_errno_names),
+		cmocka_unit_test(test_proto_names),
+		cmocka_unit_test(test_diag_untouched_on_success),
+	};
+
+	/* one test per malformed case, named after it */
+	for (size_t i = 0; i < N_BAD; i++)
+		tests[13 + i] = (struct CMUnitTest){
+			.name = bad_cases[i].name,
+			.test_func = test_bad_case,
+			.initial_state = (void *)&bad_cases[i],
+		};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,1 @@
+OBJ_test_case := build/harness/case.o
