@@ -1357,22 +1357,28 @@ static int case_parse_xfail(struct case_parser *p)
 	}
 	e = &p->c->steps[p->xfail_step].u.expect;
 	for (i = 1; i < p->n && !reason; i++) {
-		char *colon = strchr(p->w[i].s, ':');
+		struct case_word *w = &p->w[i];
+		char *colon = strchr(w->s, ':');
+		int ret = 0;
 
 		if (colon) {
 			*colon = '\0';
-			reason = p->raw + p->w[i].col + (colon - p->w[i].s);
+			reason = p->raw + w->col + (colon - w->s);
 		}
-		if (!p->w[i].s[0])
-			continue;
-		if (case_xfail_add(p, e, p->w[i].s, p->w[i].col))
+		if (w->s[0]) {
+			ret = case_xfail_add(p, e, w->s, w->col);
+			n++;
+		}
+		if (colon)
+			*colon = ':';
+		if (ret)
 			return -1;
-		n++;
 	}
-	if (!n)
-		return case_missing(p, "at least one backend");
 	if (!reason)
 		return case_missing(p, "': REASON' after the backends");
+	if (!n)
+		return case_fail(p, (unsigned)(reason - p->raw), "xfail needs "
+				 "at least one backend before ':'");
 	len = (size_t)(p->raw + p->raw_len - reason);
 	while (len && case_is_blank(*reason)) {
 		reason++;

@@ -46,7 +46,8 @@ bool expect_on_timeline(const struct expect *e)
 struct tally {
 	long reads, matched, wakes, errors, other_reads;
 	size_t nth_match; /* index just past the count-th matching read */
-	const struct tl_event *first_after_start, *ret, *last_error;
+	const struct tl_event *first_event, *first_wake; /* since cursor */
+	const struct tl_event *ret, *last_error;
 };
 
 static void tally_events(const struct expect_eval *x, const struct tl_event *ev,
@@ -61,9 +62,11 @@ static void tally_events(const struct expect_eval *x, const struct tl_event *ev,
 
 		if (v->reader != x->reader)
 			continue;
-		if (v->t_ns >= x->start_ns && !t->first_after_start &&
-		    v->type != TUNCHECK_EV_READY)
-			t->first_after_start = v;
+		if (!t->first_event && v->type != TUNCHECK_EV_READY)
+			t->first_event = v;
+		if (!t->first_wake && (v->type == TUNCHECK_EV_WAKE ||
+				       v->type == TUNCHECK_EV_READ))
+			t->first_wake = v;
 		switch (v->type) {
 		case TUNCHECK_EV_READ:
 			t->reads++;
@@ -108,16 +111,19 @@ static void describe(const struct expect_eval *x, const struct tl_event *v,
 {
 	char d[32];
 
-	fmt_duration(v->t_ns > x->start_ns ? v->t_ns - x->start_ns : 0, d,
-		     sizeof(d));
+	if (v->t_ns >= x->start_ns)
+		fmt_duration(v->t_ns - x->start_ns, d + 1, sizeof(d) - 1);
+	else
+		fmt_duration(x->start_ns - v->t_ns, d + 1, sizeof(d) - 1);
+	d[0] = v->t_ns >= x->start_ns ? '+' : '-';
 	if (v->type == TUNCHECK_EV_READ)
-		snprintf(buf, size, "read of %u bytes (%s) %s into the window",
+		snprintf(buf, size, "read of %u bytes (%s) at %s",
 			 v->len, proto_name(v->proto), d);
 	else if (v->err)
-		snprintf(buf, size, "%s %s %s into the window",
+		snprintf(buf, size, "%s %s at %s",
 			 event_name(v->type), errno_name(v->err), d);
 	else
-		snprintf(buf, size, "%s (value %lld) %s into the window",
+		snprintf(buf, size, "%s (value %lld) at %s",
 			 event_name(v->type), (long long)v->value, d);
 }
 
@@ -158,12 +164,10 @@ static enum expect_state eval_reads(struct expect_eval *x, struct tally *t,
 static enum expect_state eval_quiet(struct expect_eval *x, struct tally *t,
 				    bool over)
 {
-	const struct tl_event *v = t->first_after_start;
-
 	/* no-wake tolerates errors and returns; blocked tolerates nothing */
-	if (v && x->e->kind == EXPECT_NO_WAKE && v->type != TUNCHECK_EV_WAKE &&
-	    v->type != TUNCHECK_EV_READ)
-		v = NULL;
+	const struct tl_event *v = x->e->kind == EXPECT_NO_WAKE ?
+					   t->first_wake : t->first_event;
+
 	if (v) {
 		describe(x, v, x->observed, sizeof(x->observed));
 		x->at_ns = v->t_ns;

@@ -20,7 +20,12 @@ enum expect_state { EXPECT_PENDING, EXPECT_PASS, EXPECT_FAIL };
 struct expect_eval {
 	const struct expect *e;
 	int reader;	   /* index the events carry */
-	size_t cursor;	   /* first timeline index that counts */
+	/*
+	 * First timeline index that counts.  For blocked / no-wake it is
+	 * where the reader's previous expectation was decided, so events
+	 * caused by the steps in between count too.
+	 */
+	size_t cursor;
 	uint64_t start_ns; /* evaluation start; window ends start + window */
 	uint64_t dropped;  /* READS conserve: kernel drops since last account */
 	/* Results. */

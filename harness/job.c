@@ -657,6 +657,9 @@ static enum expect_state expect_reader(struct job *j, const struct step *s,
 	pthread_mutex_unlock(&j->tl.lock);
 	if (st == EXPECT_PASS) {
 		rt->cursor[e->kind] = x->next_cursor;
+		/* blocked / no-wake look at what happened since this one */
+		rt->cursor[EXPECT_BLOCKED] = x->next_cursor;
+		rt->cursor[EXPECT_NO_WAKE] = x->next_cursor;
 		if (e->conserve && d && x->dropped) {
 			d->dropped_accounted += x->dropped;
 			job_say(j, "note line %u: %s (%s)", s->line, x->observed,

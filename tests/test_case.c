@@ -475,7 +475,7 @@ static const struct bad_case bad_cases[] = {
 	  T(H "expect r0 blocked for=1s\nxfail epoll-lt why\n"), 6, 20,
 	  "xfail needs ': REASON' after the backends", NULL },
 	{ "xfail without backend", T(H "expect r0 blocked for=1s\nxfail : why\n"),
-	  6, 12, "xfail needs at least one backend", NULL },
+	  6, 7, "xfail needs at least one backend before ':'", NULL },
 	{ "xfail listed twice", T(H "expect r0 blocked for=1s\nxfail a b a: x\n"),
 	  6, 11, "xfail: backend 'a' is already listed", NULL },
 	{ "empty file", T(""), 1, 1, "empty case file: expected 'case NAME'",
