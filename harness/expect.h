@@ -28,6 +28,7 @@ struct expect_eval {
 	size_t cursor;
 	uint64_t start_ns; /* evaluation start; window ends start + window */
 	uint64_t dropped;  /* READS conserve: kernel drops since last account */
+	bool settled;	   /* READS: nothing moved for a while, queue empty */
 	/* Results. */
 	size_t next_cursor; /* where the reader's cursor moves on PASS */
 	uint64_t at_ns;	    /* when it was decided */

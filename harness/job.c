@@ -30,6 +30,7 @@
 #define READY_TIMEOUT_NS 2000000000ull /* a backend must register by then */
 #define CONSERVE_POLL_NS 20000000ull   /* re-read drop counters this often */
 #define READABLE_POLL_NS 5000000ull
+#define SETTLE_NS 500000000ull	       /* quiet this long: reads decided */
 
 struct dev {
 	const struct step *decl;
@@ -616,19 +617,30 @@ static uint64_t dev_dropped(struct job *j, const struct dev *d, char *why,
 	return li.stats.rx_dropped + li.stats.tx_dropped;
 }
 
+static bool fd_readable(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
+}
+
 /* Evaluate a reader expectation, waiting on the timeline as needed. */
 static enum expect_state expect_reader(struct job *j, const struct step *s,
 				       struct expect_eval *x)
 {
 	const struct expect *e = &s->u.expect;
 	struct reader_rt *rt = job_find_reader(j, e->subject);
+	struct queue *q = NULL;
 	struct dev *d = NULL;
 	enum expect_state st;
 	char counters[160] = "";
+	size_t last_n = 0;
+	uint64_t last_dropped = 0, last_change = now_ns();
 
 	for (size_t i = 0; i < j->n_queues; i++)
 		if (j->queues[i].reader == rt->index)
-			d = j->queues[i].dev;
+			q = &j->queues[i];
+	d = q ? q->dev : NULL;
 	x->e = e;
 	x->reader = rt->index;
 	x->cursor = rt->cursor[e->kind];
@@ -646,10 +658,22 @@ static enum expect_state expect_reader(struct job *j, const struct step *s,
 			pthread_mutex_lock(&j->tl.lock);
 		}
 		now = now_ns();
+		if (j->tl.n != last_n || x->dropped != last_dropped ||
+		    (q && !q->closed && fd_readable(q->fd))) {
+			last_n = j->tl.n;
+			last_dropped = x->dropped;
+			last_change = now;
+		}
+		/*
+		 * A reads expectation that nothing can still satisfy fails
+		 * early: no event, no drop and an empty queue for SETTLE_NS.
+		 */
+		x->settled = e->kind == EXPECT_READS &&
+			     now - last_change >= SETTLE_NS;
 		st = expect_evaluate(x, j->tl.ev, j->tl.n, now);
 		if (st != EXPECT_PENDING)
 			break;
-		if (e->conserve && now + CONSERVE_POLL_NS < until)
+		if (e->kind == EXPECT_READS && now + CONSERVE_POLL_NS < until)
 			until = now + CONSERVE_POLL_NS;
 		seen = j->tl.n;
 		timeline_wait_locked(&j->tl, seen, until);
@@ -667,13 +691,6 @@ static enum expect_state expect_reader(struct job *j, const struct step *s,
 		}
 	}
 	return st;
-}
-
-static bool fd_readable(int fd)
-{
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-
-	return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
 }
 
 /* Ground truth from the controller: a zero-timeout poll() on the queue. */

@@ -73,6 +73,15 @@ static void test_reads_fail_names_the_shortfall(void **state)
 	assert_non_null(strstr(x.observed, "9 udp read"));
 	assert_non_null(strstr(x.observed, "1 unaccounted for"));
 	assert_non_null(strstr(x.expected, "10 udp read within 100ms"));
+	/* decided early once the controller saw everything settle */
+	memset(&x, 0, sizeof(x));
+	x.e = &e;
+	x.settled = true;
+	assert_int_equal(expect_evaluate(&x, ev, n_ev, 50 * MS), EXPECT_FAIL);
+	assert_non_null(strstr(x.observed, "all quiet, queue empty"));
+	/* but never turns a met expectation into a failure */
+	add(0, TUNCHECK_EV_READ, 11, PROTO_UDP, 0);
+	assert_int_equal(expect_evaluate(&x, ev, n_ev, 50 * MS), EXPECT_PASS);
 }
 
 static void test_reads_conserve_counts_kernel_drops(void **state)
