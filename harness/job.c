@@ -148,6 +148,10 @@ static void __attribute__((noreturn))
 job_finish(struct job *j, enum verdict v, unsigned line, uint64_t at,
 	   const char *expected, const char *observed)
 {
+	static pthread_mutex_t once = PTHREAD_MUTEX_INITIALIZER;
+
+	/* the controller and a failing backend may race: first one wins */
+	pthread_mutex_lock(&once);
 	job_say(j, "verdict %s %u %llu\t%s\t%s", verdict_name(v), line,
 		(unsigned long long)(at > j->start_ns ? at - j->start_ns : 0),
 		expected ? expected : "", observed ? observed : "");
@@ -221,6 +225,16 @@ static int job_emit(struct tuncheck_reader *r, const struct tuncheck_event *ev)
 	return timeline_append(&rt->job->tl, &e);
 }
 
+/* The backend's fail hook: the job ends with verdict error. */
+static void job_backend_fail(struct tuncheck_reader *r, const char *msg)
+{
+	struct reader_rt *rt = r->harness_data;
+	char what[96];
+
+	snprintf(what, sizeof(what), "backend %s working", rt->job->ops->name);
+	job_finish(rt->job, VERDICT_ERROR, rt->decl->line, now_ns(), what, msg);
+}
+
 static void *job_reader_thread(void *arg)
 {
 	struct reader_rt *rt = arg;
@@ -276,6 +290,7 @@ static int step_reader(struct job *j, const struct step *s)
 	rt->r.params = rt->params;
 	rt->r.n_params = s->u.reader.n_params;
 	rt->r.emit = job_emit;
+	rt->r.fail = job_backend_fail;
 	rt->r.harness_data = rt;
 	if (s->u.reader.nonblock &&
 	    fcntl(q->fd, F_SETFL, fcntl(q->fd, F_GETFL) | O_NONBLOCK) < 0)

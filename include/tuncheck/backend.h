@@ -63,6 +63,12 @@ struct tuncheck_reader {
 	volatile int stop;
 	void *backend_data; /* free for the backend's own use */
 	void *harness_data; /* tuncheck's; do not touch */
+	/*
+	 * The backend itself broke (not the I/O it tests): end the job with
+	 * verdict `error` and this message, e.g. "backend protocol: line 3:
+	 * unknown event 'wkae'".  Does not return.
+	 */
+	void (*fail)(struct tuncheck_reader *r, const char *msg);
 };
 
 struct tuncheck_backend_ops {
