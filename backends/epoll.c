@@ -27,7 +27,7 @@ static int epoll_read_once(struct tuncheck_reader *r, unsigned char *buf)
 	if (errno == EAGAIN || errno == EINTR)
 		return 0;
 	backend_emit(r, TUNCHECK_EV_ERROR, errno, -1);
-	return -errno;
+	return r->retry_errors ? 0 : -errno;
 }
 
 static int epoll_run(struct tuncheck_reader *r, uint32_t mode)

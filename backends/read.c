@@ -29,6 +29,12 @@ static int read_run(struct tuncheck_reader *r)
 			continue;
 		}
 		backend_emit(r, TUNCHECK_EV_WAKE, 0, 0);
+		if (n < 0 && r->retry_errors) {
+			/* e.g. EBADFD until TUNSETIFF: report, back off, retry */
+			backend_emit(r, TUNCHECK_EV_ERROR, errno, -1);
+			usleep(1000);
+			continue;
+		}
 		if (n < 0) {
 			ret = -errno;
 			backend_emit(r, TUNCHECK_EV_ERROR, errno, -1);

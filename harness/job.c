@@ -83,6 +83,7 @@ struct job {
 	bool xpass;
 	unsigned xpass_line;
 	char err[512]; /* why a step could not run */
+	const char *cls; /* failure class for the matrix */
 };
 
 const char *verdict_name(enum verdict v)
@@ -152,8 +153,9 @@ job_finish(struct job *j, enum verdict v, unsigned line, uint64_t at,
 
 	/* the controller and a failing backend may race: first one wins */
 	pthread_mutex_lock(&once);
-	job_say(j, "verdict %s %u %llu\t%s\t%s", verdict_name(v), line,
+	job_say(j, "verdict %s %u %llu %s\t%s\t%s", verdict_name(v), line,
 		(unsigned long long)(at > j->start_ns ? at - j->start_ns : 0),
+		j->cls ? j->cls : verdict_name(v),
 		expected ? expected : "", observed ? observed : "");
 	_exit(0);
 }
@@ -285,10 +287,16 @@ static int step_reader(struct job *j, const struct step *s)
 	rt->r.bufsize = s->u.reader.bufsize;
 	rt->r.drain = (enum tuncheck_drain)s->u.reader.drain;
 	rt->r.nonblock = s->u.reader.nonblock;
-	for (size_t i = 0; i < s->u.reader.n_params; i++)
-		rt->params[i] = s->u.reader.params[i];
+	/* harness-level reader options; the rest goes to the backend */
+	for (size_t i = 0; i < s->u.reader.n_params; i++) {
+		const char *p = s->u.reader.params[i];
+
+		if (!strcmp(p, "errors=retry") || !strcmp(p, "errors=return"))
+			rt->r.retry_errors = !strcmp(p, "errors=retry");
+		else
+			rt->params[rt->r.n_params++] = p;
+	}
 	rt->r.params = rt->params;
-	rt->r.n_params = s->u.reader.n_params;
 	rt->r.emit = job_emit;
 	rt->r.fail = job_backend_fail;
 	rt->r.harness_data = rt;
@@ -649,8 +657,9 @@ static enum expect_state expect_reader(struct job *j, const struct step *s,
 	struct dev *d = NULL;
 	enum expect_state st;
 	char counters[160] = "";
-	size_t last_n = 0;
+	size_t last_n = 0, samples = 0, readable = 0;
 	uint64_t last_dropped = 0, last_change = now_ns();
+	bool polled = e->kind == EXPECT_READS || e->kind == EXPECT_WAKES;
 
 	for (size_t i = 0; i < j->n_queues; i++)
 		if (j->queues[i].reader == rt->index)
@@ -673,8 +682,12 @@ static enum expect_state expect_reader(struct job *j, const struct step *s,
 			pthread_mutex_lock(&j->tl.lock);
 		}
 		now = now_ns();
-		if (j->tl.n != last_n || x->dropped != last_dropped ||
-		    (q && !q->closed && fd_readable(q->fd))) {
+		/* ground truth for "lost wakeup": is data waiting right now? */
+		bool r = q && !q->closed && fd_readable(q->fd);
+
+		samples += polled;
+		readable += polled && r;
+		if (j->tl.n != last_n || x->dropped != last_dropped || r) {
 			last_n = j->tl.n;
 			last_dropped = x->dropped;
 			last_change = now;
@@ -688,12 +701,21 @@ static enum expect_state expect_reader(struct job *j, const struct step *s,
 		st = expect_evaluate(x, j->tl.ev, j->tl.n, now);
 		if (st != EXPECT_PENDING)
 			break;
-		if (e->kind == EXPECT_READS && now + CONSERVE_POLL_NS < until)
+		if (polled && now + CONSERVE_POLL_NS < until)
 			until = now + CONSERVE_POLL_NS;
 		seen = j->tl.n;
 		timeline_wait_locked(&j->tl, seen, until);
 	}
 	pthread_mutex_unlock(&j->tl.lock);
+	if (st == EXPECT_FAIL && polled && samples >= 2 && readable == samples) {
+		size_t l = strlen(x->observed);
+
+		j->cls = "lost-wakeup";
+		snprintf(x->observed + l, sizeof(x->observed) - l,
+			 "; lost wakeup: poll() on %s said POLLIN in all %zu "
+			 "checks of the window",
+			 q->name, samples);
+	}
 	if (st == EXPECT_PASS) {
 		rt->cursor[e->kind] = x->next_cursor;
 		/* blocked / no-wake look at what happened since this one */
@@ -785,6 +807,28 @@ static enum expect_state expect_link(struct job *j, const struct expect *e,
 	return up != e->negate ? EXPECT_PASS : EXPECT_FAIL;
 }
 
+/* The matrix's failure class of a failed expectation. */
+static const char *expect_fail_class(const struct expect *e,
+				     const struct expect_eval *x)
+{
+	switch (e->kind) {
+	case EXPECT_READS:
+		return "count";
+	case EXPECT_WAKES:
+		return "wakeups";
+	case EXPECT_BLOCKED:
+	case EXPECT_NO_WAKE:
+		return "woke";
+	case EXPECT_RETURNS:
+		return strstr(x->observed, "returned") ? "errno" : "hang";
+	case EXPECT_ERROR:
+	case EXPECT_SEND:
+		return "errno";
+	default:
+		return "state";
+	}
+}
+
 static void step_expect(struct job *j, const struct step *s)
 {
 	const struct expect *e = &s->u.expect;
@@ -800,6 +844,8 @@ static void step_expect(struct job *j, const struct step *s)
 		st = expect_send(j, e, &x);
 	else
 		st = expect_link(j, e, &x);
+	if (st == EXPECT_FAIL && !j->cls)
+		j->cls = expect_fail_class(e, &x);
 	if (st == EXPECT_FAIL) {
 		char obs[800];
 

@@ -49,6 +49,7 @@ static void report_tap_one(struct report *r, const struct job_spec *js,
 		return;
 	fputs("  ---\n", r->tap);
 	yaml_str(r->tap, "verdict", verdict_name(res->v));
+	yaml_str(r->tap, "class", res->cls);
 	yaml_str(r->tap, "file", js->c->path);
 	fprintf(r->tap, "  line: %u\n", res->line);
 	yaml_str(r->tap, "backend", js->ops->name);
@@ -83,19 +84,26 @@ void report_job_done(struct job_spec *jobs, size_t n, size_t idx, void *arg)
 			js->c->name, js->ops->name, verdict_name(js->res.v));
 }
 
-static const char *cell(enum verdict v)
+/* A matrix cell: the verdict and, when it is not a pass, its class. */
+static const char *cell(const struct job_result *r, char *buf, size_t size)
 {
 	static const char *const cells[VERDICT_COUNT] = {
 		"ok", "FAIL", "xfail", "XPASS", "skip", "ERROR", "TIMEOUT",
 	};
+	const char *c = r->v < VERDICT_COUNT ? cells[r->v] : "?";
 
-	return v < VERDICT_COUNT ? cells[v] : "?";
+	if (r->v == VERDICT_PASS || r->v == VERDICT_SKIP ||
+	    r->v == VERDICT_XPASS || !r->cls[0] ||
+	    !strcmp(r->cls, verdict_name(r->v)))
+		return c;
+	snprintf(buf, size, "%s:%s", c, r->cls);
+	return buf;
 }
 
 void report_matrix(struct report *r, const struct job_spec *jobs, size_t n)
 {
 	const char *backends[64];
-	size_t nb = 0, count[VERDICT_COUNT] = { 0 }, w = 4;
+	size_t nb = 0, count[VERDICT_COUNT] = { 0 }, w = 4, cw = 8;
 	FILE *f = r->term;
 
 	if (r->progress)
@@ -110,10 +118,15 @@ void report_matrix(struct report *r, const struct job_spec *jobs, size_t n)
 			backends[nb++] = jobs[i].ops->name;
 		if (strlen(jobs[i].c->name) > w)
 			w = strlen(jobs[i].c->name);
+		if (strlen(jobs[i].ops->name) > cw)
+			cw = strlen(jobs[i].ops->name);
+		if (jobs[i].res.v != VERDICT_PASS &&
+		    strlen(jobs[i].res.cls) + 8 > cw)
+			cw = strlen(jobs[i].res.cls) + 8;
 	}
 	fprintf(f, "\n%-*s", (int)w, "case");
 	for (size_t b = 0; b < nb; b++)
-		fprintf(f, "  %-9s", backends[b]);
+		fprintf(f, "  %-*s", (int)cw, backends[b]);
 	fputc('\n', f);
 	for (size_t i = 0; i < n; i++) {
 		/* one row per case: jobs of a case are consecutive */
@@ -122,11 +135,12 @@ void report_matrix(struct report *r, const struct job_spec *jobs, size_t n)
 		fprintf(f, "%-*s", (int)w, jobs[i].c->name);
 		for (size_t b = 0; b < nb; b++) {
 			const char *c = "-";
+			char buf[48];
 
 			for (size_t k = i; k < n && jobs[k].c == jobs[i].c; k++)
 				if (!strcmp(jobs[k].ops->name, backends[b]))
-					c = cell(jobs[k].res.v);
-			fprintf(f, "  %-9s", c);
+					c = cell(&jobs[k].res, buf, sizeof(buf));
+			fprintf(f, "  %-*s", (int)cw, c);
 		}
 		fputc('\n', f);
 	}

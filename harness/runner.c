@@ -27,6 +27,7 @@ void runner_skip_all(struct job_spec *jobs, size_t n, const char *why)
 {
 	for (size_t i = 0; i < n; i++) {
 		jobs[i].res.v = VERDICT_SKIP;
+		snprintf(jobs[i].res.cls, sizeof(jobs[i].res.cls), "skip");
 		snprintf(jobs[i].res.observed, sizeof(jobs[i].res.observed),
 			 "%s", why);
 		jobs[i].done = 1;
@@ -50,7 +51,8 @@ static void runner_line(struct job_spec *js, char *line)
 			 l ? "; " : "", line + 5);
 		return;
 	}
-	if (sscanf(line, "verdict %15s %u %llu", kind, &r->line, &at) != 3 ||
+	if (sscanf(line, "verdict %15s %u %llu %23s", kind, &r->line, &at,
+		   r->cls) != 4 ||
 	    (v = verdict_parse(kind)) < 0)
 		return;
 	r->v = (enum verdict)v;
@@ -145,6 +147,8 @@ static void runner_reap(struct job_spec *js, uint64_t started)
 	r->v = VERDICT_ERROR;
 	r->line = r->step;
 	snprintf(r->expected, sizeof(r->expected), "a verdict from the job");
+	snprintf(r->cls, sizeof(r->cls), "%s",
+		 WIFSIGNALED(status) ? "crash" : "error");
 	if (WIFSIGNALED(status))
 		snprintf(r->observed, sizeof(r->observed),
 			 "job crashed (SIG%s) during the step at line %u",
@@ -223,6 +227,7 @@ static void runner_timeout(struct job_spec *js)
 	runner_snapshot(js);
 	kill(-js->pid, SIGKILL);
 	r->v = VERDICT_TIMEOUT;
+	snprintf(r->cls, sizeof(r->cls), "hang");
 	r->line = r->step;
 	snprintf(r->expected, sizeof(r->expected), "job done within %s",
 		 fmt_duration(js->c->deadline_ns + SETUP_SLACK_NS, d, sizeof(d)));

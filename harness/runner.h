@@ -20,6 +20,7 @@ struct job_result {
 	unsigned step;	   /* line of the last step started */
 	uint64_t at_ns;	   /* when, from job start */
 	uint64_t wall_ns;  /* job wall time, fork to reap */
+	char cls[24];	   /* failure class: count, lost-wakeup, hang, ... */
 	char expected[256];
 	char observed[1024];
 	char notes[512];   /* "note" lines, joined */

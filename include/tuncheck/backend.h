@@ -54,6 +54,12 @@ struct tuncheck_reader {
 	size_t bufsize;		  /* read buffer size the case asks for */
 	enum tuncheck_drain drain; /* drain policy */
 	int nonblock;		  /* case asked for O_NONBLOCK on fd */
+	/*
+	 * errors=retry: after a failed read (EBADFD before TUNSETIFF, say)
+	 * emit ERROR and go back to waiting, as Go's runtime does, instead
+	 * of ending the loop (errors=return, the default).
+	 */
+	int retry_errors;
 	/* Case parameters not known to tuncheck, "key=value" each. */
 	const char *const *params;
 	size_t n_params;
