@@ -151,10 +151,9 @@ static enum expect_state eval_reads(struct expect_eval *x, struct tally *t,
 	if (!over && !x->settled)
 		return EXPECT_PENDING;
 	snprintf(x->observed, sizeof(x->observed),
-		 "%ld %s read (%ld other packets)%s%llu dropped by the kernel; "
+		 "%ld %s read (%ld other packets), %llu dropped by the kernel; "
 		 "%lld unaccounted for%s",
 		 t->matched, proto_name(e->proto), t->other_reads,
-		 e->conserve ? ", " : ", not counting ",
 		 (unsigned long long)x->dropped,
 		 (long long)(e->count - t->matched -
 			     (e->conserve ? (long)x->dropped : 0)),
