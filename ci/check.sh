@@ -67,5 +67,23 @@ while IFS="$tab" read -r file args want msg; do
 	fi
 done <cases/selftest/selftests.tsv
 
+echo "== mutants: every expect line of every shipped case, flipped, must fail"
+sh ci/mutate.sh "$T/mutants" $(find cases -name '*.case' -not -path '*/selftest/*' | sort)
+"$B/tuncheck" run -b read "$T/mutants" >"$T/mutants.tap" 2>"$T/mutants.err"
+st=$?
+total=$(grep -c -E '^(not )?ok [0-9]+' "$T/mutants.tap")
+killed=$(grep -c -E '^not ok [0-9]+' "$T/mutants.tap")
+if [ "$st" = 4 ]; then
+	count 0 0 "$total"
+	echo "mutants: skipped (no sandbox here)"
+else
+	count "$killed" $((total - killed)) 0
+	echo "mutants: $killed of $total killed"
+	grep -E '^ok [0-9]+' "$T/mutants.tap" | while read -r _ _ _ name _; do
+		echo "SURVIVED (this expectation cannot fail):"
+		grep "^$name	" "$T/mutants/MUTANTS" | cut -f2
+	done
+fi
+
 echo "check: $pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]

@@ -76,7 +76,8 @@ struct case_opt {
 };
 
 /* Designators for an option's destination field in struct step. */
-#define AT(f) .off = offsetof(struct step, f), .size = sizeof(((struct step *)0)->f)
+#define AT(f) \
+	.off = offsetof(struct step, f), .size = sizeof(((struct step *)0)->f)
 
 struct case_parser;
 typedef int case_custom_fn(struct case_parser *p, const struct case_word *w,
@@ -246,8 +247,9 @@ static int case_name_check(struct case_parser *p, const char *s, unsigned col,
 				    "digits, '_', '.' or '-'");
 	}
 	if (len >= max)
-		return case_fail(p, col, "%s name '%.24s...' is %zu bytes long; "
-				 "the limit is %zu", what, s, len, max - 1);
+		return case_fail(p, col, "%s name '%.24s...' is %zu bytes "
+				 "long; the limit is %zu", what, s, len,
+				 max - 1);
 	return 0;
 }
 
@@ -260,6 +262,16 @@ static void case_name_copy(char *dst, const char *src)
 	dst[n] = '\0';
 }
 
+/* The declared device, queue or reader of that name, or NULL. */
+static const struct case_sym *case_sym_find(const struct case_parser *p,
+					    const char *name)
+{
+	for (size_t i = 0; i < p->n_syms; i++)
+		if (!strcmp(p->syms[i].name, name))
+			return &p->syms[i];
+	return NULL;
+}
+
 /* Declare word i as a new device, queue or reader; copy it to dst. */
 static int case_sym_define(struct case_parser *p, size_t i,
 			   enum case_sym_kind kind, char *dst)
@@ -267,6 +279,7 @@ static int case_sym_define(struct case_parser *p, size_t i,
 	static const char *const what[] = { "a device name", "a queue name",
 					     "a reader name" };
 	const struct case_word *w = &p->w[i];
+	const struct case_sym *old;
 	struct case_sym *v;
 
 	if (case_need(p, i, what[kind]) ||
@@ -275,11 +288,11 @@ static int case_sym_define(struct case_parser *p, size_t i,
 		return -1;
 	if (!strcmp(w->s, "send"))
 		return case_fail(p, w->col, "'send' is reserved (expect send)");
-	for (v = p->syms; v < p->syms + p->n_syms; v++)
-		if (!strcmp(v->name, w->s))
-			return case_fail(p, w->col, "%s '%s' already defined "
-					 "at line %u", case_sym_names[v->kind],
-					 w->s, v->line);
+	old = case_sym_find(p, w->s);
+	if (old)
+		return case_fail(p, w->col, "%s '%s' already defined at "
+				 "line %u", case_sym_names[old->kind], w->s,
+				 old->line);
 	if (p->n_syms == p->cap_syms) {
 		size_t cap = p->cap_syms ? 2 * p->cap_syms : 16;
 
@@ -301,11 +314,9 @@ static int case_sym_define(struct case_parser *p, size_t i,
 static int case_sym_use(struct case_parser *p, const char *name, unsigned col,
 			enum case_sym_kind kind, char *dst)
 {
-	const struct case_sym *v = p->syms;
+	const struct case_sym *v = case_sym_find(p, name);
 
-	while (v < p->syms + p->n_syms && strcmp(v->name, name))
-		v++;
-	if (v == p->syms + p->n_syms) {
+	if (!v) {
 		case_fail(p, col, "no %s named '%.48s'", case_sym_names[kind],
 			  name);
 		return case_hint(p, "%s", case_sym_hints[kind]);
@@ -577,6 +588,17 @@ static int case_opt_need(struct case_parser *p, const struct case_opt *o,
 	return case_missing(p, what);
 }
 
+/* Store v into an integer field of any width (bool, enum, long, ...). */
+static void case_store_int(void *dst, size_t size, uint64_t v)
+{
+	uint8_t b = (uint8_t)v;
+	uint16_t h = (uint16_t)v;
+	uint32_t l = (uint32_t)v;
+
+	memcpy(dst, size == 1 ? (void *)&b : size == 2 ? (void *)&h :
+		    size == 4 ? (void *)&l : (void *)&v, size);
+}
+
 /* Parse w's value as option o says and store it into step s. */
 static int case_opt_store(struct case_parser *p, const struct case_word *w,
 			  const struct case_opt *o, struct step *s)
@@ -620,15 +642,7 @@ static int case_opt_store(struct case_parser *p, const struct case_word *w,
 	default:
 		break;
 	}
-	/* integers of any width: bool, uint16_t, enum, unsigned, long, ... */
-	{
-		uint8_t b = (uint8_t)v;
-		uint16_t h = (uint16_t)v;
-		uint32_t l = (uint32_t)v;
-
-		memcpy(dst, o->size == 1 ? (void *)&b : o->size == 2 ? (void *)&h :
-			    o->size == 4 ? (void *)&l : (void *)&v, o->size);
-	}
+	case_store_int(dst, o->size, v);
 	return 0;
 }
 
@@ -641,8 +655,10 @@ static int case_args(struct case_parser *p, size_t first,
 		const struct case_word *w = &p->w[i];
 		int k = case_opt_match(p, w, o, n, mask, seen);
 
-		if (k < 0 || (o[k].type == T_CUSTOM ? custom(p, w, k, s) :
-						       case_opt_store(p, w, &o[k], s)))
+		if (k < 0)
+			return -1;
+		if (o[k].type == T_CUSTOM ? custom(p, w, k, s) :
+					    case_opt_store(p, w, &o[k], s))
 			return -1;
 	}
 	return 0;
@@ -949,7 +965,8 @@ static int case_parse_send(struct case_parser *p, struct step *s)
 	if (seen[SEND_FLOOD] && seen[SEND_INTERVAL])
 		return case_fail(p, case_col_later(seen[SEND_FLOOD],
 						   seen[SEND_INTERVAL]),
-				 "send: flood and interval= exclude each other");
+				 "send: flood and interval= exclude each "
+				 "other");
 	if (seen[SEND_PORT] && s->u.send.proto != PROTO_UDP)
 		return case_fail(p, seen[SEND_PORT], "send: port= is for udp "
 				 "only");
@@ -1121,7 +1138,8 @@ static int case_expect_check(struct case_parser *p, const struct expect *e,
 		return case_missing(p, "ok or errno=E");
 	if (seen[XP_OK] && seen[XP_ERRNO])
 		return case_fail(p, case_col_later(seen[XP_OK], seen[XP_ERRNO]),
-				 "expect send: ok and errno= exclude each other");
+				 "expect send: ok and errno= exclude each "
+				 "other");
 	if (seen[XP_COUNT] && !e->err)
 		return case_fail(p, seen[XP_COUNT], "expect send: count= needs "
 				 "errno=E");
@@ -1250,8 +1268,10 @@ static const struct case_directive case_directives[] = {
 	  "sysctl net.KEY=VALUE" },
 	{ "open", case_parse_open, ROLE_STEP, STEP_OPEN,
 	  "open QUEUE device=TUN [attach=now|later]" },
-	{ "attach", case_parse_queue_op, ROLE_STEP, STEP_ATTACH, "attach QUEUE" },
-	{ "detach", case_parse_queue_op, ROLE_STEP, STEP_DETACH, "detach QUEUE" },
+	{ "attach", case_parse_queue_op, ROLE_STEP, STEP_ATTACH,
+	  "attach QUEUE" },
+	{ "detach", case_parse_queue_op, ROLE_STEP, STEP_DETACH,
+	  "detach QUEUE" },
 	{ "close", case_parse_queue_op, ROLE_STEP, STEP_CLOSE, "close QUEUE" },
 	{ "dup", case_parse_dup, ROLE_STEP, STEP_DUP, "dup QUEUE as NEWQUEUE" },
 	{ "reader", case_parse_reader, ROLE_STEP, STEP_READER,
@@ -1268,7 +1288,8 @@ static const struct case_directive case_directives[] = {
 	{ "sleep", case_parse_sleep, ROLE_STEP, STEP_SLEEP, "sleep DUR" },
 	{ "expect", case_parse_expect, ROLE_EXPECT, STEP_EXPECT,
 	  "expect SUBJECT PREDICATE [ARGS]" },
-	{ "xfail", case_parse_xfail, ROLE_XFAIL, 0, "xfail BACKEND...: REASON" },
+	{ "xfail", case_parse_xfail, ROLE_XFAIL, 0,
+	  "xfail BACKEND...: REASON" },
 };
 
 #define CASE_N_DIRECTIVES (sizeof(case_directives) / sizeof(case_directives[0]))

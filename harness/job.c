@@ -734,9 +734,15 @@ static enum expect_state expect_reader(struct job *j, const struct step *s,
 	}
 	if (st == EXPECT_PASS) {
 		rt->cursor[e->kind] = x->next_cursor;
-		/* blocked / no-wake look at what happened since this one */
+		/*
+		 * blocked, no-wake, wakes and error count what happened
+		 * since this expectation was decided; reads and returns keep
+		 * their own cursors.
+		 */
 		rt->cursor[EXPECT_BLOCKED] = x->next_cursor;
 		rt->cursor[EXPECT_NO_WAKE] = x->next_cursor;
+		rt->cursor[EXPECT_WAKES] = x->next_cursor;
+		rt->cursor[EXPECT_ERROR] = x->next_cursor;
 		if (e->conserve && d && x->dropped) {
 			d->dropped_accounted += x->dropped;
 			job_say(j, "note line %u: %s (%s)", s->line, x->observed,
