@@ -223,6 +223,18 @@ static int case_need(struct case_parser *p, size_t i, const char *what)
 	return i < p->n ? 0 : case_missing(p, what);
 }
 
+/* Word i must exist and be a bare word (not KEY=VALUE). */
+static int case_need_bare(struct case_parser *p, size_t i, const char *what)
+{
+	if (case_need(p, i, what))
+		return -1;
+	if (!p->w[i].val)
+		return 0;
+	case_fail(p, p->w[i].col, "%s needs %s here, not '%.48s'", p->label,
+		  what, p->w[i].s);
+	return case_hint(p, "usage: %s", p->usage);
+}
+
 /* Error on word i and after: the directive takes nothing more. */
 static int case_end(struct case_parser *p, size_t i)
 {
@@ -282,7 +294,7 @@ static int case_sym_define(struct case_parser *p, size_t i,
 	const struct case_sym *old;
 	struct case_sym *v;
 
-	if (case_need(p, i, what[kind]) ||
+	if (case_need_bare(p, i, what[kind]) ||
 	    case_name_check(p, w->s, w->col, case_sym_names[kind],
 			    kind == SYM_DEVICE ? IFNAMSIZ : CASE_NAME_MAX))
 		return -1;
@@ -335,7 +347,7 @@ static int case_sym_use_word(struct case_parser *p, size_t i,
 	static const char *const what[] = { "a device name", "a queue name",
 					     "a reader name" };
 
-	return case_need(p, i, what[kind]) ||
+	return case_need_bare(p, i, what[kind]) ||
 	       case_sym_use(p, p->w[i].s, p->w[i].col, kind, dst) ? -1 : 0;
 }
 
@@ -671,7 +683,7 @@ static int case_parse_case(struct case_parser *p, struct step *s)
 	if (p->case_line)
 		return case_fail(p, p->w[0].col, "second 'case' line (the case "
 				 "began at line %u)", p->case_line);
-	if (case_need(p, 1, "a name") ||
+	if (case_need_bare(p, 1, "a name") ||
 	    case_name_check(p, p->w[1].s, p->w[1].col, "case", CASE_NAME_MAX) ||
 	    case_end(p, 2))
 		return -1;
@@ -836,7 +848,7 @@ static int case_parse_queue_op(struct case_parser *p, struct step *s)
 static int case_parse_dup(struct case_parser *p, struct step *s)
 {
 	if (case_sym_use_word(p, 1, SYM_QUEUE, s->name) ||
-	    case_need(p, 2, "'as NEWQUEUE'"))
+	    case_need_bare(p, 2, "'as NEWQUEUE'"))
 		return -1;
 	if (strcmp(p->w[2].s, "as")) {
 		case_fail(p, p->w[2].col, "dup: expected 'as', got '%.48s'",
@@ -893,7 +905,7 @@ static int case_parse_link(struct case_parser *p, struct step *s)
 	int k;
 
 	if (case_sym_use_word(p, 1, SYM_DEVICE, s->name) ||
-	    case_need(p, 2, "up, down or delete") ||
+	    case_need_bare(p, 2, "up, down or delete") ||
 	    (k = case_choose(p, &p->w[2], p->w[2].s, "up|down|delete")) < 0)
 		return -1;
 	s->u.link.op = (enum link_op)k;
@@ -906,7 +918,7 @@ static int case_parse_mtu(struct case_parser *p, struct step *s)
 	long n;
 
 	if (case_sym_use_word(p, 1, SYM_DEVICE, s->name) ||
-	    case_need(p, 2, "an MTU") || case_num(p, &p->w[2], 68, 65535, &n))
+	    case_need_bare(p, 2, "an MTU") || case_num(p, &p->w[2], 68, 65535, &n))
 		return -1;
 	s->u.mtu.mtu = (unsigned)n;
 	return case_end(p, 3);
@@ -941,7 +953,7 @@ static int case_parse_send(struct case_parser *p, struct step *s)
 	unsigned seen[SEND_N] = { 0 };
 	int k;
 
-	if (case_need(p, 1, "a protocol (icmp-echo or udp)") ||
+	if (case_need_bare(p, 1, "a protocol (icmp-echo or udp)") ||
 	    (k = case_choose(p, &p->w[1], p->w[1].s, "icmp-echo|udp")) < 0)
 		return -1;
 	s->u.send.proto = k ? PROTO_UDP : PROTO_ICMP_ECHO;
@@ -1029,7 +1041,7 @@ static int case_parse_write(struct case_parser *p, struct step *s)
 /* sleep DUR */
 static int case_parse_sleep(struct case_parser *p, struct step *s)
 {
-	if (case_need(p, 1, "a duration") ||
+	if (case_need_bare(p, 1, "a duration") ||
 	    case_duration(p, &p->w[1], &s->u.sleep.ns))
 		return -1;
 	return case_end(p, 2);
@@ -1175,8 +1187,8 @@ static int case_parse_expect(struct case_parser *p, struct step *s)
 	e->negate = pr->negate;
 	e->max = -1;
 	if (pr->choices) {
-		if (case_need(p, 3, e->kind == EXPECT_READS ? "a protocol" :
-							      "up or down") ||
+		if (case_need_bare(p, 3, e->kind == EXPECT_READS ?
+						 "a protocol" : "up or down") ||
 		    (k = case_choose(p, &p->w[3], p->w[3].s, pr->choices)) < 0)
 			return -1;
 		if (e->kind == EXPECT_READS)

@@ -158,6 +158,7 @@ static enum expect_state eval_reads(struct expect_eval *x, struct tally *t,
 		 (long long)(e->count - t->matched -
 			     (e->conserve ? (long)x->dropped : 0)),
 		 over ? "" : " (all quiet, queue empty)");
+	x->too_few = true;
 	return EXPECT_FAIL;
 }
 
@@ -193,7 +194,8 @@ static enum expect_state eval_wakes(struct expect_eval *x, struct tally *t,
 		return EXPECT_PASS;
 	if (!over)
 		return EXPECT_PENDING;
-	return t->wakes >= e->count ? EXPECT_PASS : EXPECT_FAIL;
+	x->too_few = t->wakes < e->count;
+	return x->too_few ? EXPECT_FAIL : EXPECT_PASS;
 }
 
 static enum expect_state eval_returns(struct expect_eval *x, struct tally *t,
@@ -305,6 +307,7 @@ enum expect_state expect_evaluate(struct expect_eval *x,
 
 	describe_expected(x);
 	x->observed[0] = 0;
+	x->too_few = false;
 	x->next_cursor = n;
 	x->at_ns = now;
 	tally_events(x, ev, n, &t);

@@ -723,7 +723,8 @@ static enum expect_state expect_reader(struct job *j, const struct step *s,
 		timeline_wait_locked(&j->tl, seen, until);
 	}
 	pthread_mutex_unlock(&j->tl.lock);
-	if (st == EXPECT_FAIL && polled && samples >= 2 && readable == samples) {
+	if (st == EXPECT_FAIL && x->too_few && samples >= 2 &&
+	    readable == samples) {
 		size_t l = strlen(x->observed);
 
 		j->cls = "lost-wakeup";
