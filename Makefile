@@ -23,7 +23,7 @@ B := build
 PKGS := libmnl libseccomp liburing libpcap
 pkg_deb = $(patsubst libmnl,libmnl-dev,$(patsubst libseccomp,libseccomp-dev,$(patsubst liburing,liburing-dev,$(patsubst libpcap,libpcap-dev,$(patsubst cmocka,libcmocka-dev,$(1))))))
 
-NODEP_GOALS := deps clean format format-check help
+NODEP_GOALS := deps clean format format-check help fuzz
 ifneq ($(filter-out $(NODEP_GOALS),$(or $(MAKECMDGOALS),all)),)
 ifeq ($(shell command -v $(PKG_CONFIG)),)
 $(error pkg-config not found: run 'sudo sh ci/deps.sh' (Debian/Ubuntu) or see README.md)
@@ -84,6 +84,16 @@ check: check-cmocka-exists $(B)/tuncheck $(TESTS)
 deps:
 	sh ci/deps.sh
 
+# libFuzzer on the case parser (clang): FUZZ_TIME seconds from the shipped cases.
+FUZZ_TIME ?= 60
+fuzz:
+	@mkdir -p $(B)/fuzz-corpus
+	clang -std=gnu11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -Iinclude -Iharness -o $(B)/fuzz_case \
+		tests/fuzz_case.c harness/case.c
+	find cases -name '*.case' -exec cp {} $(B)/fuzz-corpus/ ';'
+	$(B)/fuzz_case -max_len=8192 -timeout=5 -max_total_time=$(FUZZ_TIME) $(B)/fuzz-corpus
+
 install: $(B)/tuncheck
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(INCLUDEDIR)/tuncheck $(DESTDIR)$(PKGCONFIGDIR)
 	install -m 0755 $(B)/tuncheck $(DESTDIR)$(BINDIR)/tuncheck
@@ -100,5 +110,5 @@ format-check:
 clean:
 	rm -rf $(B)
 
-.PHONY: all run check deps install clean tests format format-check check-cmocka-exists
+.PHONY: all run check deps install clean tests format format-check check-cmocka-exists fuzz
 -include $(OBJ:.o=.d) $(TESTS:%=%.d)
