@@ -18,7 +18,7 @@ CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
-B := build
+B := build$(if $(SANITIZE),-san)
 # Debian package for each pkg-config module (Fedora: see README.md).
 PKGS := libmnl libseccomp liburing libpcap
 pkg_deb = $(patsubst libmnl,libmnl-dev,$(patsubst libseccomp,libseccomp-dev,$(patsubst liburing,liburing-dev,$(patsubst libpcap,libpcap-dev,$(patsubst cmocka,libcmocka-dev,$(1))))))

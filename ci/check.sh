@@ -73,7 +73,12 @@ sh ci/mutate.sh "$T/mutants" $(find cases -name '*.case' -not -path '*/selftest/
 st=$?
 total=$(grep -c -E '^(not )?ok [0-9]+' "$T/mutants.tap")
 killed=$(grep -c -E '^not ok [0-9]+' "$T/mutants.tap")
-if [ "$st" = 4 ]; then
+made=$(grep -c . "$T/mutants/MUTANTS")
+if [ "$st" = 2 ] || [ "$total" != "$made" ]; then
+	count 0 1 0
+	echo "mutants: FAILED: $made made, $total run (exit $st)"
+	head -n 5 "$T/mutants.err"
+elif [ "$st" = 4 ]; then
 	count 0 0 "$total"
 	echo "mutants: skipped (no sandbox here)"
 else

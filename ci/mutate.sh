@@ -24,6 +24,11 @@ for c in "$@"; do
 			if (match($0, / blocked for=/)) { sub(/ blocked for=/, " returns within="); print; exit }
 			if (match($0, / returns within=/)) { sub(/ returns within=/, " blocked for="); print; exit }
 			if (match($0, / no-wake for=/)) { sub(/ no-wake for=/, " wakes min=1 within="); print; exit }
+			if (match($0, / wakes min=[0-9]+ max=[0-9]+/)) {
+				m = substr($0, RSTART, RLENGTH); sub(/.*max=/, "", m)
+				$0 = substr($0, 1, RSTART - 1) " wakes min=" (m + 1) substr($0, RSTART + RLENGTH)
+				print; exit
+			}
 			if (match($0, / wakes min=[0-9]+/)) { sub(/ wakes min=[0-9]+/, " no-wake"); sub(/within=/, "for="); print; exit }
 			if (match($0, / link up/)) { sub(/ link up/, " link down"); print; exit }
 			if (match($0, / link down/)) { sub(/ link down/, " link up"); print; exit }

@@ -66,6 +66,15 @@ static void paths_add(struct paths *p, const char *s)
 	p->v[p->n++] = strdup(s);
 }
 
+static void paths_free(struct paths *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->v[i]);
+	free(p->v);
+	p->v = NULL;
+	p->n = p->cap = 0;
+}
+
 static bool has_suffix(const char *s, const char *suf)
 {
 	size_t a = strlen(s), b = strlen(suf);
@@ -151,11 +160,12 @@ static int cmd_check(int argc, char **argv)
 	if (!p.n)
 		die(2, "check: no .case files found");
 	cs = cases_load(&p, false);
-	if (!cs)
-		return 2;
-	for (size_t i = 0; i < p.n; i++)
-		case_free(cs[i]);
-	return 0;
+	if (cs)
+		for (size_t i = 0; i < p.n; i++)
+			case_free(cs[i]);
+	free(cs);
+	paths_free(&p);
+	return cs ? 0 : 2;
 }
 
 static int cmd_list(int argc, char **argv)
@@ -171,8 +181,10 @@ static int cmd_list(int argc, char **argv)
 		return 0;
 	paths_collect(&p, argv, argc);
 	cs = cases_load(&p, true);
-	if (!cs)
+	if (!cs) {
+		paths_free(&p);
 		return 2;
+	}
 	puts("cases:");
 	for (size_t i = 0; i < p.n; i++) {
 		const char *about = cs[i]->about ? cs[i]->about : "";
@@ -181,6 +193,8 @@ static int cmd_list(int argc, char **argv)
 		       (int)strcspn(about, "\n"), about);
 		case_free(cs[i]);
 	}
+	free(cs);
+	paths_free(&p);
 	return 0;
 }
 
@@ -248,8 +262,10 @@ static int cmd_run(int argc, char **argv)
 	if (!p.n)
 		die(2, "run: no .case files found");
 	cs = cases_load(&p, true);
-	if (!cs)
+	if (!cs) {
+		paths_free(&p);
 		return 2;
+	}
 	jobs = calloc(p.n * nb, sizeof(*jobs));
 	if (!jobs)
 		die(1, "out of memory");
@@ -280,6 +296,7 @@ static int cmd_run(int argc, char **argv)
 		case_free(cs[i]);
 	free(cs);
 	free(jobs);
+	paths_free(&p);
 	return ret;
 }
 
