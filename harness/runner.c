@@ -92,6 +92,49 @@ static bool runner_read(struct job_spec *js)
 	return true;
 }
 
+/* Append the fdinfo of every epoll and io_uring fd of pid, flattened. */
+static void runner_snapshot_pollers(pid_t pid, char *out, size_t cap,
+				    size_t *off)
+{
+	char path[320], link[64], line[160];
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((de = readdir(d)) && *off < cap) {
+		ssize_t n;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%d/fd/%s", pid, de->d_name);
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n <= 0)
+			continue;
+		link[n] = 0;
+		if (!strstr(link, "[eventpoll]") && !strstr(link, "[io_uring]"))
+			continue;
+		*off += (size_t)snprintf(out + *off, cap - *off, "; fd %s %s:",
+					 de->d_name, link + 11);
+		snprintf(path, sizeof(path), "/proc/%d/fdinfo/%s", pid,
+			 de->d_name);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f) && *off < cap) {
+			line[strcspn(line, "\n")] = 0;
+			/* epoll: the "tfd:" lines; io_uring: SQ/CQ heads, tails */
+			if (!strncmp(line, "tfd:", 4) || strstr(line, "Head") ||
+			    strstr(line, "Tail") || strstr(line, "CachedCqTail"))
+				*off += (size_t)snprintf(out + *off, cap - *off,
+							 " [%s]", line);
+		}
+		fclose(f);
+	}
+	closedir(d);
+}
+
 /* On timeout: each thread's wchan and syscall, before the kill. */
 static void runner_snapshot(struct job_spec *js)
 {
@@ -129,6 +172,7 @@ static void runner_snapshot(struct job_spec *js)
 		}
 	}
 	closedir(d);
+	runner_snapshot_pollers(js->pid, out, cap, &off);
 }
 
 /* Reap a job whose process ended and settle its verdict. */

@@ -24,7 +24,7 @@ struct job_result {
 	char expected[256];
 	char observed[1024];
 	char notes[512];   /* "note" lines, joined */
-	char blocked[1024]; /* on timeout: what each thread was blocked in */
+	char blocked[2048]; /* on timeout: threads blocked in, pollers */
 };
 
 struct job_spec {
