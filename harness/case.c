@@ -918,7 +918,8 @@ static int case_parse_mtu(struct case_parser *p, struct step *s)
 	long n;
 
 	if (case_sym_use_word(p, 1, SYM_DEVICE, s->name) ||
-	    case_need_bare(p, 2, "an MTU") || case_num(p, &p->w[2], 68, 65535, &n))
+	    case_need_bare(p, 2, "an MTU") ||
+	    case_num(p, &p->w[2], 68, 65535, &n))
 		return -1;
 	s->u.mtu.mtu = (unsigned)n;
 	return case_end(p, 3);

@@ -3,11 +3,15 @@
  * libFuzzer entry for the case parser: any bytes in, a case or one
  * diagnostic out, never a crash, a leak or a hang.  Not built by default:
  *
- *   clang -std=gnu11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
- *         -Iinclude -Iharness -o build/fuzz_case tests/fuzz_case.c harness/case.c
+ *   clang -std=gnu11 -D_GNU_SOURCE -g -O1 \
+ *         -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+ *         -Iinclude -Iharness -o build/fuzz_case \
+ *         tests/fuzz_case.c harness/case.c
  *   mkdir -p build/fuzz-corpus
  *   find cases -name '*.case' -exec cp {} build/fuzz-corpus/ ';'
  *   build/fuzz_case -max_len=8192 -timeout=5 build/fuzz-corpus
+ *
+ * or simply: make fuzz FUZZ_TIME=60
  */
 #include <stddef.h>
 #include <stdint.h>

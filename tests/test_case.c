@@ -44,60 +44,63 @@ static void assert_v6(const struct case_addr *a, const char *want)
 }
 
 static const char every_directive[] =
-	"# leading comment\n"						/* 1 */
-	"case     every-directive   # trailing comment\n"		/* 2 */
-	"about    First line of the about text.\n"			/* 3 */
-	"about    Second line, with a # kept verbatim.  \n"		/* 4 */
-	"tun      t0 tap pi multi-queue mtu=1400 txqlen=500 "
-	"addr=198.18.0.1/24 addr=2001:db8::1/64\n"			/* 5 */
-	"tun      t1 addr=198.18.1.1/24 peer=198.18.1.9 ipv6=on\n"	/* 6 */
-	"sysctl   net.ipv4.ip_forward=1\n"				/* 7 */
-	"open     q0 device=t0\n"					/* 8 */
-	"open     q1 device=t0 attach=later\n"				/* 9 */
-	"reader   r0 queue=q0 bufsize=2048 drain=one nonblock batch=8 "
-	"mode=fast\n"							/* 10 */
-	"attach   q1\n"							/* 11 */
-	"dup      q1 as q2\n"						/* 12 */
-	"detach   q2\n"							/* 13 */
-	"link     t0 up\n"						/* 14 */
-	"mtu      t0 1500\n"						/* 15 */
-	"send     icmp-echo into=q0 to=198.18.0.1 from=198.18.0.2 count=4 "
-	"size=100 interval=10ms\n"					/* 16 */
-	"expect   send ok\n"						/* 17 */
-	"send     udp from-ns to=2001:db8::2 count=3 flood port=5000\n" /* 18 */
-	"expect   send errno=ENETUNREACH count=2\n"			/* 19 */
-	"write    q1 hex=4500DEadbeef count=2\n"			/* 20 */
-	"expect   send errno=EBADFD\n"					/* 21 */
-	"\texpect r0 reads icmp-reply count=4 within=1.5s conserve\n"	/* 22 */
-	"xfail    epoll-lt epoll-et: no wakeup (registration is dead)\n" /* 23 */
-	"\n"								/* 24 */
-	"# a comment between xfail lines\n"				/* 25 */
-	"xfail    io_uring : second reason\n"				/* 26 */
-	"expect   r0 blocked for=100ms\n"				/* 27 */
-	"expect   r0 no-wake for=500us\n"				/* 28 */
-	"expect   r0 wakes min=1 max=3 within=1s\n"			/* 29 */
-	"expect   r0 returns within=200ms\n"				/* 30 */
-	"expect   r0 returns within=200ms errno=ok\n"			/* 31 */
-	"expect   r0 error errno=EIO within=1s\n"			/* 32 */
-	"expect   q0 readable\n"					/* 33 */
-	"expect   q1 not-readable within=50ms\n"			/* 34 */
-	"expect   t0 link up\n"						/* 35 */
-	"link     t1 down\n"						/* 36 */
-	"expect   t1 link down\n"					/* 37 */
-	"sleep    250ms\n"						/* 38 */
-	"close    q0\n"							/* 39 */
-	"link     t1 delete";						/* 40 */
+	/*  1 */ "# leading comment\n"
+	/*  2 */ "case     every-directive   # trailing comment\n"
+	/*  3 */ "about    First line of the about text.\n"
+	/*  4 */ "about    Second line, with a # kept verbatim.  \n"
+	/*  5 */ "tun      t0 tap pi multi-queue mtu=1400 txqlen=500 "
+		  "addr=198.18.0.1/24 addr=2001:db8::1/64\n"
+	/*  6 */ "tun      t1 addr=198.18.1.1/24 peer=198.18.1.9 ipv6=on\n"
+	/*  7 */ "sysctl   net.ipv4.ip_forward=1\n"
+	/*  8 */ "open     q0 device=t0\n"
+	/*  9 */ "open     q1 device=t0 attach=later\n"
+	/* 10 */ "reader   r0 queue=q0 bufsize=2048 drain=one nonblock "
+		  "batch=8 mode=fast\n"
+	/* 11 */ "attach   q1\n"
+	/* 12 */ "dup      q1 as q2\n"
+	/* 13 */ "detach   q2\n"
+	/* 14 */ "link     t0 up\n"
+	/* 15 */ "mtu      t0 1500\n"
+	/* 16 */ "send     icmp-echo into=q0 to=198.18.0.1 "
+		  "from=198.18.0.2 count=4 size=100 interval=10ms\n"
+	/* 17 */ "expect   send ok\n"
+	/* 18 */ "send     udp from-ns to=2001:db8::2 count=3 flood "
+		  "port=5000\n"
+	/* 19 */ "expect   send errno=ENETUNREACH count=2\n"
+	/* 20 */ "write    q1 hex=4500DEadbeef count=2\n"
+	/* 21 */ "expect   send errno=EBADFD\n"
+	/* 22 */ "\texpect r0 reads icmp-reply count=4 within=1.5s conserve\n"
+	/* 23 */ "xfail    epoll-lt epoll-et: no wakeup (registration is "
+		  "dead)\n"
+	/* 24 */ "\n"
+	/* 25 */ "# a comment between xfail lines\n"
+	/* 26 */ "xfail    io_uring : second reason\n"
+	/* 27 */ "expect   r0 blocked for=100ms\n"
+	/* 28 */ "expect   r0 no-wake for=500us\n"
+	/* 29 */ "expect   r0 wakes min=1 max=3 within=1s\n"
+	/* 30 */ "expect   r0 returns within=200ms\n"
+	/* 31 */ "expect   r0 returns within=200ms errno=ok\n"
+	/* 32 */ "expect   r0 error errno=EIO within=1s\n"
+	/* 33 */ "expect   q0 readable\n"
+	/* 34 */ "expect   q1 not-readable within=50ms\n"
+	/* 35 */ "expect   t0 link up\n"
+	/* 36 */ "link     t1 down\n"
+	/* 37 */ "expect   t1 link down\n"
+	/* 38 */ "sleep    250ms\n"
+	/* 39 */ "close    q0\n"
+	/* 40 */ "link     t1 delete";
 
 static void test_every_directive(void **state)
 {
 	static const enum step_kind kinds[] = {
-		STEP_TUN,    STEP_TUN,	  STEP_SYSCTL, STEP_OPEN,   STEP_OPEN,
-		STEP_READER, STEP_ATTACH, STEP_DUP,    STEP_DETACH, STEP_LINK,
-		STEP_MTU,    STEP_SEND,	  STEP_EXPECT, STEP_SEND,   STEP_EXPECT,
-		STEP_WRITE,  STEP_EXPECT, STEP_EXPECT, STEP_EXPECT, STEP_EXPECT,
-		STEP_EXPECT, STEP_EXPECT, STEP_EXPECT, STEP_EXPECT, STEP_EXPECT,
-		STEP_EXPECT, STEP_EXPECT, STEP_LINK,   STEP_EXPECT, STEP_SLEEP,
-		STEP_CLOSE,  STEP_LINK,
+		STEP_TUN,    STEP_TUN,    STEP_SYSCTL, STEP_OPEN,
+		STEP_OPEN,   STEP_READER, STEP_ATTACH, STEP_DUP,
+		STEP_DETACH, STEP_LINK,   STEP_MTU,    STEP_SEND,
+		STEP_EXPECT, STEP_SEND,   STEP_EXPECT, STEP_WRITE,
+		STEP_EXPECT, STEP_EXPECT, STEP_EXPECT, STEP_EXPECT,
+		STEP_EXPECT, STEP_EXPECT, STEP_EXPECT, STEP_EXPECT,
+		STEP_EXPECT, STEP_EXPECT, STEP_EXPECT, STEP_LINK,
+		STEP_EXPECT, STEP_SLEEP,  STEP_CLOSE,  STEP_LINK,
 	};
 	static const unsigned lines[] = { 5,  6,  7,  8,  9,  10, 11, 12,
 					  13, 14, 15, 16, 17, 18, 19, 20,
@@ -316,178 +319,299 @@ struct bad_case {
 	const char *msg, *hint; /* substrings; hint NULL: not checked */
 };
 
-#define H "case c\ntun t0 addr=198.18.0.1/24\nopen q0 device=t0\nreader r0 queue=q0\n"
+/* Lines 1-4 of most malformed cases: the error is on line 5. */
+#define H                                                                      \
+	"case c\ntun t0 addr=198.18.0.1/24\nopen q0 device=t0\n"              \
+	"reader r0 queue=q0\n"
 #define T(s) s, sizeof(s) - 1
 
 static const struct bad_case bad_cases[] = {
-	{ "unknown directive", T(H "tunn t1\n"), 5, 1,
-	  "unknown directive 'tunn'", "did you mean 'tun'?" },
-	{ "unknown directive, no match", T(H "frobnicate\n"), 5, 1,
-	  "unknown directive 'frobnicate'", "directives: case about tun" },
-	{ "unknown argument", T(H "send udp into=q0 cuont=3\n"), 5, 18,
-	  "send: unknown argument 'cuont=3'", "did you mean 'count'? accepted: into=QUEUE" },
-	{ "unknown bare word", T(H "reader r1 queue=q0 fast\n"), 5, 20,
-	  "reader: unknown argument 'fast'", "accepted: queue=QUEUE bufsize=N" },
-	{ "missing into/from-ns", T(H "send udp count=3\n"), 5, 18,
-	  "send needs into=QUEUE or from-ns", "usage: send icmp-echo|udp" },
-	{ "from-ns without to", T(H "send udp from-ns\n"), 5, 18,
-	  "send needs to=IP with from-ns", NULL },
-	{ "into and from-ns", T(H "send udp into=q0 from-ns to=198.18.0.2\n"), 5,
-	  18, "send takes into=QUEUE or from-ns, not both", NULL },
-	{ "missing positional", T(H "open\n"), 5, 6, "open needs a queue name",
-	  "usage: open QUEUE device=TUN" },
-	{ "missing required key", T(H "open q1\n"), 5, 9, "open needs device=TUN",
+	{ "unknown directive",
+	  T(H "tunn t1\n"),
+	  5, 1, "unknown directive 'tunn'", "did you mean 'tun'?" },
+	{ "unknown directive, no match",
+	  T(H "frobnicate\n"),
+	  5, 1, "unknown directive 'frobnicate'",
+	  "directives: case about tun" },
+	{ "unknown argument",
+	  T(H "send udp into=q0 cuont=3\n"),
+	  5, 18, "send: unknown argument 'cuont=3'",
+	  "did you mean 'count'? accepted: into=QUEUE" },
+	{ "unknown bare word",
+	  T(H "reader r1 queue=q0 fast\n"),
+	  5, 20, "reader: unknown argument 'fast'",
+	  "accepted: queue=QUEUE bufsize=N" },
+	{ "missing into/from-ns",
+	  T(H "send udp count=3\n"),
+	  5, 18, "send needs into=QUEUE or from-ns",
+	  "usage: send icmp-echo|udp" },
+	{ "from-ns without to",
+	  T(H "send udp from-ns\n"),
+	  5, 18, "send needs to=IP with from-ns", NULL },
+	{ "into and from-ns",
+	  T(H "send udp into=q0 from-ns to=198.18.0.2\n"),
+	  5, 18, "send takes into=QUEUE or from-ns, not both", NULL },
+	{ "missing positional",
+	  T(H "open\n"),
+	  5, 6, "open needs a queue name", "usage: open QUEUE device=TUN" },
+	{ "missing required key",
+	  T(H "open q1\n"),
+	  5, 9, "open needs device=TUN", NULL },
+	{ "extra argument",
+	  T(H "attach q0 now\n"),
+	  5, 11, "attach: unexpected argument 'now'", "usage: attach QUEUE" },
+	{ "duplicate key",
+	  T(H "send udp into=q0 count=1 count=2\n"),
+	  5, 26, "send: duplicate 'count' (first at column 18)", NULL },
+	{ "bad number",
+	  T(H "send udp into=q0 count=12x\n"),
+	  5, 18, "count: '12x' is not a number", NULL },
+	{ "number out of range",
+	  T(H "tun t1 mtu=40\n"),
+	  5, 8, "mtu: 40 is out of range (68..65535)", NULL },
+	{ "number overflow",
+	  T(H "send udp into=q0 size=99999999999999999999\n"),
+	  5, 18, "size: 99999999999999999999 is out of range (0..65000)",
 	  NULL },
-	{ "extra argument", T(H "attach q0 now\n"), 5, 11,
-	  "attach: unexpected argument 'now'", "usage: attach QUEUE" },
-	{ "duplicate key", T(H "send udp into=q0 count=1 count=2\n"), 5, 26,
-	  "send: duplicate 'count' (first at column 18)", NULL },
-	{ "bad number", T(H "send udp into=q0 count=12x\n"), 5, 18,
-	  "count: '12x' is not a number", NULL },
-	{ "number out of range", T(H "tun t1 mtu=40\n"), 5, 8,
-	  "mtu: 40 is out of range (68..65535)", NULL },
-	{ "number overflow", T(H "send udp into=q0 size=99999999999999999999\n"),
-	  5, 18, "size: 99999999999999999999 is out of range (0..65000)", NULL },
-	{ "positional number", T(H "mtu t0 big\n"), 5, 8,
-	  "mtu: 'big' is not a number", NULL },
-	{ "duration without unit", T(H "sleep 200\n"), 5, 7,
-	  "sleep: '200' has no unit", "add a unit: 200ms, 1s" },
-	{ "bad duration", T(H "expect r0 blocked for=fast\n"), 5, 19,
-	  "for: 'fast' is not a duration", "e.g. 500us, 200ms, 1.5s" },
-	{ "unknown unit", T(H "sleep 5m\n"), 5, 7, "sleep: unknown unit in '5m'",
-	  "units: ns, us, ms, s" },
-	{ "zero duration", T(H "sleep 0ms\n"), 5, 7, "sleep: '0ms' is not > 0",
-	  NULL },
-	{ "duration too long", T(H "expect r0 no-wake for=61s\n"), 5, 19,
-	  "for: '61s' is longer than 60s", NULL },
-	{ "unknown errno", T(H "expect r0 error errno=EIOO within=1s\n"), 5, 17,
-	  "unknown errno name 'EIOO'", "did you mean EIO?" },
+	{ "positional number",
+	  T(H "mtu t0 big\n"),
+	  5, 8, "mtu: 'big' is not a number", NULL },
+	{ "duration without unit",
+	  T(H "sleep 200\n"),
+	  5, 7, "sleep: '200' has no unit", "add a unit: 200ms, 1s" },
+	{ "bad duration",
+	  T(H "expect r0 blocked for=fast\n"),
+	  5, 19, "for: 'fast' is not a duration", "e.g. 500us, 200ms, 1.5s" },
+	{ "unknown unit",
+	  T(H "sleep 5m\n"),
+	  5, 7, "sleep: unknown unit in '5m'", "units: ns, us, ms, s" },
+	{ "zero duration",
+	  T(H "sleep 0ms\n"),
+	  5, 7, "sleep: '0ms' is not > 0", NULL },
+	{ "duration too long",
+	  T(H "expect r0 no-wake for=61s\n"),
+	  5, 19, "for: '61s' is longer than 60s", NULL },
+	{ "unknown errno",
+	  T(H "expect r0 error errno=EIOO within=1s\n"),
+	  5, 17, "unknown errno name 'EIOO'", "did you mean EIO?" },
 	{ "unknown errno, no match",
-	  T(H "expect r0 error errno=EFROBNICATE within=1s\n"), 5, 17,
-	  "unknown errno name 'EFROBNICATE'", "e.g. EIO, EAGAIN, EBADFD" },
-	{ "errno=ok for error", T(H "expect r0 error errno=ok within=1s\n"), 5, 17,
-	  "unknown errno name 'ok'", NULL },
-	{ "address without prefix", T(H "tun t1 addr=198.18.0.1\n"), 5, 8,
-	  "addr: '198.18.0.1' has no prefix length", "e.g. addr=198.18.0.1/24" },
-	{ "bad IPv4 address", T(H "tun t1 addr=198.18.0.300/24\n"), 5, 8,
-	  "addr: '198.18.0.300/24' is not an IPv4 address", NULL },
-	{ "bad IPv6 address", T(H "tun t1 addr=2001:db8::x/64\n"), 5, 8,
-	  "is not an IPv6 address", NULL },
-	{ "bad prefix", T(H "tun t1 addr=2001:db8::1/129\n"), 5, 8,
-	  "addr: prefix '/129' is not in 1..128", NULL },
+	  T(H "expect r0 error errno=EFROBNICATE within=1s\n"),
+	  5, 17, "unknown errno name 'EFROBNICATE'",
+	  "e.g. EIO, EAGAIN, EBADFD" },
+	{ "errno=ok for error",
+	  T(H "expect r0 error errno=ok within=1s\n"),
+	  5, 17, "expect error needs an errno name, not ok", NULL },
+	{ "address without prefix",
+	  T(H "tun t1 addr=198.18.0.1\n"),
+	  5, 8, "addr: '198.18.0.1' has no prefix length",
+	  "e.g. addr=198.18.0.1/24" },
+	{ "bad IPv4 address",
+	  T(H "tun t1 addr=198.18.0.300/24\n"),
+	  5, 8, "addr: '198.18.0.300/24' is not an IPv4 address", NULL },
+	{ "bad IPv6 address",
+	  T(H "tun t1 addr=2001:db8::x/64\n"),
+	  5, 8, "is not an IPv6 address", NULL },
+	{ "bad prefix",
+	  T(H "tun t1 addr=2001:db8::1/129\n"),
+	  5, 8, "addr: prefix '/129' is not in 1..128", NULL },
 	{ "prefix where an address goes",
-	  T(H "send udp into=q0 to=198.18.0.2/24\n"), 5, 18,
-	  "to: '198.18.0.2/24' is a prefix, not an address", NULL },
+	  T(H "send udp into=q0 to=198.18.0.2/24\n"),
+	  5, 18, "to: '198.18.0.2/24' is a prefix, not an address", NULL },
 	{ "too many addresses",
-	  T(H "tun t1 addr=198.18.1.1/24 addr=198.18.2.1/24 addr=198.18.3.1/24 "
-	      "addr=198.18.4.1/24 addr=198.18.5.1/24\n"), 5, 84,
-	  "tun: more than 4 addresses", NULL },
+	  T(H "tun t1 addr=198.18.1.1/24 addr=198.18.2.1/24 "
+	    "addr=198.18.3.1/24 " "addr=198.18.4.1/24 addr=198.18.5.1/24\n"),
+	  5, 84, "tun: more than 4 addresses", NULL },
 	{ "ipv6=off with an IPv6 address",
-	  T(H "tun t1 ipv6=off addr=2001:db8::1/64\n"), 5, 8,
-	  "ipv6=off but the device has an IPv6 address", NULL },
-	{ "bad on/off", T(H "tun t1 ipv6=yes\n"), 5, 8,
-	  "ipv6: 'yes' is not one of: off, on", NULL },
-	{ "duplicate name", T(H "open q0 device=t0\n"), 5, 6,
-	  "queue 'q0' already defined at line 3", NULL },
-	{ "duplicate name of another kind", T(H "reader t0 queue=q0\n"), 5, 8,
-	  "device 't0' already defined at line 2", NULL },
-	{ "undefined queue", T(H "attach q9\n"), 5, 8, "no queue named 'q9'",
-	  "open it first: open NAME device=TUN" },
-	{ "undefined device", T(H "open q1 device=t9\n"), 5, 9,
-	  "no device named 't9'", "declare it first" },
-	{ "undefined reader", T(H "expect r9 blocked for=1s\n"), 5, 8,
-	  "no reader named 'r9'", "start it first" },
-	{ "wrong kind", T(H "expect q0 blocked for=1s\n"), 5, 8,
-	  "'q0' is a queue, not a reader", NULL },
-	{ "wrong kind for link", T(H "expect r0 link up\n"), 5, 8,
-	  "'r0' is a reader, not a device", NULL },
-	{ "invalid name", T(H "tun 1abc\n"), 5, 5,
-	  "'1abc' is not a valid device name", "names start with a letter" },
-	{ "device name too long", T(H "tun abcdefghijklmnop\n"), 5, 5,
-	  "is 16 bytes long; the limit is 15", NULL },
-	{ "flag with a value", T(H "tun t1 tap=1\n"), 5, 8,
-	  "tun: 'tap' takes no value", "write just 'tap'" },
-	{ "key without value", T(H "tun t1 mtu\n"), 5, 8, "tun: 'mtu' needs a value",
-	  "write mtu=N" },
-	{ "empty key", T(H "reader r1 queue=q0 =x\n"), 5, 20,
-	  "reader: empty key in '=x'", NULL },
-	{ "sysctl outside net", T(H "sysctl kernel.panic=1\n"), 5, 8,
-	  "'kernel.panic' is not a net.* key", NULL },
-	{ "sysctl without value", T(H "sysctl net.ipv4.ip_forward\n"), 5, 8,
-	  "is not KEY=VALUE", NULL },
-	{ "odd hex", T(H "write q0 hex=abc\n"), 5, 10,
-	  "hex: odd number of digits (3)", NULL },
-	{ "hex separator", T(H "write q0 hex=ab:cd\n"), 5, 10,
-	  "hex: ':' at offset 2 is not a hex digit", NULL },
-	{ "write without hex", T(H "write q0 count=2\n"), 5, 18,
-	  "write needs hex=BYTES", NULL },
-	{ "bad link operation", T(H "link t0 sideways\n"), 5, 9,
-	  "link: 'sideways' is not one of: up, down, delete", NULL },
-	{ "link operation typo", T(H "link t0 dwon\n"), 5, 9, "is not one of",
-	  "did you mean 'down'?" },
-	{ "bad protocol", T(H "send tcp into=q0\n"), 5, 6,
-	  "send: 'tcp' is not one of: icmp-echo, udp", NULL },
-	{ "port for icmp", T(H "send icmp-echo into=q0 port=7\n"), 5, 24,
-	  "port= is for udp only", NULL },
-	{ "flood and interval", T(H "send udp into=q0 flood interval=1ms\n"), 5,
-	  24, "flood and interval= exclude each other", NULL },
-	{ "mixed families", T(H "send udp into=q0 to=198.18.0.1 from=2001:db8::2\n"),
+	  T(H "tun t1 ipv6=off addr=2001:db8::1/64\n"),
+	  5, 8, "ipv6=off but the device has an IPv6 address", NULL },
+	{ "bad on/off",
+	  T(H "tun t1 ipv6=yes\n"),
+	  5, 8, "ipv6: 'yes' is not one of: off, on", NULL },
+	{ "duplicate name",
+	  T(H "open q0 device=t0\n"),
+	  5, 6, "queue 'q0' already defined at line 3", NULL },
+	{ "duplicate name of another kind",
+	  T(H "reader t0 queue=q0\n"),
+	  5, 8, "device 't0' already defined at line 2", NULL },
+	{ "undefined queue",
+	  T(H "attach q9\n"),
+	  5, 8, "no queue named 'q9'", "open it first: open NAME device=TUN" },
+	{ "undefined device",
+	  T(H "open q1 device=t9\n"),
+	  5, 9, "no device named 't9'", "declare it first" },
+	{ "undefined reader",
+	  T(H "expect r9 blocked for=1s\n"),
+	  5, 8, "no reader named 'r9'", "start it first" },
+	{ "wrong kind",
+	  T(H "expect q0 blocked for=1s\n"),
+	  5, 8, "'q0' is a queue, not a reader", NULL },
+	{ "wrong kind for link",
+	  T(H "expect r0 link up\n"),
+	  5, 8, "'r0' is a reader, not a device", NULL },
+	{ "invalid name",
+	  T(H "tun 1abc\n"),
+	  5, 5, "'1abc' is not a valid device name",
+	  "names start with a letter" },
+	{ "device name too long",
+	  T(H "tun abcdefghijklmnop\n"),
+	  5, 5, "is 16 bytes long; the limit is 15", NULL },
+	{ "flag with a value",
+	  T(H "tun t1 tap=1\n"),
+	  5, 8, "tun: 'tap' takes no value", "write just 'tap'" },
+	{ "key without value",
+	  T(H "tun t1 mtu\n"),
+	  5, 8, "tun: 'mtu' needs a value", "write mtu=N" },
+	{ "empty key",
+	  T(H "reader r1 queue=q0 =x\n"),
+	  5, 20, "reader: empty key in '=x'", NULL },
+	{ "sysctl outside net",
+	  T(H "sysctl kernel.panic=1\n"),
+	  5, 8, "'kernel.panic' is not a net.* key", NULL },
+	{ "sysctl without value",
+	  T(H "sysctl net.ipv4.ip_forward\n"),
+	  5, 8, "is not KEY=VALUE", NULL },
+	{ "odd hex",
+	  T(H "write q0 hex=abc\n"),
+	  5, 10, "hex: odd number of digits (3)", NULL },
+	{ "hex separator",
+	  T(H "write q0 hex=ab:cd\n"),
+	  5, 10, "hex: ':' at offset 2 is not a hex digit", NULL },
+	{ "write without hex",
+	  T(H "write q0 count=2\n"),
+	  5, 18, "write needs hex=BYTES", NULL },
+	{ "bad link operation",
+	  T(H "link t0 sideways\n"),
+	  5, 9, "link: 'sideways' is not one of: up, down, delete", NULL },
+	{ "link operation typo",
+	  T(H "link t0 dwon\n"),
+	  5, 9, "is not one of", "did you mean 'down'?" },
+	{ "bad protocol",
+	  T(H "send tcp into=q0\n"),
+	  5, 6, "send: 'tcp' is not one of: icmp-echo, udp", NULL },
+	{ "port for icmp",
+	  T(H "send icmp-echo into=q0 port=7\n"),
+	  5, 24, "port= is for udp only", NULL },
+	{ "flood and interval",
+	  T(H "send udp into=q0 flood interval=1ms\n"),
+	  5, 24, "flood and interval= exclude each other", NULL },
+	{ "mixed families",
+	  T(H "send udp into=q0 to=198.18.0.1 from=2001:db8::2\n"),
 	  5, 32, "different address families", NULL },
-	{ "dup without as", T(H "dup q0 to q1\n"), 5, 8,
-	  "dup: expected 'as', got 'to'", "usage: dup QUEUE as NEWQUEUE" },
-	{ "unknown predicate", T(H "expect r0 raeds any count=1 within=1s\n"), 5,
-	  11, "expect: unknown predicate 'raeds'", "did you mean 'reads'?" },
+	{ "dup without as",
+	  T(H "dup q0 to q1\n"),
+	  5, 8, "dup: expected 'as', got 'to'",
+	  "usage: dup QUEUE as NEWQUEUE" },
+	{ "unknown predicate",
+	  T(H "expect r0 raeds any count=1 within=1s\n"),
+	  5, 11, "expect: unknown predicate 'raeds'", "did you mean 'reads'?" },
 	{ "argument of another predicate",
-	  T(H "expect r0 blocked for=1s count=2\n"), 5, 26,
-	  "expect blocked: unknown argument 'count=2'", "accepted: for=DUR" },
-	{ "reads without count", T(H "expect r0 reads udp within=1s\n"), 5, 31,
-	  "expect reads needs count=N", "usage: expect READER reads PROTO" },
-	{ "bad reads protocol", T(H "expect r0 reads tcp count=1 within=1s\n"), 5,
-	  17, "expect reads: 'tcp' is not one of: any, icmp-echo", NULL },
-	{ "wakes max below min", T(H "expect r0 wakes min=3 max=1 within=1s\n"), 5,
-	  23, "expect wakes: max=1 is less than min=3", NULL },
-	{ "expect send without send", T(H "expect send ok\n"), 5, 8,
-	  "expect send: no send or write step before this line", NULL },
-	{ "expect send without outcome", T(H "write q0 hex=45\nexpect send\n"), 6,
-	  13, "expect send needs ok or errno=E", NULL },
+	  T(H "expect r0 blocked for=1s count=2\n"),
+	  5, 26, "expect blocked: unknown argument 'count=2'",
+	  "accepted: for=DUR" },
+	{ "reads without count",
+	  T(H "expect r0 reads udp within=1s\n"),
+	  5, 31, "expect reads needs count=N",
+	  "usage: expect READER reads PROTO" },
+	{ "bad reads protocol",
+	  T(H "expect r0 reads tcp count=1 within=1s\n"),
+	  5, 17, "expect reads: 'tcp' is not one of: any, icmp-echo", NULL },
+	{ "wakes max below min",
+	  T(H "expect r0 wakes min=3 max=1 within=1s\n"),
+	  5, 23, "expect wakes: max=1 is less than min=3", NULL },
+	{ "expect send without send",
+	  T(H "expect send ok\n"),
+	  5, 8, "expect send: no send or write step before this line", NULL },
+	{ "expect send without outcome",
+	  T(H "write q0 hex=45\nexpect send\n"),
+	  6, 13, "expect send needs ok or errno=E", NULL },
 	{ "expect send count with ok",
-	  T(H "write q0 hex=45\nexpect send ok count=2\n"), 6, 16,
-	  "expect send: count= needs errno=E", NULL },
-	{ "steps before case", T("tun t0\ncase c\n"), 1, 1,
-	  "expected 'case NAME' before 'tun'", "a case file starts with: case NAME" },
-	{ "steps before case, after comments", T("# c\n\n  open q0\n"), 3, 3,
-	  "expected 'case NAME' before 'open'", NULL },
-	{ "second case", T(H "case d\n"), 5, 1,
-	  "second 'case' line (the case began at line 1)", NULL },
-	{ "case without name", T("case\n"), 1, 6, "case needs a name", NULL },
-	{ "about after a step", T(H "about late\n"), 5, 1,
-	  "about must come before the first step (line 2)", NULL },
-	{ "no steps", T("# nothing\ncase c\nabout only words\n"), 2, 1,
-	  "case 'c' has no steps", NULL },
-	{ "xfail without expect", T(H "xfail epoll-lt: why\n"), 5, 1,
-	  "xfail must follow an expect line", "right after the expectation" },
+	  T(H "write q0 hex=45\nexpect send ok count=2\n"),
+	  6, 16, "expect send: count= needs errno=E", NULL },
+	{ "steps before case",
+	  T("tun t0\ncase c\n"),
+	  1, 1, "expected 'case NAME' before 'tun'",
+	  "a case file starts with: case NAME" },
+	{ "steps before case, after comments",
+	  T("# c\n\n  open q0\n"),
+	  3, 3, "expected 'case NAME' before 'open'", NULL },
+	{ "second case",
+	  T(H "case d\n"),
+	  5, 1, "second 'case' line (the case began at line 1)", NULL },
+	{ "case without name",
+	  T("case\n"),
+	  1, 6, "case needs a name", NULL },
+	{ "about after a step",
+	  T(H "about late\n"),
+	  5, 1, "about must come before the first step (line 2)", NULL },
+	{ "no steps",
+	  T("# nothing\ncase c\nabout only words\n"),
+	  2, 1, "case 'c' has no steps", NULL },
+	{ "xfail without expect",
+	  T(H "xfail epoll-lt: why\n"),
+	  5, 1, "xfail must follow an expect line",
+	  "right after the expectation" },
 	{ "xfail after another step",
-	  T(H "expect r0 blocked for=1s\nsleep 1s\nxfail epoll-lt: why\n"), 7, 1,
-	  "xfail must follow an expect line", NULL },
-	{ "xfail without reason", T(H "expect r0 blocked for=1s\nxfail epoll-lt:\n"),
+	  T(H "expect r0 blocked for=1s\nsleep 1s\nxfail epoll-lt: why\n"),
+	  7, 1, "xfail must follow an expect line", NULL },
+	{ "xfail without reason",
+	  T(H "expect r0 blocked for=1s\nxfail epoll-lt:\n"),
 	  6, 17, "xfail needs a reason after ':'", NULL },
 	{ "xfail without colon",
-	  T(H "expect r0 blocked for=1s\nxfail epoll-lt why\n"), 6, 20,
-	  "xfail needs ': REASON' after the backends", NULL },
-	{ "xfail without backend", T(H "expect r0 blocked for=1s\nxfail : why\n"),
+	  T(H "expect r0 blocked for=1s\nxfail epoll-lt why\n"),
+	  6, 20, "xfail needs ': REASON' after the backends", NULL },
+	{ "xfail without backend",
+	  T(H "expect r0 blocked for=1s\nxfail : why\n"),
 	  6, 7, "xfail needs at least one backend before ':'", NULL },
-	{ "xfail listed twice", T(H "expect r0 blocked for=1s\nxfail a b a: x\n"),
+	{ "xfail listed twice",
+	  T(H "expect r0 blocked for=1s\nxfail a b a: x\n"),
 	  6, 11, "xfail: backend 'a' is already listed", NULL },
-	{ "empty file", T(""), 1, 1, "empty case file: expected 'case NAME'",
-	  NULL },
-	{ "only comments", T("# one\n   # two\n\n\t\n"), 1, 1,
-	  "empty case file: expected 'case NAME'", NULL },
-	{ "NUL byte", T("case c\ntun t0\0\n"), 2, 7,
-	  "binary data in case file (byte 0x00)", NULL },
-	{ "binary garbage", T("case garbage\ntun t0\001\002\377\000\033[2J\n"), 2,
-	  7, "binary data in case file (byte 0x01)", NULL },
-	{ "DEL byte", T("case c\x7f\n"), 1, 7,
-	  "binary data in case file (byte 0x7f)", NULL },
+	{ "case with two names",
+	  T("case a b\n"),
+	  1, 8, "case: unexpected argument 'b'", "usage: case NAME" },
+	{ "second peer of a family",
+	  T(H "tun t1 peer=198.18.1.2 peer=198.18.1.3\n"),
+	  5, 24, "tun: a second IPv4 peer", NULL },
+	{ "too many reader parameters",
+	  T(H "reader r1 queue=q0 a=1 b=2 c=3 d=4 e=5 f=6 g=7 h=8 i=9\n"),
+	  5, 52, "reader: more than 8 backend parameters", NULL },
+	{ "expect send ok and errno",
+	  T(H "write q0 hex=45\nexpect send ok errno=EIO\n"),
+	  6, 16, "expect send: ok and errno= exclude each other", NULL },
+	{ "expect link extra word",
+	  T(H "expect t0 link up now\n"),
+	  5, 19, "expect link: unexpected argument 'now'",
+	  "usage: expect TUN link" },
+	{ "reserved name",
+	  T(H "open send device=t0\n"),
+	  5, 6, "'send' is reserved", NULL },
+	{ "dup onto an existing name",
+	  T(H "dup q0 as r0\n"),
+	  5, 11, "reader 'r0' already defined at line 4", NULL },
+	{ "key=value where a protocol goes",
+	  T(H "expect r0 reads count=4 within=1s\n"),
+	  5, 17, "expect reads needs a protocol here, not 'count=4'",
+	  "usage: expect READER reads PROTO" },
+	{ "key=value where a duration goes",
+	  T(H "sleep for=1s\n"),
+	  5, 7, "sleep needs a duration here, not 'for=1s'", NULL },
+	{ "key=value where a name goes",
+	  T(H "tun mtu=9000\n"),
+	  5, 5, "tun needs a device name here, not 'mtu=9000'", NULL },
+	{ "empty file",
+	  T(""),
+	  1, 1, "empty case file: expected 'case NAME'", NULL },
+	{ "only comments",
+	  T("# one\n   # two\n\n\t\n"),
+	  1, 1, "empty case file: expected 'case NAME'", NULL },
+	{ "NUL byte",
+	  T("case c\ntun t0\0\n"),
+	  2, 7, "binary data in case file (byte 0x00)", NULL },
+	{ "binary garbage",
+	  T("case garbage\ntun t0\001\002\377\000\033[2J\n"),
+	  2, 7, "binary data in case file (byte 0x01)", NULL },
+	{ "DEL byte",
+	  T("case c\x7f\n"),
+	  1, 7, "binary data in case file (byte 0x7f)", NULL },
 };
 
 static void test_bad_case(void **state)
@@ -525,10 +649,12 @@ static void test_long_line(void **state)
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	assert_null(case_parse("long.case", t, len, &d));
 	clock_gettime(CLOCK_MONOTONIC, &b);
-	secs = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+	secs = (double)(b.tv_sec - a.tv_sec) +
+	       (double)(b.tv_nsec - a.tv_nsec) / 1e9;
 	assert_int_equal(d.line, 2);
 	assert_int_equal(d.col, 1);
-	assert_string_equal(d.msg, "line is 1048576 bytes long; the limit is 4096");
+	assert_string_equal(d.msg,
+			    "line is 1048576 bytes long; the limit is 4096");
 	assert_true(secs < 0.5);
 	/* a line of exactly the limit is fine */
 	memcpy(t + 7, "sleep 1s", 8);
@@ -562,11 +688,12 @@ static void test_load(void **state)
 	int fd = mkstemp(path);
 	struct case_file *c;
 	struct case_diag d = { 0 };
+	size_t len;
 
 	(void)state;
 	assert_true(fd >= 0);
-	assert_int_equal(write(fd, every_directive, sizeof(every_directive) - 1),
-			 (ssize_t)sizeof(every_directive) - 1);
+	len = sizeof(every_directive) - 1;
+	assert_int_equal(write(fd, every_directive, len), (ssize_t)len);
 	close(fd);
 	c = case_load(path, &d);
 	assert_non_null(c);
