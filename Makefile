@@ -90,7 +90,7 @@ fuzz:
 	@mkdir -p $(B)/fuzz-corpus
 	clang -std=gnu11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -Iinclude -Iharness -o $(B)/fuzz_case \
-		tests/fuzz_case.c harness/case.c
+		tests/fuzz_case.c harness/case.c harness/variant.c
 	find cases -name '*.case' -exec cp {} $(B)/fuzz-corpus/ ';'
 	$(B)/fuzz_case -max_len=8192 -timeout=5 -max_total_time=$(FUZZ_TIME) $(B)/fuzz-corpus
 

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "case.h"
+#include "variant.h"
 #include "tuncheck/backend.h"
 
 #define NS_PER_S 1000000000ull
@@ -1510,19 +1511,20 @@ static void case_load_fail(struct case_diag *d, const char *msg, int err)
 		 err ? strerror(err) : "");
 }
 
-struct case_file *case_load(const char *path, struct case_diag *diag)
+/* Read a whole case file into a new buffer: 0 or -1 with *diag set. */
+static int case_read_file(const char *path, char **out, size_t *out_len,
+			  struct case_diag *diag)
 {
-	struct case_file *c = NULL;
 	size_t len = 0;
 	char *buf = NULL;
 	struct stat st;
 	ssize_t n = 1;
-	int fd;
+	int fd, ret = -1;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		case_load_fail(diag, "cannot open", errno);
-		return NULL;
+		return -1;
 	}
 	if (fstat(fd, &st)) {
 		case_load_fail(diag, "cannot stat", errno);
@@ -1541,16 +1543,78 @@ struct case_file *case_load(const char *path, struct case_diag *diag)
 		else if (n > 0)
 			len += (size_t)n;
 	}
-	if (!buf || n < 0)
+	if (!buf || n < 0) {
 		case_load_fail(diag, "cannot read", buf ? errno : ENOMEM);
-	else if (len > CASE_FILE_MAX)
+	} else if (len > CASE_FILE_MAX) {
 		case_load_fail(diag, "file too large (more than 4 MiB)", 0);
-	else
-		c = case_parse(path, buf, len, diag);
+	} else {
+		*out = buf;
+		*out_len = len;
+		buf = NULL;
+		ret = 0;
+	}
 	free(buf);
 close_fd:
 	close(fd);
+	return ret;
+}
+
+struct case_file *case_load(const char *path, struct case_diag *diag)
+{
+	struct case_file *c = NULL;
+	char *buf;
+	size_t len;
+
+	if (case_read_file(path, &buf, &len, diag) == 0) {
+		c = case_parse(path, buf, len, diag);
+		free(buf);
+	}
 	return c;
+}
+
+struct case_file **case_load_all(const char *path, size_t *n,
+				 struct case_diag *diag)
+{
+	struct case_file **cs = NULL;
+	struct variant_text *v = NULL;
+	size_t nv = 0, i;
+	char *buf;
+	size_t len;
+
+	if (case_read_file(path, &buf, &len, diag))
+		return NULL;
+	if (variant_expand(buf, len, &v, &nv, diag))
+		goto free_buf;
+	cs = calloc(nv, sizeof(*cs));
+	for (i = 0; cs && i < nv; i++) {
+		cs[i] = case_parse(path, v[i].text, v[i].len, diag);
+		if (!cs[i])
+			break;
+		if (v[i].label[0]) {
+			size_t l = strlen(cs[i]->name);
+
+			snprintf(cs[i]->name + l, sizeof(cs[i]->name) - l,
+				 "/%s", v[i].label);
+		}
+	}
+	if (!cs || i < nv) {
+		if (cs && v[i].label[0]) {
+			size_t l = strlen(diag->msg);
+
+			snprintf(diag->msg + l, sizeof(diag->msg) - l,
+				 " (variant %s)", v[i].label);
+		}
+		while (cs && i-- > 0)
+			case_free(cs[i]);
+		free(cs);
+		cs = NULL;
+	} else {
+		*n = nv;
+	}
+	variant_free(v, nv);
+free_buf:
+	free(buf);
+	return cs;
 }
 
 void case_diag_format(const char *path, const struct case_diag *d, char *buf,

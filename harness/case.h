@@ -142,7 +142,7 @@ struct step {
 
 struct case_file {
 	char *path;	     /* as given */
-	char name[CASE_NAME_MAX]; /* `case NAME` */
+	char name[CASE_NAME_MAX + 64]; /* `case NAME`, then /VARIANT */
 	char *about;	     /* joined `about` lines, or NULL */
 	struct step *steps;
 	size_t n_steps;
@@ -167,6 +167,12 @@ void case_free(struct case_file *c);
 
 /* Read and parse a file; I/O errors become file-level diagnostics. */
 struct case_file *case_load(const char *path, struct case_diag *diag);
+/*
+ * Read a file and expand its `variant` lines (variant.h): one case per
+ * combination, named "NAME/KEY=VALUE".  NULL with *diag on any error.
+ */
+struct case_file **case_load_all(const char *path, size_t *n,
+				 struct case_diag *diag);
 
 /* Format "path:line:col: error: msg\n  hint: ...\n" into buf. */
 void case_diag_format(const char *path, const struct case_diag *d, char *buf,

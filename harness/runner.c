@@ -222,8 +222,16 @@ static void runner_child(struct job_spec *jobs, size_t n, size_t idx,
 	if (o->log_dir) {
 		char path[4096];
 
-		snprintf(path, sizeof(path), "%s/%s-%s.log", o->log_dir,
+		char *f;
+
+		snprintf(path, sizeof(path), "%s/", o->log_dir);
+		f = path + strlen(path);
+		snprintf(f, sizeof(path) - (size_t)(f - path), "%s-%s.log",
 			 jobs[idx].c->name, jobs[idx].ops->name);
+		/* variant names and plugin paths carry slashes */
+		for (; *f; f++)
+			if (*f == '/')
+				*f = '_';
 		jo.log_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 				 0644);
 	}

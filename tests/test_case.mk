@@ -1,1 +1,1 @@
-OBJ_test_case := build/harness/case.o
+OBJ_test_case := build/harness/case.o build/harness/variant.o
