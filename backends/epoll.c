@@ -6,36 +6,24 @@
  * drain=all the reader reads until EAGAIN after each wake, with drain=one it
  * takes a single packet (and edge-triggered mode may strand the rest).
  */
-#include <stdbool.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/epoll.h>
 #include <unistd.h>
 
 #include "builtin.h"
+#include "epoll_events.h"
 #include "util.h"
 
-/* Read up to one packet or until EAGAIN: 1 = more may follow, 0, -errno. */
-static int epoll_read_once(struct tuncheck_reader *r, unsigned char *buf)
+static int epoll_run(struct tuncheck_reader *r, const char *name, uint32_t mode)
 {
-	ssize_t n = read(r->fd, buf, r->bufsize);
-
-	if (n >= 0) {
-		backend_emit_read(r, buf, (size_t)n);
-		return 1;
-	}
-	if (errno == EAGAIN || errno == EINTR)
-		return 0;
-	backend_emit(r, TUNCHECK_EV_ERROR, errno, -1);
-	return r->retry_errors ? 0 : -errno;
-}
-
-static int epoll_run(struct tuncheck_reader *r, uint32_t mode)
-{
-	struct epoll_event ev = { .events = EPOLLIN | mode };
-	unsigned char *buf = malloc(r->bufsize ? r->bufsize : 1);
+	static const char *const known[] = {"events", NULL};
+	struct epoll_event ev = {.events = mode};
+	unsigned char *buf;
 	int epfd, ret = 0;
 
+	backend_params_check(r, name, known);
+	ev.events |= epoll_events_param(r, name);
+	buf = malloc(r->bufsize ? r->bufsize : 1);
 	if (!buf)
 		return -ENOMEM;
 	epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -62,9 +50,7 @@ static int epoll_run(struct tuncheck_reader *r, uint32_t mode)
 			break;
 		}
 		backend_emit(r, TUNCHECK_EV_WAKE, 0, out.events);
-		do
-			ret = epoll_read_once(r, buf);
-		while (ret > 0 && r->drain == TUNCHECK_DRAIN_ALL);
+		ret = backend_drain(r, buf);
 	}
 close_epfd:
 	close(epfd);
@@ -75,25 +61,27 @@ free_buf:
 
 static int epoll_lt_run(struct tuncheck_reader *r)
 {
-	return epoll_run(r, 0);
+	return epoll_run(r, "epoll-lt", 0);
 }
 
 static int epoll_et_run(struct tuncheck_reader *r)
 {
-	return epoll_run(r, EPOLLET);
+	return epoll_run(r, "epoll-et", EPOLLET);
 }
 
 static const struct tuncheck_backend_ops epoll_lt_ops = {
 	.abi_version = TUNCHECK_BACKEND_ABI,
 	.name = "epoll-lt",
-	.about = "epoll level-triggered (EPOLLIN), non-blocking reads",
+	.about = "epoll level-triggered (EPOLLIN, or events=), non-blocking "
+		 "reads",
 	.run = epoll_lt_run,
 };
 
 static const struct tuncheck_backend_ops epoll_et_ops = {
 	.abi_version = TUNCHECK_BACKEND_ABI,
 	.name = "epoll-et",
-	.about = "epoll edge-triggered (EPOLLIN|EPOLLET), non-blocking reads",
+	.about = "epoll edge-triggered (EPOLLIN|EPOLLET, or events=|et), "
+		 "non-blocking reads",
 	.run = epoll_et_run,
 };
 

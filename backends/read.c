@@ -10,34 +10,38 @@
 #include "builtin.h"
 #include "util.h"
 
+/* Block in read(); each return is a wake, then the read or the error. */
 static int read_run(struct tuncheck_reader *r)
 {
-	unsigned char *buf = malloc(r->bufsize ? r->bufsize : 1);
+	unsigned char *buf;
 	int ret = 0;
 
+	backend_params_check(r, "read", NULL);
+	buf = malloc(r->bufsize ? r->bufsize : 1);
 	if (!buf)
 		return -ENOMEM;
 	backend_emit(r, TUNCHECK_EV_READY, 0, 0);
 	while (!r->stop) {
 		ssize_t n = read(r->fd, buf, r->bufsize);
+		int err = errno;
 
-		if (n < 0 && errno == EINTR)
+		if (n < 0 && err == EINTR)
 			continue;
-		if (n < 0 && errno == EAGAIN) {
+		if (n < 0 && err == EAGAIN) {
 			/* nonblock without a poller: spin politely */
 			usleep(1000);
 			continue;
 		}
 		backend_emit(r, TUNCHECK_EV_WAKE, 0, 0);
 		if (n < 0 && r->retry_errors) {
-			/* e.g. EBADFD until TUNSETIFF: report, back off, retry */
-			backend_emit(r, TUNCHECK_EV_ERROR, errno, -1);
+			/* e.g. EBADFD until TUNSETIFF: back off, retry */
+			backend_emit(r, TUNCHECK_EV_ERROR, err, -1);
 			usleep(1000);
 			continue;
 		}
 		if (n < 0) {
-			ret = -errno;
-			backend_emit(r, TUNCHECK_EV_ERROR, errno, -1);
+			ret = -err;
+			backend_emit(r, TUNCHECK_EV_ERROR, err, -1);
 			break;
 		}
 		backend_emit_read(r, buf, (size_t)n);

@@ -7,11 +7,20 @@
 
 #include "backend.h"
 #include "builtin.h"
+#include "exec.h"
 
 static tuncheck_backend_entry_fn const builtins[] = {
 	backend_read_entry,
 	backend_epoll_lt_entry,
 	backend_epoll_et_entry,
+	backend_poll_entry,
+	backend_select_entry,
+	backend_uring_read_entry,
+	backend_uring_poll_entry,
+	backend_poll_eventfd_entry,
+	backend_epoll_eventfd_entry,
+	backend_read_signal_entry,
+	backend_uring_cancel_entry,
 };
 
 size_t backend_builtin_count(void)
@@ -77,6 +86,12 @@ backend_load(const char *path, char *err, size_t size)
 const struct tuncheck_backend_ops *backend_select(const char *spec, char *err,
 						  size_t size)
 {
+	if (!strncmp(spec, "exec:", 5)) {
+		const struct tuncheck_backend_ops *ops =
+			backend_exec_new(spec, err, size);
+
+		return ops ? backend_check(ops, spec, err, size) : NULL;
+	}
 	if (strchr(spec, '/'))
 		return backend_load(spec, err, size);
 	for (size_t i = 0; i < backend_builtin_count(); i++) {

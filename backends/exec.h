@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The exec protocol: a backend that is any program.  It inherits the queue
+ * fd as fd 3 and prints one event per line on stdout (see README.md,
+ * "Backends from outside").
+ */
+#ifndef TUNCHECK_BACKEND_EXEC_H
+#define TUNCHECK_BACKEND_EXEC_H
+
+#include <stdint.h>
+#include <tuncheck/backend.h>
+
+#define EXEC_FD		  3	/* the queue fd, in the program */
+#define EXEC_READ_MAX	  65536 /* longest packet a `read` line may carry */
+#define EXEC_MAX_BACKENDS 8	/* exec backends selected in one run */
+
+/*
+ * "exec:PROGRAM [ARGS]" (split on blanks) into an allocated ops table
+ * named "exec-<basename>", or NULL with a message in err.
+ */
+const struct tuncheck_backend_ops *backend_exec_new(const char *spec, char *err,
+						    size_t size);
+
+/*
+ * Parse one protocol line (split in place) into ev; a READ's bytes go to
+ * buf (EXEC_READ_MAX bytes; zeros when the line gives only a length).
+ * 1 = an event, 0 = a blank or comment line, -EINVAL with the reason in
+ * why.  `return` gives a RETURN event with err set (0 = ok).
+ */
+int exec_line_parse(char *line, struct tuncheck_event *ev, uint8_t *buf,
+		    char *why, size_t size);
+
+#endif
