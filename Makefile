@@ -74,12 +74,35 @@ tests: $(TESTS)
 check-cmocka-exists:
 	@$(PKG_CONFIG) --exists cmocka || { echo "cmocka not found by pkg-config: install libcmocka-dev ('sudo make deps')" >&2; exit 1; }
 
-JOBS ?=
+# Jobs mostly wait out their windows, so make run/check overlap 6 of them
+# on this 2-core machine (tuncheck's own default is the CPU count).
+JOBS ?= 6
 run: $(B)/tuncheck
-	$(B)/tuncheck run $(if $(JOBS),-j $(JOBS)) cases
+	$(B)/tuncheck run -j $(JOBS) cases
 
-check: check-cmocka-exists $(B)/tuncheck $(TESTS)
-	@sh ci/check.sh $(B) $(TESTS)
+PLUGINS := $(patsubst tests/plugins/%.c,$(B)/tests/plugins/%.so,$(wildcard tests/plugins/*.c))
+check: check-cmocka-exists $(B)/tuncheck $(TESTS) $(PLUGINS) examples
+	@JOBS=$(JOBS) sh ci/check.sh $(B) $(TESTS)
+
+# Deliberately broken plugins for the isolation selftests (selftests.tsv).
+$(B)/tests/plugins/%.so: tests/plugins/%.c include/tuncheck/backend.h
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CFLAGS) -Iinclude -fPIC -shared -o $@ $<
+
+# The out-of-tree example plugin, built as its users would: against a
+# staged `make install`, through pkg-config only.  Without libuv it is not
+# built, and ci/check.sh reports its run as skipped.
+STAGE = $(abspath $(B))/stage
+examples: $(B)/tuncheck
+	@rm -rf $(STAGE) $(B)/examples && mkdir -p $(B)/examples
+	@$(MAKE) -s install DESTDIR=$(STAGE) PREFIX=/usr
+	@if $(PKG_CONFIG) --exists libuv; then \
+		PKG_CONFIG_PATH=$(STAGE)/usr/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$(STAGE) \
+		$(MAKE) -s -C examples/uv_backend O=$(abspath $(B))/examples \
+			CC="$(CC)" CFLAGS="$(CFLAGS)" $(if $(WERROR),WERROR=1); \
+	else \
+		echo "examples: libuv not found by pkg-config: uv_backend.so not built (install libuv1-dev)"; \
+	fi
 
 deps:
 	sh ci/deps.sh
@@ -94,11 +117,14 @@ fuzz:
 	find cases -name '*.case' -exec cp {} $(B)/fuzz-corpus/ ';'
 	$(B)/fuzz_case -max_len=8192 -timeout=5 -max_total_time=$(FUZZ_TIME) $(B)/fuzz-corpus
 
+# relative to ${prefix} where they can be: pkg-config --define-prefix works
+PC_INCLUDEDIR = $(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))
+PC_LIBDIR = $(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))
 install: $(B)/tuncheck
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(INCLUDEDIR)/tuncheck $(DESTDIR)$(PKGCONFIGDIR)
 	install -m 0755 $(B)/tuncheck $(DESTDIR)$(BINDIR)/tuncheck
 	install -m 0644 include/tuncheck/*.h $(DESTDIR)$(INCLUDEDIR)/tuncheck/
-	sed -e 's|@PREFIX@|$(PREFIX)|;s|@INCLUDEDIR@|$(INCLUDEDIR)|;s|@LIBDIR@|$(LIBDIR)|' \
+	sed -e 's|@PREFIX@|$(PREFIX)|;s|@INCLUDEDIR@|$(PC_INCLUDEDIR)|;s|@LIBDIR@|$(PC_LIBDIR)|' \
 		tuncheck.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/tuncheck.pc
 
 FORMAT_SRC = $(SRC) $(wildcard harness/*.h netns/*.h backends/*.h include/tuncheck/*.h tests/*.c)
@@ -110,5 +136,5 @@ format-check:
 clean:
 	rm -rf $(B)
 
-.PHONY: all run check deps install clean tests format format-check check-cmocka-exists fuzz
+.PHONY: all run check deps install clean tests format format-check check-cmocka-exists examples fuzz
 -include $(OBJ:.o=.d) $(TESTS:%=%.d)

@@ -663,6 +663,19 @@ static bool fd_readable(int fd)
 	return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
 }
 
+/* Has reader `index` ended its loop (a RETURN event)? */
+static bool reader_returned(struct job *j, int index)
+{
+	bool ret = false;
+
+	pthread_mutex_lock(&j->tl.lock);
+	for (size_t i = 0; i < j->tl.n && !ret; i++)
+		ret = j->tl.ev[i].reader == index &&
+		      j->tl.ev[i].type == TUNCHECK_EV_RETURN;
+	pthread_mutex_unlock(&j->tl.lock);
+	return ret;
+}
+
 /* Evaluate a reader expectation, waiting on the timeline as needed. */
 static enum expect_state expect_reader(struct job *j, const struct step *s,
 				       struct expect_eval *x)
@@ -724,7 +737,7 @@ static enum expect_state expect_reader(struct job *j, const struct step *s,
 	}
 	pthread_mutex_unlock(&j->tl.lock);
 	if (st == EXPECT_FAIL && x->too_few && samples >= 2 &&
-	    readable == samples) {
+	    readable == samples && !reader_returned(j, rt->index)) {
 		size_t l = strlen(x->observed);
 
 		j->cls = "lost-wakeup";

@@ -88,7 +88,7 @@ void report_job_done(struct job_spec *jobs, size_t n, size_t idx, void *arg)
 static const char *cell(const struct job_result *r, char *buf, size_t size)
 {
 	static const char *const cells[VERDICT_COUNT] = {
-		"ok", "FAIL", "xfail", "XPASS", "skip", "ERROR", "TIMEOUT",
+		"ok", "FAIL", "xf", "XPASS", "skip", "ERROR", "TIMEOUT",
 	};
 	const char *c = r->v < VERDICT_COUNT ? cells[r->v] : "?";
 
@@ -100,11 +100,22 @@ static const char *cell(const struct job_result *r, char *buf, size_t size)
 	return buf;
 }
 
+/* The cell of case row i (jobs of a case are consecutive) and backend b. */
+static const char *matrix_cell(const struct job_spec *jobs, size_t n, size_t i,
+			       const char *backend, char *buf, size_t size)
+{
+	for (size_t k = i; k < n && jobs[k].c == jobs[i].c; k++)
+		if (!strcmp(jobs[k].ops->name, backend))
+			return cell(&jobs[k].res, buf, size);
+	return "-";
+}
+
 void report_matrix(struct report *r, const struct job_spec *jobs, size_t n)
 {
 	const char *backends[64];
-	size_t nb = 0, count[VERDICT_COUNT] = { 0 }, w = 4, cw = 8;
+	size_t nb = 0, count[VERDICT_COUNT] = { 0 }, w = 4, cw[64];
 	FILE *f = r->term;
+	char buf[48];
 
 	if (r->progress)
 		fputs("\r\033[K", f);
@@ -114,34 +125,34 @@ void report_matrix(struct report *r, const struct job_spec *jobs, size_t n)
 		count[jobs[i].res.v]++;
 		while (b < nb && strcmp(backends[b], jobs[i].ops->name))
 			b++;
-		if (b == nb && nb < 64)
-			backends[nb++] = jobs[i].ops->name;
+		if (b == nb && nb < 64) {
+			backends[nb] = jobs[i].ops->name;
+			cw[nb++] = strlen(jobs[i].ops->name);
+		}
 		if (strlen(jobs[i].c->name) > w)
 			w = strlen(jobs[i].c->name);
-		if (strlen(jobs[i].ops->name) > cw)
-			cw = strlen(jobs[i].ops->name);
-		if (jobs[i].res.v != VERDICT_PASS &&
-		    strlen(jobs[i].res.cls) + 8 > cw)
-			cw = strlen(jobs[i].res.cls) + 8;
 	}
+	/* each column as wide as its widest cell */
+	for (size_t i = 0; i < n; i++)
+		for (size_t b = 0; b < nb; b++) {
+			size_t l = strlen(matrix_cell(jobs, n, i, backends[b],
+						      buf, sizeof(buf)));
+
+			if (l > cw[b])
+				cw[b] = l;
+		}
 	fprintf(f, "\n%-*s", (int)w, "case");
 	for (size_t b = 0; b < nb; b++)
-		fprintf(f, "  %-*s", (int)cw, backends[b]);
+		fprintf(f, " %-*s", (int)cw[b], backends[b]);
 	fputc('\n', f);
 	for (size_t i = 0; i < n; i++) {
-		/* one row per case: jobs of a case are consecutive */
 		if (i && jobs[i].c == jobs[i - 1].c)
 			continue;
 		fprintf(f, "%-*s", (int)w, jobs[i].c->name);
-		for (size_t b = 0; b < nb; b++) {
-			const char *c = "-";
-			char buf[48];
-
-			for (size_t k = i; k < n && jobs[k].c == jobs[i].c; k++)
-				if (!strcmp(jobs[k].ops->name, backends[b]))
-					c = cell(&jobs[k].res, buf, sizeof(buf));
-			fprintf(f, "  %-*s", (int)cw, c);
-		}
+		for (size_t b = 0; b < nb; b++)
+			fprintf(f, " %-*s", (int)cw[b],
+				matrix_cell(jobs, n, i, backends[b], buf,
+					    sizeof(buf)));
 		fputc('\n', f);
 	}
 	fprintf(f, "\n%zu jobs:", n);
