@@ -991,11 +991,13 @@ static int case_parse_send(struct case_parser *p, struct step *s)
 	return 0;
 }
 
-enum { WR_HEX, WR_COUNT, WR_N };
+enum { WR_HEX, WR_COUNT, WR_SIZE, WR_N };
 static const struct case_opt case_write_opts[WR_N] = {
 	[WR_HEX] = { "hex", "BYTES", T_CUSTOM, .size = 0 },
 	[WR_COUNT] = { "count", "N", T_NUM, AT(u.write.count), .min = 1,
 		       .max = CASE_COUNT_MAX },
+	[WR_SIZE] = { "size", "N", T_NUM, AT(u.write.size), .min = 1,
+		      .max = 262144 },
 };
 
 /* write hex=: digits only, even count, into a new buffer. */
@@ -1026,10 +1028,12 @@ static int case_write_custom(struct case_parser *p, const struct case_word *w,
 	return 0;
 }
 
-/* write Q hex=BYTES [count=N] */
+/* write Q hex=BYTES [size=N] [count=N]: size= pads with zero bytes */
 static int case_parse_write(struct case_parser *p, struct step *s)
 {
 	unsigned seen[WR_N] = { 0 };
+	size_t size;
+	uint8_t *b;
 
 	s->u.write.count = 1;
 	p->have_send = true;
@@ -1037,7 +1041,20 @@ static int case_parse_write(struct case_parser *p, struct step *s)
 	    case_args(p, 2, case_write_opts, WR_N, ~0u, seen, s,
 		      case_write_custom))
 		return -1;
-	return case_opt_need(p, case_write_opts, seen, WR_HEX);
+	if (!seen[WR_SIZE])
+		return case_opt_need(p, case_write_opts, seen, WR_HEX);
+	size = (size_t)s->u.write.size;
+	if (size < s->u.write.len)
+		return case_fail(p, seen[WR_SIZE], "write: size=%zu is less "
+				 "than the %zu hex bytes", size,
+				 s->u.write.len);
+	b = realloc(s->u.write.bytes, size);
+	if (!b)
+		return case_fail(p, seen[WR_SIZE], "out of memory");
+	memset(b + s->u.write.len, 0, size - s->u.write.len);
+	s->u.write.bytes = b;
+	s->u.write.len = size;
+	return 0;
 }
 
 /* sleep DUR */
@@ -1050,7 +1067,7 @@ static int case_parse_sleep(struct case_parser *p, struct step *s)
 }
 
 enum { XP_COUNT, XP_MIN, XP_MAX, XP_WITHIN, XP_FOR, XP_CONSERVE, XP_ERRNO,
-       XP_OK, XP_N };
+       XP_OK, XP_LEN, XP_N };
 static const struct case_opt case_expect_opts[XP_N] = {
 	[XP_COUNT] = { "count", "N", T_NUM, AT(u.expect.count), .min = 1,
 		       .max = CASE_COUNT_MAX },
@@ -1063,6 +1080,8 @@ static const struct case_opt case_expect_opts[XP_N] = {
 	[XP_CONSERVE] = { "conserve", NULL, T_FLAG, AT(u.expect.conserve) },
 	[XP_ERRNO] = { "errno", "E", T_ERRNO, AT(u.expect.err) },
 	[XP_OK] = { "ok", NULL, T_FLAG, .size = 0 },
+	[XP_LEN] = { "len", "N", T_NUM, AT(u.expect.len), .min = 1,
+		     .max = 262144 },
 };
 
 #define XP(o) (1u << (o))
@@ -1079,9 +1098,9 @@ static const struct case_pred {
 } case_preds[] = {
 	{ "reads", EXPECT_READS, SYM_READER, false,
 	  "any|icmp-echo|icmp-reply|udp|other", /* enum proto order */
-	  XP(XP_COUNT) | XP(XP_WITHIN) | XP(XP_CONSERVE),
+	  XP(XP_COUNT) | XP(XP_WITHIN) | XP(XP_CONSERVE) | XP(XP_LEN),
 	  XP(XP_COUNT) | XP(XP_WITHIN),
-	  "expect READER reads PROTO count=N within=DUR [conserve]" },
+	  "expect READER reads PROTO count=N within=DUR [len=N] [conserve]" },
 	{ "blocked", EXPECT_BLOCKED, SYM_READER, false, NULL, XP(XP_FOR),
 	  XP(XP_FOR), "expect READER blocked for=DUR" },
 	{ "no-wake", EXPECT_NO_WAKE, SYM_READER, false, NULL, XP(XP_FOR),

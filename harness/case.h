@@ -75,6 +75,7 @@ struct expect {
 	enum proto proto;	     /* READS */
 	long count;		     /* READS: packets; WAKES: min */
 	long max;		     /* WAKES: max, -1 = none */
+	long len;		     /* READS: only reads of len bytes, 0 = any */
 	uint64_t window_ns;	     /* within= / for= */
 	int err;		     /* errno, 0 = "ok" (RETURNS/SEND/ERROR) */
 	bool any_err;		     /* RETURNS without errno=: any outcome */
@@ -132,6 +133,7 @@ struct step {
 			uint8_t *bytes; /* owned by the case */
 			size_t len;
 			long count;
+			long size; /* size=: pad hex= with zeros to this */
 		} write;
 		struct {
 			uint64_t ns;

@@ -70,7 +70,8 @@ static void tally_events(const struct expect_eval *x, const struct tl_event *ev,
 		switch (v->type) {
 		case TUNCHECK_EV_READ:
 			t->reads++;
-			if (e->proto == PROTO_ANY || v->proto == e->proto) {
+			if ((e->proto == PROTO_ANY || v->proto == e->proto) &&
+			    (!e->len || v->len == (uint32_t)e->len)) {
 				if (++t->matched == e->count)
 					t->nth_match = i + 1;
 			} else {
@@ -255,14 +256,16 @@ static enum expect_state eval_error(struct expect_eval *x,
 static void describe_expected(struct expect_eval *x)
 {
 	const struct expect *e = x->e;
-	char w[32];
+	char w[32], lb[32] = "";
 
 	fmt_duration(e->window_ns, w, sizeof(w));
 	switch (e->kind) {
 	case EXPECT_READS:
+		if (e->len)
+			snprintf(lb, sizeof(lb), " of %ld bytes", e->len);
 		snprintf(x->expected, sizeof(x->expected),
-			 "%ld %s read within %s%s", e->count,
-			 proto_name(e->proto), w,
+			 "%ld %s read%s within %s%s", e->count,
+			 proto_name(e->proto), lb, w,
 			 e->conserve ? " (or dropped by the kernel)" : "");
 		break;
 	case EXPECT_BLOCKED:
