@@ -1237,6 +1237,10 @@ static int case_xfail_add(struct case_parser *p, struct expect *e,
 	if (e->n_xfail == CASE_MAX_XFAIL)
 		return case_fail(p, col, "xfail: more than %d backends",
 				 CASE_MAX_XFAIL);
+	if (e->n_reasons == CASE_MAX_XFAIL_LINES)
+		return case_fail(p, col, "xfail: more than %d xfail lines",
+				 CASE_MAX_XFAIL_LINES);
+	e->xfail_reason_of[e->n_xfail] = (uint8_t)e->n_reasons;
 	case_name_copy(e->xfail[e->n_xfail++], name);
 	return 0;
 }
@@ -1245,7 +1249,7 @@ static int case_xfail_add(struct case_parser *p, struct expect *e,
 static int case_parse_xfail(struct case_parser *p, struct step *s)
 {
 	const char *reason = NULL;
-	size_t n = 0, len, off;
+	size_t n = 0, len;
 	struct expect *e;
 
 	(void)s;
@@ -1285,9 +1289,8 @@ static int case_parse_xfail(struct case_parser *p, struct step *s)
 		len--;
 	if (!len)
 		return case_missing(p, "a reason after ':'");
-	off = strlen(e->xfail_reason);
-	snprintf(e->xfail_reason + off, sizeof(e->xfail_reason) - off,
-		 "%s%.*s", off ? "; " : "", (int)len, reason);
+	snprintf(e->xfail_reasons[e->n_reasons++], sizeof(e->xfail_reasons[0]),
+		 "%.*s", (int)len, reason);
 	return 0;
 }
 
@@ -1663,10 +1666,15 @@ const struct step *case_find_tun(const struct case_file *c, const char *name)
 
 bool expect_xfails(const struct expect *e, const char *backend)
 {
+	return expect_xfail_reason(e, backend) != NULL;
+}
+
+const char *expect_xfail_reason(const struct expect *e, const char *backend)
+{
 	for (size_t i = 0; i < e->n_xfail; i++)
 		if (!strcmp(e->xfail[i], backend))
-			return true;
-	return false;
+			return e->xfail_reasons[e->xfail_reason_of[i]];
+	return NULL;
 }
 
 const char *proto_name(enum proto p)

@@ -15,7 +15,8 @@
 #define CASE_NAME_MAX 32     /* names of cases, devices, queues, readers */
 #define CASE_LINE_MAX 4096   /* longest accepted line, in bytes */
 #define CASE_MAX_ADDRS 4     /* addresses per device */
-#define CASE_MAX_XFAIL 16    /* backends named by one xfail line */
+#define CASE_MAX_XFAIL 16    /* backends named by the xfails of an expect */
+#define CASE_MAX_XFAIL_LINES 8 /* xfail lines after one expect */
 #define CASE_MAX_PARAMS 8    /* extra backend parameters per reader */
 #define CASE_MAX_HEX 65536   /* bytes of a raw packet */
 #define CASE_MAX_STEPS 10000 /* steps per case */
@@ -84,7 +85,10 @@ struct expect {
 	/* Backends expected to fail this expectation (xfail lines). */
 	char xfail[CASE_MAX_XFAIL][CASE_NAME_MAX];
 	size_t n_xfail;
-	char xfail_reason[256];
+	/* each xfail line's reason; xfail_reason_of[i] indexes it */
+	char xfail_reasons[CASE_MAX_XFAIL_LINES][200];
+	size_t n_reasons;
+	uint8_t xfail_reason_of[CASE_MAX_XFAIL];
 };
 
 struct step {
@@ -183,6 +187,8 @@ void case_diag_format(const char *path, const struct case_diag *d, char *buf,
 /* Lookups used by the runner. */
 const struct step *case_find_tun(const struct case_file *c, const char *name);
 bool expect_xfails(const struct expect *e, const char *backend);
+/* The reason of the xfail line naming backend, or NULL. */
+const char *expect_xfail_reason(const struct expect *e, const char *backend);
 const char *proto_name(enum proto p);
 
 /* Small parsers shared with the command line; each returns 0 or -EINVAL. */

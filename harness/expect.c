@@ -151,14 +151,22 @@ static enum expect_state eval_reads(struct expect_eval *x, struct tally *t,
 	}
 	if (!over && !x->settled)
 		return EXPECT_PENDING;
-	snprintf(x->observed, sizeof(x->observed),
-		 "%ld %s read (%ld other packets), %llu dropped by the kernel; "
-		 "%lld unaccounted for%s",
-		 t->matched, proto_name(e->proto), t->other_reads,
-		 (unsigned long long)x->dropped,
-		 (long long)(e->count - t->matched -
-			     (e->conserve ? (long)x->dropped : 0)),
-		 over ? "" : " (all quiet, queue empty)");
+	if (e->conserve)
+		snprintf(x->observed, sizeof(x->observed),
+			 "%ld %s read (%ld other packets) + %llu dropped by "
+			 "the kernel; %lld unaccounted for%s",
+			 t->matched, proto_name(e->proto), t->other_reads,
+			 (unsigned long long)x->dropped,
+			 (long long)(e->count - t->matched - (long)x->dropped),
+			 over ? "" : " (all quiet, queue empty)");
+	else
+		snprintf(x->observed, sizeof(x->observed),
+			 "%ld %s read (%ld other packets), %lld missing "
+			 "(the kernel counted %llu dropped)%s",
+			 t->matched, proto_name(e->proto), t->other_reads,
+			 (long long)(e->count - t->matched),
+			 (unsigned long long)x->dropped,
+			 over ? "" : " (all quiet, queue empty)");
 	x->too_few = true;
 	return EXPECT_FAIL;
 }

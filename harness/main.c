@@ -5,22 +5,27 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "backend.h"
 #include "case.h"
+#include "expect.h"
 #include "report.h"
 #include "runner.h"
 #include "sandbox.h"
 
 #define MAX_BACKENDS 32
+#define PROBE_TIMEOUT_MS 5000 /* a plugin's dlopen + entry, in the probe */
 
 struct paths {
 	char **v;
@@ -45,10 +50,14 @@ static void usage(FILE *f)
 	fputs("usage: tuncheck run [options] PATH...   run cases (files or directories)\n"
 	      "       tuncheck check PATH...           parse case files only\n"
 	      "       tuncheck list [PATH...]          list backends and cases\n"
+	      "       tuncheck compare [-j N] [--log-dir DIR] A B [PATH...]\n"
+	      "                                        run backends A and B side by side (default: cases)\n"
 	      "run options:\n"
-	      "  -b, --backend NAME|./PLUGIN.so  backend to run (repeatable; default: all built-ins)\n"
+	      "  -b, --backend NAME|./PLUGIN.so|'exec:PROGRAM [ARGS]'\n"
+	      "                                  backend to run (repeatable; default: all built-ins)\n"
 	      "  -j, --jobs N                    jobs in parallel (default: CPUs)\n"
 	      "      --log-dir DIR               write each job's event timeline there\n"
+	      "      --junit FILE                also write a JUnit XML report\n"
 	      "      --inject drop-read=N|no-wake  test-only fault in the event stream\n"
 	      "Directories are searched for *.case, skipping selftest/ unless named.\n"
 	      "Exit: 0 as expected, 1 a failure, 2 usage or case error, 4 all skipped.\n",
@@ -119,34 +128,55 @@ static void paths_collect(struct paths *p, char **argv, int argc)
 	}
 }
 
-/* Parse every file; print every diagnostic; NULL if any failed. */
-static struct case_file **cases_load(const struct paths *p, bool quiet)
+/*
+ * Parse every file, expanding variants; print every diagnostic; NULL if any
+ * failed.  On success p is rewritten to hold one path per case returned
+ * (a file with variants appears once per variant), so p->n counts cases.
+ */
+static struct case_file **cases_load(struct paths *p, bool quiet)
 {
-	struct case_file **cs = calloc(p->n + 1, sizeof(*cs));
+	struct paths out = { 0 };
+	struct case_file **cs = NULL;
+	size_t n = 0;
 	bool bad = false;
 
-	if (!cs)
-		die(1, "out of memory");
 	for (size_t i = 0; i < p->n; i++) {
 		struct case_diag d = { 0 };
+		struct case_file **one;
+		size_t k = 0;
 		char msg[1024];
 
-		cs[i] = case_load(p->v[i], &d);
-		if (!cs[i]) {
+		one = case_load_all(p->v[i], &k, &d);
+		if (!one) {
 			case_diag_format(p->v[i], &d, msg, sizeof(msg));
 			fputs(msg, stderr);
 			bad = true;
-		} else if (!quiet) {
-			printf("%s: ok (%s, %zu steps)\n", p->v[i], cs[i]->name,
-			       cs[i]->n_steps);
+			continue;
 		}
+		cs = realloc(cs, (n + k + 1) * sizeof(*cs));
+		if (!cs)
+			die(1, "out of memory");
+		for (size_t j = 0; j < k; j++) {
+			cs[n++] = one[j];
+			paths_add(&out, p->v[i]);
+			if (!quiet)
+				printf("%s: ok (%s, %zu steps)\n", p->v[i],
+				       one[j]->name, one[j]->n_steps);
+		}
+		free(one);
 	}
-	if (!bad)
-		return cs;
-	for (size_t i = 0; i < p->n; i++)
-		case_free(cs[i]);
-	free(cs);
-	return NULL;
+	if (bad) {
+		for (size_t i = 0; i < n; i++)
+			case_free(cs[i]);
+		free(cs);
+		paths_free(&out);
+		return NULL;
+	}
+	if (!cs)
+		cs = calloc(1, sizeof(*cs));
+	paths_free(p);
+	*p = out;
+	return cs;
 }
 
 static int cmd_check(int argc, char **argv)
@@ -198,6 +228,61 @@ static int cmd_list(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * backend_select() for the command line.  A plugin's dlopen and entry
+ * function run first in a forked probe, so a plugin that crashes or hangs
+ * there costs the probe, not this process: NULL with what happened.
+ */
+static const struct tuncheck_backend_ops *
+backend_select_safe(const char *spec, char *err, size_t size)
+{
+	struct pollfd pfd = { .events = POLLIN };
+	ssize_t n = 0;
+	int p[2], st = 0;
+	bool hung;
+	pid_t pid;
+
+	if (!strchr(spec, '/') || !strncmp(spec, "exec:", 5))
+		return backend_select(spec, err, size);
+	if (pipe2(p, O_CLOEXEC) < 0)
+		die(1, "pipe: %s", strerror(errno));
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		die(1, "fork: %s", strerror(errno));
+	if (!pid) {
+		bool ok = backend_select(spec, err, size);
+
+		if (!ok && write(p[1], err, strlen(err)) < 0)
+			_exit(3);
+		_exit(!ok);
+	}
+	close(p[1]);
+	pfd.fd = p[0];
+	hung = poll(&pfd, 1, PROBE_TIMEOUT_MS) == 0;
+	if (hung)
+		kill(pid, SIGKILL);
+	else
+		n = read(p[0], err, size - 1);
+	close(p[0]);
+	err[n > 0 ? n : 0] = 0;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (hung)
+		snprintf(err, size, "%s: backend hung at load (no answer from "
+			 "dlopen and %s within %d s)", spec,
+			 TUNCHECK_BACKEND_ENTRY, PROBE_TIMEOUT_MS / 1000);
+	else if (WIFSIGNALED(st))
+		snprintf(err, size, "%s: backend crashed at load (SIG%s)", spec,
+			 sigabbrev_np(WTERMSIG(st)) ? sigabbrev_np(WTERMSIG(st)) : "?");
+	else if (!WIFEXITED(st) || (WEXITSTATUS(st) && !n))
+		snprintf(err, size, "%s: the load probe failed (status 0x%x)",
+			 spec, st);
+	if (!WIFEXITED(st) || WEXITSTATUS(st))
+		return NULL;
+	return backend_select(spec, err, size);
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -205,11 +290,13 @@ static int cmd_run(int argc, char **argv)
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "log-dir", required_argument, NULL, 'L' },
 		{ "inject", required_argument, NULL, 'I' },
+		{ "junit", required_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const struct tuncheck_backend_ops *ops[MAX_BACKENDS];
 	struct runner_opts ro = { .job = { .log_fd = -1 } };
+	const char *junit = NULL;
 	struct report rep = { .tap = stdout, .term = stderr };
 	struct paths p = { 0 };
 	struct case_file **cs;
@@ -226,7 +313,7 @@ static int cmd_run(int argc, char **argv)
 		case 'b':
 			if (nb == MAX_BACKENDS)
 				die(2, "too many --backend options");
-			ops[nb] = backend_select(optarg, err, sizeof(err));
+			ops[nb] = backend_select_safe(optarg, err, sizeof(err));
 			if (!ops[nb++])
 				die(2, "%s", err);
 			break;
@@ -244,6 +331,9 @@ static int cmd_run(int argc, char **argv)
 			if (job_inject_parse(optarg, &ro.job.inject) < 0)
 				die(2, "--inject: '%s': use drop-read=N (N>=2) or no-wake",
 				    optarg);
+			break;
+		case 'J':
+			junit = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -291,6 +381,8 @@ static int cmd_run(int argc, char **argv)
 			die(1, "runner: %s", strerror(-ret));
 	}
 	report_matrix(&rep, jobs, nj);
+	if (junit && (ret = report_junit(junit, jobs, nj)) < 0)
+		die(1, "--junit %s: %s", junit, strerror(-ret));
 	ret = report_exit_status(jobs, nj);
 	for (size_t i = 0; i < p.n; i++)
 		case_free(cs[i]);
@@ -298,6 +390,191 @@ static int cmd_run(int argc, char **argv)
 	free(jobs);
 	paths_free(&p);
 	return ret;
+}
+
+/* One side of a compare row: the verdict and what the timeline showed. */
+struct compare_side {
+	enum verdict v;
+	long wakes, reads;
+	int err;     /* errno of the first ERROR event, 0 = none */
+	uint64_t ns; /* job wall time, fork to reap */
+};
+
+/* Count a job's events in its timeline log (job.c, job_emit). */
+static void compare_side_load(const char *dir, const struct job_spec *js,
+			      struct compare_side *sd, bool remove)
+{
+	char path[4096], line[256], *p;
+	int type, err;
+	FILE *f;
+
+	*sd = (struct compare_side){ .v = js->res.v, .ns = js->res.wall_ns };
+	p = path + snprintf(path, sizeof(path), "%s/", dir);
+	snprintf(p, sizeof(path) - (size_t)(p - path), "%s-%s.log",
+		 js->c->name, js->ops->name);
+	for (; *p; p++) /* as runner.c names them: no '/' in a name */
+		if (*p == '/')
+			*p = '_';
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%*u r%*d type=%d err=%d", &type, &err) != 2)
+			continue;
+		sd->wakes += type == TUNCHECK_EV_WAKE;
+		sd->reads += type == TUNCHECK_EV_READ;
+		if (type == TUNCHECK_EV_ERROR && !sd->err)
+			sd->err = err;
+	}
+	fclose(f);
+	if (remove)
+		unlink(path);
+}
+
+/* One side of a row: verdict, wakes, reads, first errno, time. */
+static void compare_side_print(const struct compare_side *sd)
+{
+	char d[32];
+
+	printf("%-8s %6ld %6ld %-9s %8s", verdict_name(sd->v), sd->wakes,
+	       sd->reads, sd->err ? errno_name(sd->err) : "-",
+	       fmt_duration(sd->ns, d, sizeof(d)));
+}
+
+/* Print the side-by-side table; returns the number of verdicts differing. */
+static size_t compare_print(const struct job_spec *jobs, size_t n_cases,
+			    const char *dir, bool remove)
+{
+	int w = 4;
+	size_t differ = 0, other = 0;
+
+	for (size_t i = 0; i < n_cases; i++)
+		if ((int)strlen(jobs[2 * i].c->name) > w)
+			w = (int)strlen(jobs[2 * i].c->name);
+	printf("%-*s  A = %-36s | B = %s\n", w, "", jobs[0].ops->name,
+	       jobs[1].ops->name);
+	printf("%-*s  verdict   wakes  reads errno         time "
+	       "| verdict   wakes  reads errno         time\n", w, "case");
+	for (size_t i = 0; i < n_cases; i++) {
+		struct compare_side a, b;
+
+		compare_side_load(dir, &jobs[2 * i], &a, remove);
+		compare_side_load(dir, &jobs[2 * i + 1], &b, remove);
+		printf("%-*s  ", w, jobs[2 * i].c->name);
+		compare_side_print(&a);
+		printf(" | ");
+		compare_side_print(&b);
+		if (a.v != b.v) {
+			differ++;
+			printf("  <> verdict");
+		} else if (a.wakes != b.wakes || a.reads != b.reads ||
+			   a.err != b.err) {
+			other++;
+			printf("  ~%s%s%s", a.wakes != b.wakes ? " wakes" : "",
+			       a.reads != b.reads ? " reads" : "",
+			       a.err != b.err ? " errno" : "");
+		}
+		putchar('\n');
+	}
+	printf("%zu case%s: %zu with a different verdict (<>), %zu differing "
+	       "only in wakes, reads or errno (~)\n", n_cases,
+	       n_cases == 1 ? "" : "s", differ, other);
+	return differ;
+}
+
+/*
+ * compare A B [PATH...]: both backends over the same cases, one row per
+ * case.  Wakes, reads and the first errno come from the jobs' timeline
+ * logs (a temporary --log-dir unless one is given).  Exit 1 when any
+ * verdict differs, 0 when none does, 2 usage, 4 nothing could run.
+ */
+static int cmd_compare(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "log-dir", required_argument, NULL, 'L' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct runner_opts ro = { .job = { .log_fd = -1 } };
+	const struct tuncheck_backend_ops *ops[2];
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	char tmp[] = "/tmp/tuncheck-compare-XXXXXX", err[512], why[512];
+	char *dflt[] = { "cases" };
+	struct paths p = { 0 };
+	struct case_file **cs;
+	struct job_spec *jobs;
+	int c, ret = 0;
+	size_t differ;
+
+	ro.parallel = cpus > 0 ? (unsigned)cpus : 1;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+j:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			ro.parallel = (unsigned)strtoul(optarg, NULL, 10);
+			if (!ro.parallel || ro.parallel > 256)
+				die(2, "-j: '%s' is not a job count (1..256)", optarg);
+			break;
+		case 'L':
+			ro.log_dir = optarg;
+			if (mkdir(optarg, 0755) < 0 && errno != EEXIST)
+				die(2, "--log-dir %s: %s", optarg, strerror(errno));
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (argc - optind < 2)
+		die(2, "compare: name two backends, e.g. compare read epoll-lt");
+	for (int i = 0; i < 2; i++) {
+		ops[i] = backend_select_safe(argv[optind + i], err, sizeof(err));
+		if (!ops[i])
+			die(2, "%s", err);
+	}
+	if (!strcmp(ops[0]->name, ops[1]->name))
+		die(2, "compare: A and B are both '%s'", ops[0]->name);
+	optind += 2;
+	if (optind < argc)
+		paths_collect(&p, argv + optind, argc - optind);
+	else
+		paths_collect(&p, dflt, 1);
+	if (!p.n)
+		die(2, "compare: no .case files found");
+	cs = cases_load(&p, true);
+	if (!cs) {
+		paths_free(&p);
+		return 2;
+	}
+	jobs = calloc(2 * p.n, sizeof(*jobs));
+	if (!jobs)
+		die(1, "out of memory");
+	for (size_t i = 0; i < 2 * p.n; i++) {
+		jobs[i].c = cs[i / 2];
+		jobs[i].ops = ops[i % 2];
+	}
+	if (!ro.log_dir && !(ro.log_dir = mkdtemp(tmp)))
+		die(1, "mkdtemp %s: %s", tmp, strerror(errno));
+	if (sandbox_probe(why, sizeof(why)) < 0) {
+		fprintf(stderr, "tuncheck: cannot run jobs here: %s\n", why);
+		runner_skip_all(jobs, 2 * p.n, why);
+		ret = 4;
+	} else if ((ret = runner_run(jobs, 2 * p.n, &ro)) < 0) {
+		die(1, "runner: %s", strerror(-ret));
+	}
+	differ = compare_print(jobs, p.n, ro.log_dir, ro.log_dir == tmp);
+	if (ro.log_dir == tmp)
+		rmdir(tmp);
+	for (size_t i = 0; i < p.n; i++)
+		case_free(cs[i]);
+	free(cs);
+	free(jobs);
+	paths_free(&p);
+	return ret ? ret : differ ? 1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -314,6 +591,8 @@ int main(int argc, char **argv)
 		return cmd_check(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "list"))
 		return cmd_list(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "compare"))
+		return cmd_compare(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
 	    !strcmp(argv[1], "-h")) {
 		usage(stdout);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* TAP output in job order, a progress line, and the final matrix. */
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -160,6 +161,75 @@ void report_matrix(struct report *r, const struct job_spec *jobs, size_t n)
 		if (count[v])
 			fprintf(f, " %zu %s", count[v], verdict_name(v));
 	fputc('\n', f);
+}
+
+/* XML-escape s into f. */
+static void xml_str(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '&': fputs("&amp;", f); break;
+		case '"': fputs("&quot;", f); break;
+		default:
+			if ((unsigned char)*s >= 0x20 || *s == '\n')
+				fputc(*s, f);
+		}
+	}
+}
+
+int report_junit(const char *path, const struct job_spec *jobs, size_t n)
+{
+	size_t fails = 0, errors = 0, skips = 0;
+	FILE *f = fopen(path, "we");
+
+	if (!f)
+		return -errno;
+	for (size_t i = 0; i < n; i++) {
+		enum verdict v = jobs[i].res.v;
+
+		fails += v == VERDICT_FAIL || v == VERDICT_XPASS;
+		errors += v == VERDICT_ERROR || v == VERDICT_TIMEOUT;
+		skips += v == VERDICT_SKIP;
+	}
+	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		   "<testsuites>\n<testsuite name=\"tuncheck\" tests=\"%zu\" "
+		   "failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\">\n",
+		n, fails, errors, skips);
+	for (size_t i = 0; i < n; i++) {
+		const struct job_result *r = &jobs[i].res;
+		const char *tag = r->v == VERDICT_FAIL || r->v == VERDICT_XPASS ?
+					  "failure" :
+				  r->v == VERDICT_ERROR || r->v == VERDICT_TIMEOUT ?
+					  "error" :
+				  r->v == VERDICT_SKIP ? "skipped" : NULL;
+
+		fputs("  <testcase classname=\"", f);
+		xml_str(f, jobs[i].c->name);
+		fputs("\" name=\"", f);
+		xml_str(f, jobs[i].ops->name);
+		fprintf(f, "\" time=\"%.3f\">", (double)r->wall_ns / 1e9);
+		if (tag) {
+			fprintf(f, "<%s message=\"", tag);
+			xml_str(f, r->observed);
+			fputs("\">", f);
+			fprintf(f, "%s:%u: %s [%s] ", jobs[i].c->path, r->line,
+				verdict_name(r->v), r->cls);
+			xml_str(f, "expected ");
+			xml_str(f, r->expected);
+			xml_str(f, "; observed ");
+			xml_str(f, r->observed);
+			fprintf(f, "</%s>", tag);
+		} else if (r->v == VERDICT_XFAIL) {
+			fputs("<system-out>documented failure (xfail): ", f);
+			xml_str(f, r->observed);
+			fputs("</system-out>", f);
+		}
+		fputs("</testcase>\n", f);
+	}
+	fputs("</testsuite>\n</testsuites>\n", f);
+	return fclose(f) ? -errno : 0;
 }
 
 int report_exit_status(const struct job_spec *jobs, size_t n)
