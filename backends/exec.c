@@ -62,6 +62,7 @@ static int exec_errno_parse(const char *s)
 	return 0;
 }
 
+/* One hex digit's value, or -1. */
 static int exec_hex_digit(int c)
 {
 	if (c >= '0' && c <= '9')
@@ -135,6 +136,7 @@ static int exec_parse_wake(char **w, size_t n, struct tuncheck_event *ev,
 	return 1;
 }
 
+/* See exec.h: one line of the protocol, split in place. */
 int exec_line_parse(char *line, struct tuncheck_event *ev, uint8_t *buf,
 		    char *why, size_t size)
 {
@@ -637,6 +639,7 @@ static void exec_name(struct exec_backend *be)
 			*p = '_';
 }
 
+/* See exec.h: checked, named and bound to a free slot. */
 const struct tuncheck_backend_ops *backend_exec_new(const char *spec, char *err,
 						    size_t size)
 {

@@ -46,7 +46,7 @@ if [ "$st" != 0 ] && [ "$st" != 4 ] && [ "$f" = 0 ]; then
 fi
 [ "$f" = 0 ] || grep -A12 '^not ok' "$T/matrix.tap" | grep -v '# TODO'
 
-echo "== example plugin: $B/tuncheck run -b $B/examples/uv_backend.so cases"
+echo "== example plugin: $B/tuncheck run -j $J -b $B/examples/uv_backend.so cases"
 # Counted like the matrix.  A failure listed in examples/uv_backend/known-
 # failures (case, class) counts as expected until the case itself carries
 # an xfail line for uv-poll.
@@ -54,7 +54,7 @@ if [ ! -f "$B/examples/uv_backend.so" ]; then
 	count 0 0 1
 	echo "uv plugin: skipped (libuv not found by pkg-config: install libuv1-dev, then make examples)"
 else
-	"$B/tuncheck" run -b "$B/examples/uv_backend.so" cases >"$T/uv.tap" 2>"$T/uv.err"
+	"$B/tuncheck" run -j "$J" -b "$B/examples/uv_backend.so" cases >"$T/uv.tap" 2>"$T/uv.err"
 	st=$?
 	p=$(grep -c -E '^ok [0-9]+ ' "$T/uv.tap")
 	s=$(grep -c -E '^ok [0-9]+ .*# SKIP' "$T/uv.tap")

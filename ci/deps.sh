@@ -2,7 +2,8 @@
 # Install what tuncheck needs to build and test, on Debian/Ubuntu.
 # Works on a minimal machine without make or gcc (it installs them).
 # Fedora: dnf install make gcc pkgconf-pkg-config libmnl-devel liburing-devel \
-#         libseccomp-devel libpcap-devel libcmocka-devel iproute
+#         libseccomp-devel libpcap-devel libcmocka-devel iproute python3 \
+#         libuv-devel
 set -e
 if [ "$(id -u)" != 0 ]; then
 	echo "ci/deps.sh: run as root (sudo sh ci/deps.sh)" >&2
@@ -12,5 +13,5 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends make gcc libc6-dev pkg-config \
 	libmnl-dev liburing-dev libseccomp-dev libpcap-dev libcmocka-dev \
-	iproute2 procps python3 >/dev/null
+	iproute2 procps python3 libuv1-dev >/dev/null
 echo "ci/deps.sh: dependencies installed"

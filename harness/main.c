@@ -205,7 +205,7 @@ static int cmd_list(int argc, char **argv)
 
 	puts("backends:");
 	for (size_t i = 0; i < backend_builtin_count(); i++)
-		printf("  %-10s %s\n", backend_builtin(i)->name,
+		printf("  %-14s %s\n", backend_builtin(i)->name,
 		       backend_builtin(i)->about);
 	if (argc < 1)
 		return 0;
@@ -219,7 +219,7 @@ static int cmd_list(int argc, char **argv)
 	for (size_t i = 0; i < p.n; i++) {
 		const char *about = cs[i]->about ? cs[i]->about : "";
 
-		printf("  %-28s %-40s %.*s\n", cs[i]->name, p.v[i],
+		printf("  %-40s %-38s %.*s\n", cs[i]->name, p.v[i],
 		       (int)strcspn(about, "\n"), about);
 		case_free(cs[i]);
 	}
