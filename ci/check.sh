@@ -31,50 +31,36 @@ for t in "$@"; do
 done
 
 J=${JOBS:-6}
-echo "== case matrix: $B/tuncheck run -j $J cases"
-"$B/tuncheck" run -j "$J" cases >"$T/matrix.tap"
-st=$?
-p=$(grep -c -E '^ok [0-9]+ .*' "$T/matrix.tap" | head -n 1)
-s=$(grep -c -E '^ok [0-9]+ .*# SKIP' "$T/matrix.tap")
-x=$(grep -c -E '^not ok [0-9]+ .*# TODO' "$T/matrix.tap")
-f=$(grep -E '^not ok [0-9]+' "$T/matrix.tap" | grep -c -v '# TODO')
-count $((p - s + x)) "$f" "$s"
-echo "matrix: exit $st; $((p - s)) pass, $x xfail, $f failed, $s skipped"
-if [ "$st" != 0 ] && [ "$st" != 4 ] && [ "$f" = 0 ]; then
-	count 0 1 0
-	echo "matrix: tuncheck exited $st"
-fi
-[ "$f" = 0 ] || grep -A12 '^not ok' "$T/matrix.tap" | grep -v '# TODO'
+# run_matrix LABEL TAPFILE TUNCHECK-ARGS...: run cases, count the TAP
+run_matrix() {
+	label=$1 tap=$2
+	shift 2
+	echo "== $label: $B/tuncheck run -j $J $* cases"
+	"$B/tuncheck" run -j "$J" "$@" cases >"$tap" 2>"$tap.err"
+	st=$?
+	p=$(grep -c -E '^ok [0-9]+ ' "$tap")
+	s=$(grep -c -E '^ok [0-9]+ .*# SKIP' "$tap")
+	x=$(grep -c -E '^not ok [0-9]+ .*# TODO' "$tap")
+	f=$(grep -E '^not ok [0-9]+' "$tap" | grep -c -v '# TODO')
+	count $((p - s + x)) "$f" "$s"
+	echo "$label: exit $st; $((p - s)) pass, $x xfail, $f failed, $s skipped"
+	if [ "$st" != 0 ] && [ "$st" != 4 ] && [ "$f" = 0 ]; then
+		count 0 1 0
+		echo "$label: tuncheck exited $st"
+		cat "$tap.err"
+	fi
+	[ "$f" = 0 ] || grep -A12 '^not ok' "$tap" | grep -v '# TODO'
+	tail -n +2 "$tap.err" | grep -v '^\[' # the matrix
+}
 
-echo "== example plugin: $B/tuncheck run -j $J -b $B/examples/uv_backend.so cases"
-# Counted like the matrix.  A failure listed in examples/uv_backend/known-
-# failures (case, class) counts as expected until the case itself carries
-# an xfail line for uv-poll.
+run_matrix matrix "$T/matrix.tap"
+
+# the example plugin, built against the staged install (make examples)
 if [ ! -f "$B/examples/uv_backend.so" ]; then
 	count 0 0 1
 	echo "uv plugin: skipped (libuv not found by pkg-config: install libuv1-dev, then make examples)"
 else
-	"$B/tuncheck" run -j "$J" -b "$B/examples/uv_backend.so" cases >"$T/uv.tap" 2>"$T/uv.err"
-	st=$?
-	p=$(grep -c -E '^ok [0-9]+ ' "$T/uv.tap")
-	s=$(grep -c -E '^ok [0-9]+ .*# SKIP' "$T/uv.tap")
-	x=$(grep -c -E '^not ok [0-9]+ .*# TODO' "$T/uv.tap")
-	awk '/^not ok/ && !/# TODO/ { n = $5; next }
-	     n && /^  class:/ { gsub(/"/, "", $2); print n, $2; n = "" }' \
-		"$T/uv.tap" >"$T/uv.failed"
-	k=0 f=0
-	while read -r name cls; do
-		if grep -q "^$name $cls " examples/uv_backend/known-failures; then
-			k=$((k + 1))
-			echo "uv plugin: known failure: $name ($cls)"
-		else
-			f=$((f + 1))
-			echo "uv plugin: FAILED: $name ($cls)"
-		fi
-	done <"$T/uv.failed"
-	count $((p - s + x + k)) "$f" "$s"
-	echo "uv plugin: exit $st; $((p - s)) pass, $x xfail, $k known, $f failed, $s skipped"
-	[ "$f" = 0 ] || grep -A12 '^not ok' "$T/uv.tap" | grep -v '# TODO'
+	run_matrix "uv plugin" "$T/uv.tap" -b "$B/examples/uv_backend.so"
 fi
 
 echo "== selftests (cases/selftest/selftests.tsv)"

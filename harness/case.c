@@ -1294,9 +1294,56 @@ static int case_parse_xfail(struct case_parser *p, struct step *s)
 	return 0;
 }
 
+/* "6.18" -> {6, 18}: 0 or -1. */
+static int case_kver(const char *s, unsigned v[2])
+{
+	char *end;
+	unsigned long a = strtoul(s, &end, 10), b;
+
+	if (end == s || *end != '.' || a > 99)
+		return -1;
+	s = end + 1;
+	b = strtoul(s, &end, 10);
+	if (end == s || *end || b > 999)
+		return -1;
+	v[0] = (unsigned)a;
+	v[1] = (unsigned)b;
+	return 0;
+}
+
+/* kernel [min=X.Y] [observed=X.Y] */
+static int case_parse_kernel(struct case_parser *p, struct step *s)
+{
+	(void)s;
+	if (p->c->n_steps)
+		return case_fail(p, p->w[0].col, "kernel must come before the "
+				 "first step");
+	if (case_need(p, 1, "min=X.Y or observed=X.Y"))
+		return -1;
+	for (size_t i = 1; i < p->n; i++) {
+		const struct case_word *w = &p->w[i];
+		unsigned *v = !strcmp(w->s, "min") ? p->c->kmin :
+			      !strcmp(w->s, "observed") ? p->c->kobserved :
+							  NULL;
+
+		if (!v || !w->val) {
+			case_fail(p, w->col, "kernel: unknown argument '%.48s'",
+				  w->s);
+			return case_hint(p, "usage: kernel [min=X.Y] "
+					    "[observed=X.Y]");
+		}
+		if (case_kver(w->val, v))
+			return case_fail_value(p, w, "'%.32s' is not a kernel "
+					       "version like 6.18", w->val);
+	}
+	return 0;
+}
+
 static const struct case_directive case_directives[] = {
 	{ "case", case_parse_case, ROLE_HEADER, 0, "case NAME" },
 	{ "about", case_parse_about, ROLE_HEADER, 0, "about TEXT" },
+	{ "kernel", case_parse_kernel, ROLE_HEADER, 0,
+	  "kernel [min=X.Y] [observed=X.Y]" },
 	{ "tun", case_parse_tun, ROLE_STEP, STEP_TUN,
 	  "tun NAME [tap] [pi] [multi-queue] [mtu=N] [txqlen=N] "
 	  "[addr=CIDR]... [peer=IP]... [ipv6=on|off]" },

@@ -150,6 +150,8 @@ struct case_file {
 	char *path;	     /* as given */
 	char name[CASE_NAME_MAX + 64]; /* `case NAME`, then /VARIANT */
 	char *about;	     /* joined `about` lines, or NULL */
+	/* `kernel min=X.Y observed=X.Y`: version needs and provenance */
+	unsigned kmin[2], kobserved[2];
 	struct step *steps;
 	size_t n_steps;
 	uint64_t deadline_ns; /* hard job deadline: sum of windows + slack */

@@ -183,6 +183,8 @@ static void runner_reap(struct job_spec *js, uint64_t started)
 
 	while (runner_read(js))
 		;
+	/* whatever the job left in its group (an exec backend's children) */
+	kill(-js->pid, SIGKILL);
 	while (waitpid(js->pid, &status, 0) < 0 && errno == EINTR)
 		;
 	r->wall_ns = now_ns() - started;

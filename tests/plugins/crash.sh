@@ -1,0 +1,4 @@
+#!/bin/sh
+# A broken exec backend: registers, then dies of SIGSEGV.
+echo ready
+kill -SEGV $$

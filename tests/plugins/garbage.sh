@@ -1,0 +1,5 @@
+#!/bin/sh
+# A broken exec backend: registers, then prints an event nobody knows.
+echo ready
+echo wkae
+exec sleep 5

@@ -1,0 +1,1 @@
+OBJ_test_exec := $(B)/backends/exec.o
