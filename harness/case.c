@@ -1322,9 +1322,11 @@ static int case_parse_kernel(struct case_parser *p, struct step *s)
 		return -1;
 	for (size_t i = 1; i < p->n; i++) {
 		const struct case_word *w = &p->w[i];
-		unsigned *v = !strcmp(w->s, "min") ? p->c->kmin :
-			      !strcmp(w->s, "observed") ? p->c->kobserved :
-							  NULL;
+		unsigned *v = w->klen == 3 && !strncmp(w->s, "min", 3) ?
+				      p->c->kmin :
+			      w->klen == 8 && !strncmp(w->s, "observed", 8) ?
+				      p->c->kobserved :
+				      NULL;
 
 		if (!v || !w->val) {
 			case_fail(p, w->col, "kernel: unknown argument '%.48s'",

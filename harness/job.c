@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "expect.h"
@@ -145,11 +146,36 @@ static void job_say(struct job *j, const char *fmt, ...)
 }
 
 /* Send the verdict and end the process: blocked threads die with it. */
+/* The running kernel's major.minor. */
+static void kernel_version(unsigned v[2], char *rel, size_t size)
+{
+	struct utsname u;
+
+	v[0] = v[1] = 0;
+	if (uname(&u) == 0) {
+		sscanf(u.release, "%u.%u", &v[0], &v[1]);
+		snprintf(rel, size, "%s", u.release);
+	}
+}
+
 static void __attribute__((noreturn))
 job_finish(struct job *j, enum verdict v, unsigned line, uint64_t at,
 	   const char *expected, const char *observed)
 {
 	static pthread_mutex_t once = PTHREAD_MUTEX_INITIALIZER;
+	const unsigned *o = j->c ? j->c->kobserved : NULL;
+	char obs[1400], rel[65] = "?";
+	unsigned k[2];
+
+	/* a mismatch on another kernel than the one the case was written on */
+	kernel_version(k, rel, sizeof(rel));
+	if (o && o[0] && (v == VERDICT_FAIL || v == VERDICT_XPASS) &&
+	    (k[0] != o[0] || k[1] != o[1])) {
+		snprintf(obs, sizeof(obs), "%s [expectations observed on Linux "
+			 "%u.%u; this is %s]", observed ? observed : "", o[0],
+			 o[1], rel);
+		observed = obs;
+	}
 
 	/* the controller and a failing backend may race: first one wins */
 	pthread_mutex_lock(&once);
@@ -997,6 +1023,19 @@ void job_main(const struct case_file *c, const struct tuncheck_backend_ops *ops,
 	j.out_fd = out_fd;
 	timeline_init(&j.tl);
 	j.start_ns = now_ns();
+	if (c->kmin[0]) {
+		unsigned k[2];
+		char rel[65] = "?";
+
+		kernel_version(k, rel, sizeof(rel));
+		if (k[0] < c->kmin[0] ||
+		    (k[0] == c->kmin[0] && k[1] < c->kmin[1])) {
+			snprintf(why, sizeof(why), "needs Linux >= %u.%u, this "
+				 "is %s", c->kmin[0], c->kmin[1], rel);
+			job_finish(&j, VERDICT_SKIP, 0, 0, "a newer kernel",
+				   why);
+		}
+	}
 	ret = sandbox_enter(why, sizeof(why));
 	if (ret < 0)
 		job_finish(&j, VERDICT_SKIP, 0, 0, "a sandbox", why);

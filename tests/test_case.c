@@ -858,9 +858,29 @@ static void test_diag_untouched_on_success(void **state)
 
 #define N_BAD (sizeof(bad_cases) / sizeof(bad_cases[0]))
 
+static void test_kernel_directive(void **state)
+{
+	const char ok[] = "case k\nkernel min=5.4 observed=6.18\nsleep 1ms\n";
+	const char bad[] = "case k\nkernel observed=6\nsleep 1ms\n";
+	struct case_diag d = { 0 };
+	struct case_file *c;
+
+	(void)state;
+	c = case_parse("k.case", ok, strlen(ok), &d);
+	assert_non_null(c);
+	assert_int_equal(c->kmin[0], 5);
+	assert_int_equal(c->kmin[1], 4);
+	assert_int_equal(c->kobserved[0], 6);
+	assert_int_equal(c->kobserved[1], 18);
+	case_free(c);
+	assert_null(case_parse("k.case", bad, strlen(bad), &d));
+	assert_int_equal(d.line, 2);
+	assert_non_null(strstr(d.msg, "not a kernel version"));
+}
+
 int main(void)
 {
-	struct CMUnitTest tests[13 + N_BAD] = {
+	struct CMUnitTest tests[14 + N_BAD] = {
 		cmocka_unit_test(test_every_directive),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_deadline_capped),
@@ -874,11 +894,12 @@ int main(void)
 		cmocka_unit_test(test_errno_names),
 		cmocka_unit_test(test_proto_names),
 		cmocka_unit_test(test_diag_untouched_on_success),
+		cmocka_unit_test(test_kernel_directive),
 	};
 
 	/* one test per malformed case, named after it */
 	for (size_t i = 0; i < N_BAD; i++)
-		tests[13 + i] = (struct CMUnitTest){
+		tests[14 + i] = (struct CMUnitTest){
 			.name = bad_cases[i].name,
 			.test_func = test_bad_case,
 			.initial_state = (void *)&bad_cases[i],
