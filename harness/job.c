@@ -19,6 +19,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "capture.h"
 #include "expect.h"
 #include "job.h"
 #include "link.h"
@@ -85,6 +86,7 @@ struct job {
 	unsigned xpass_line;
 	char err[512]; /* why a step could not run */
 	const char *cls; /* failure class for the matrix */
+	struct capture *pcap; /* --pcap-dir, from the first device on */
 };
 
 const char *verdict_name(enum verdict v)
@@ -244,6 +246,7 @@ static int job_emit(struct tuncheck_reader *r, const struct tuncheck_event *ev)
 			return 0;
 		e.len = (uint32_t)ev->len;
 		e.proto = packet_classify(ev->data, ev->len, rt->pi);
+		capture_packet(rt->job->pcap, ev->data, ev->len, rt->pi);
 	}
 	if (rt->job->o->log_fd >= 0)
 		dprintf(rt->job->o->log_fd, "%llu r%d type=%d err=%d value=%lld len=%u proto=%s\n",
@@ -368,6 +371,9 @@ static int step_tun(struct job *j, const struct step *s)
 	d->decl = s;
 	d->ifindex = ret;
 	j->n_devs++;
+	/* one link type per file: the first device's */
+	if (j->o->pcap_fd >= 0 && !j->pcap)
+		j->pcap = capture_open(j->o->pcap_fd, s->u.tun.tap);
 	if (!s->u.tun.ipv6) {
 		snprintf(key, sizeof(key), "net.ipv6.conf.%s.disable_ipv6",
 			 s->name);
@@ -579,6 +585,7 @@ static int send_into(struct job *j, const struct step *s, struct queue *q)
 					     "send: cannot build a packet from "
 					     "these addresses");
 		}
+		capture_packet(j->pcap, buf, len, d->decl->u.tun.pi);
 		send_record(&j->last_send,
 			    write(q->fd, buf, len) < 0 ? errno : 0);
 	}
@@ -659,10 +666,13 @@ static int step_write(struct job *j, const struct step *s)
 
 	memset(&j->last_send, 0, sizeof(j->last_send));
 	j->last_send.line = s->line;
-	for (long i = 0; i < s->u.write.count; i++)
+	for (long i = 0; i < s->u.write.count; i++) {
+		capture_packet(j->pcap, s->u.write.bytes, s->u.write.len,
+			       q->dev->decl->u.tun.pi);
 		send_record(&j->last_send,
 			    write(q->fd, s->u.write.bytes, s->u.write.len) < 0 ?
 				    errno : 0);
+	}
 	return 0;
 }
 

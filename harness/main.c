@@ -58,6 +58,7 @@ static void usage(FILE *f)
 	      "  -j, --jobs N                    jobs in parallel (default: CPUs)\n"
 	      "      --log-dir DIR               write each job's event timeline there\n"
 	      "      --junit FILE                also write a JUnit XML report\n"
+	      "      --pcap-dir DIR              one pcap per job: packets read and written\n"
 	      "      --inject drop-read=N|no-wake  test-only fault in the event stream\n"
 	      "Directories are searched for *.case, skipping selftest/ unless named.\n"
 	      "Exit: 0 as expected, 1 a failure, 2 usage or case error, 4 all skipped.\n",
@@ -291,11 +292,12 @@ static int cmd_run(int argc, char **argv)
 		{ "log-dir", required_argument, NULL, 'L' },
 		{ "inject", required_argument, NULL, 'I' },
 		{ "junit", required_argument, NULL, 'J' },
+		{ "pcap-dir", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const struct tuncheck_backend_ops *ops[MAX_BACKENDS];
-	struct runner_opts ro = { .job = { .log_fd = -1 } };
+	struct runner_opts ro = { .job = { .log_fd = -1, .pcap_fd = -1 } };
 	const char *junit = NULL;
 	struct report rep = { .tap = stdout, .term = stderr };
 	struct paths p = { 0 };
@@ -334,6 +336,11 @@ static int cmd_run(int argc, char **argv)
 			break;
 		case 'J':
 			junit = optarg;
+			break;
+		case 'P':
+			ro.pcap_dir = optarg;
+			if (mkdir(optarg, 0755) < 0 && errno != EEXIST)
+				die(2, "--pcap-dir %s: %s", optarg, strerror(errno));
 			break;
 		case 'h':
 			usage(stdout);
@@ -404,17 +411,12 @@ struct compare_side {
 static void compare_side_load(const char *dir, const struct job_spec *js,
 			      struct compare_side *sd, bool remove)
 {
-	char path[4096], line[256], *p;
+	char path[4096], line[256];
 	int type, err;
 	FILE *f;
 
 	*sd = (struct compare_side){ .v = js->res.v, .ns = js->res.wall_ns };
-	p = path + snprintf(path, sizeof(path), "%s/", dir);
-	snprintf(p, sizeof(path) - (size_t)(p - path), "%s-%s.log",
-		 js->c->name, js->ops->name);
-	for (; *p; p++) /* as runner.c names them: no '/' in a name */
-		if (*p == '/')
-			*p = '_';
+	runner_job_path(dir, js, "log", path, sizeof(path));
 	f = fopen(path, "re");
 	if (!f)
 		return;
@@ -496,7 +498,7 @@ static int cmd_compare(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct runner_opts ro = { .job = { .log_fd = -1 } };
+	struct runner_opts ro = { .job = { .log_fd = -1, .pcap_fd = -1 } };
 	const struct tuncheck_backend_ops *ops[2];
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	char tmp[] = "/tmp/tuncheck-compare-XXXXXX", err[512], why[512];

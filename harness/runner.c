@@ -211,6 +211,34 @@ out:
 	js->done = 3;
 }
 
+const char *runner_job_path(const char *dir, const struct job_spec *js,
+			    const char *ext, char *buf, size_t size)
+{
+	char *f;
+
+	snprintf(buf, size, "%s/", dir);
+	f = buf + strlen(buf);
+	snprintf(f, size - (size_t)(f - buf), "%s-%s.%s", js->c->name,
+		 js->ops->name, ext);
+	/* variant names and plugin paths carry slashes */
+	for (; *f; f++)
+		if (*f == '/')
+			*f = '_';
+	return buf;
+}
+
+/* A file for the job in dir, opened before the sandbox locks files away. */
+static int runner_job_file(const char *dir, const struct job_spec *js,
+			   const char *ext)
+{
+	char path[4096];
+
+	if (!dir)
+		return -1;
+	runner_job_path(dir, js, ext, path, sizeof(path));
+	return open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+}
+
 static void runner_child(struct job_spec *jobs, size_t n, size_t idx,
 			 const struct runner_opts *o, int wfd)
 {
@@ -220,23 +248,8 @@ static void runner_child(struct job_spec *jobs, size_t n, size_t idx,
 	for (size_t i = 0; i < n; i++)
 		if (jobs[i].pid > 0 && jobs[i].done < 3 && i != idx)
 			close(jobs[i].out_fd);
-	jo.log_fd = -1;
-	if (o->log_dir) {
-		char path[4096];
-
-		char *f;
-
-		snprintf(path, sizeof(path), "%s/", o->log_dir);
-		f = path + strlen(path);
-		snprintf(f, sizeof(path) - (size_t)(f - path), "%s-%s.log",
-			 jobs[idx].c->name, jobs[idx].ops->name);
-		/* variant names and plugin paths carry slashes */
-		for (; *f; f++)
-			if (*f == '/')
-				*f = '_';
-		jo.log_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-				 0644);
-	}
+	jo.log_fd = runner_job_file(o->log_dir, &jobs[idx], "log");
+	jo.pcap_fd = runner_job_file(o->pcap_dir, &jobs[idx], "pcap");
 	job_main(jobs[idx].c, jobs[idx].ops, &jo, wfd);
 }
 

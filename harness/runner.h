@@ -45,10 +45,15 @@ struct runner_opts {
 	unsigned parallel;
 	struct job_opts job;
 	const char *log_dir; /* one timeline file per job, or NULL */
+	const char *pcap_dir; /* one pcap file per job, or NULL */
 	/* Called in the parent each time a job ends (any order). */
 	void (*on_done)(struct job_spec *jobs, size_t n, size_t idx, void *arg);
 	void *arg;
 };
+
+/* DIR/CASE-BACKEND.EXT, with '/' in the names made '_', into buf. */
+const char *runner_job_path(const char *dir, const struct job_spec *js,
+			    const char *ext, char *buf, size_t size);
 
 /* Run every job; returns 0 or -errno if the runner itself failed. */
 int runner_run(struct job_spec *jobs, size_t n, const struct runner_opts *o);

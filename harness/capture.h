@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: MIT */
+/* One pcap file per job (--pcap-dir), written with libpcap. */
+#ifndef TUNCHECK_CAPTURE_H
+#define TUNCHECK_CAPTURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct capture;
+
+/*
+ * Start a pcap on an already open fd (opened before the sandbox locks the
+ * file system); tap selects Ethernet framing, else raw IP.  NULL on error.
+ */
+struct capture *capture_open(int fd, bool tap);
+/* Record one packet; thread-safe; pi: skip a 4-byte tun_pi header. */
+void capture_packet(struct capture *c, const void *buf, size_t len, bool pi);
+void capture_close(struct capture *c);
+
+#endif

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+/* pcap output: a file libpcap itself reads back, packet for packet. */
+#include <pcap/pcap.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "capture.h"
+
+static void test_roundtrip_through_libpcap(void **state)
+{
+	char path[] = "/tmp/tuncheck-capture-XXXXXX", err[PCAP_ERRBUF_SIZE];
+	const unsigned char ip[] = { 0x45, 0, 0, 20, 1, 2, 3, 4 };
+	const unsigned char pi[] = { 0, 0, 8, 0, 0x45, 0, 0, 20 };
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	struct capture *c;
+	pcap_t *in;
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	c = capture_open(fd, false);
+	assert_non_null(c);
+	capture_packet(c, ip, sizeof(ip), false);
+	capture_packet(c, pi, sizeof(pi), true); /* header stripped */
+	capture_packet(c, pi, 3, true);		 /* too short: skipped */
+	capture_close(c);
+
+	in = pcap_open_offline(path, err);
+	assert_non_null(in);
+	assert_int_equal(pcap_datalink(in), DLT_RAW);
+	assert_int_equal(pcap_next_ex(in, &h, &data), 1);
+	assert_int_equal(h->caplen, sizeof(ip));
+	assert_memory_equal(data, ip, sizeof(ip));
+	assert_int_equal(pcap_next_ex(in, &h, &data), 1);
+	assert_int_equal(h->caplen, 4);
+	assert_memory_equal(data, pi + 4, 4);
+	assert_int_equal(pcap_next_ex(in, &h, &data), PCAP_ERROR_BREAK);
+	pcap_close(in);
+	unlink(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_roundtrip_through_libpcap),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,1 @@
+OBJ_test_capture := build/harness/capture.o
