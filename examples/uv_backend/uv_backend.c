@@ -74,7 +74,13 @@ static void uvb_drain(struct uvb *u)
 	}
 }
 
-/* uv_poll callback: libuv stops the handle itself on POLLERR (UV_EBADF). */
+/*
+ * uv_poll callback.  On POLLERR libuv reports UV_EBADF and stops the handle
+ * itself (uv__poll_io()); with errors=retry the loop simply goes on, as a
+ * program that ignores the error would, and the stopped handle never fires
+ * again.  (Restarting it would re-register with EPOLL_CTL_ADD or _MOD
+ * depending on libuv's internal state, a timing-dependent outcome.)
+ */
 static void uvb_on_poll(uv_poll_t *h, int status, int events)
 {
 	struct uvb *u = h->data;
@@ -82,8 +88,6 @@ static void uvb_on_poll(uv_poll_t *h, int status, int events)
 	uvb_emit(u->r, TUNCHECK_EV_WAKE, 0, events);
 	if (status < 0) {
 		uvb_error(u, -status);
-		if (u->r->retry_errors)
-			uv_poll_start(h, UV_READABLE, uvb_on_poll);
 		return;
 	}
 	uvb_drain(u);
