@@ -96,7 +96,17 @@ struct tuncheck_backend_ops {
 	 * close(r->fd).
 	 */
 	int (*close)(struct tuncheck_reader *r);
+	/*
+	 * Optional: redo the registration of r->fd from the controller
+	 * thread (the case's `rearm R how=mod|readd` step), e.g. after a
+	 * late TUNSETIFF: TUNCHECK_REARM_MOD modifies it in place
+	 * (EPOLL_CTL_MOD), TUNCHECK_REARM_READD removes and adds it again.
+	 * Returns 0 or -errno; NULL means the strategy has nothing to redo.
+	 */
+	int (*rearm)(struct tuncheck_reader *r, int how);
 };
+
+enum { TUNCHECK_REARM_MOD = 1, TUNCHECK_REARM_READD = 2 };
 
 typedef const struct tuncheck_backend_ops *(*tuncheck_backend_entry_fn)(void);
 
