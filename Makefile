@@ -80,6 +80,10 @@ JOBS ?= 6
 run: $(B)/tuncheck
 	$(B)/tuncheck run -j $(JOBS) cases
 
+# Benchmarks: ratios against raw reference loops, never part of check.
+bench: $(B)/tuncheck
+	$(B)/tuncheck bench
+
 PLUGINS := $(patsubst tests/plugins/%.c,$(B)/tests/plugins/%.so,$(wildcard tests/plugins/*.c))
 check: check-cmocka-exists $(B)/tuncheck $(TESTS) $(PLUGINS) examples
 	@JOBS=$(JOBS) sh ci/check.sh $(B) $(TESTS)
@@ -136,5 +140,5 @@ format-check:
 clean:
 	rm -rf $(B)
 
-.PHONY: all run check deps install clean tests format format-check check-cmocka-exists examples fuzz
+.PHONY: all run bench check deps install clean tests format format-check check-cmocka-exists examples fuzz
 -include $(OBJ:.o=.d) $(TESTS:%=%.d)

@@ -28,6 +28,8 @@
 #define CASE_DURATION_MAX (60 * NS_PER_S)
 #define CASE_SLACK_NS (2 * NS_PER_S)
 #define CASE_COUNT_MAX 1000000
+#define CASE_PINGPONG_MAX 1000000 /* round trips: fits the 60 s job cap */
+#define CASE_PINGPONG_RT_NS 1000000ull /* deadline budget per round trip */
 
 /* Devices, queues and readers share one namespace. */
 enum case_sym_kind { SYM_DEVICE, SYM_QUEUE, SYM_READER };
@@ -1057,6 +1059,31 @@ static int case_parse_write(struct case_parser *p, struct step *s)
 	return 0;
 }
 
+enum { PP_COUNT, PP_SIZE, PP_N };
+static const struct case_opt case_pingpong_opts[PP_N] = {
+	[PP_COUNT] = { "count", "N", T_NUM, AT(u.send.count), .min = 1,
+		       .max = CASE_PINGPONG_MAX },
+	[PP_SIZE] = { "size", "N", T_NUM, AT(u.send.size), .min = 0,
+		      .max = 65000 },
+};
+
+/*
+ * pingpong Q count=N [size=N]: echo requests written into Q one at a time,
+ * each awaiting its reply; stored as a send (same packets, same defaults).
+ */
+static int case_parse_pingpong(struct case_parser *p, struct step *s)
+{
+	unsigned seen[PP_N] = { 0 };
+
+	s->u.send.proto = PROTO_ICMP_ECHO;
+	s->u.send.size = 56;
+	if (case_sym_use_word(p, 1, SYM_QUEUE, s->name) ||
+	    case_args(p, 2, case_pingpong_opts, PP_N, ~0u, seen, s, NULL))
+		return -1;
+	case_name_copy(s->name2, s->name);
+	return case_opt_need(p, case_pingpong_opts, seen, PP_COUNT);
+}
+
 /* sleep DUR */
 static int case_parse_sleep(struct case_parser *p, struct step *s)
 {
@@ -1370,6 +1397,8 @@ static const struct case_directive case_directives[] = {
 	  "[size=N] [flood|interval=DUR] [port=N]" },
 	{ "write", case_parse_write, ROLE_STEP, STEP_WRITE,
 	  "write QUEUE hex=BYTES [count=N]" },
+	{ "pingpong", case_parse_pingpong, ROLE_STEP, STEP_PINGPONG,
+	  "pingpong QUEUE count=N [size=N]" },
 	{ "sleep", case_parse_sleep, ROLE_STEP, STEP_SLEEP, "sleep DUR" },
 	{ "expect", case_parse_expect, ROLE_EXPECT, STEP_EXPECT,
 	  "expect SUBJECT PREDICATE [ARGS]" },
@@ -1428,7 +1457,7 @@ static int case_line_dispatch(struct case_parser *p)
 			return case_hint(p, "did you mean '%s'?", best.name);
 		return case_hint(p, "directives: case about tun sysctl open "
 				    "attach detach close dup reader link mtu "
-				    "send write sleep expect xfail");
+				    "send write pingpong sleep expect xfail");
 	}
 	if (!p->case_line && d->parse != case_parse_case) {
 		case_fail(p, w->col, "expected 'case NAME' before '%s'",
@@ -1489,7 +1518,7 @@ static int case_line_split(struct case_parser *p, const char *line, size_t len)
 	return 0;
 }
 
-/* The hard deadline: every window, sleep and send pacing, plus slack. */
+/* The hard deadline: windows, sleeps, send pacing, pingpongs, plus slack. */
 static uint64_t case_deadline(const struct case_file *c)
 {
 	uint64_t ns = CASE_SLACK_NS;
@@ -1503,6 +1532,9 @@ static uint64_t case_deadline(const struct case_file *c)
 			ns += s->u.sleep.ns;
 		else if (s->kind == STEP_SEND)
 			ns += (uint64_t)s->u.send.count * s->u.send.interval_ns;
+		else if (s->kind == STEP_PINGPONG) /* 1 s for a lost reply */
+			ns += NS_PER_S + (uint64_t)s->u.send.count *
+						 CASE_PINGPONG_RT_NS;
 		if (ns > CASE_DURATION_MAX)
 			return CASE_DURATION_MAX;
 	}

@@ -44,6 +44,7 @@ enum step_kind {
 	STEP_MTU,    /* mtu T N */
 	STEP_SEND,   /* send PROTO into=Q|from-ns to=ADDR count=N ... */
 	STEP_WRITE,  /* write Q hex=... [count=N] */
+	STEP_PINGPONG, /* pingpong Q count=N [size=N]: echo, await reply */
 	STEP_SLEEP,  /* sleep DUR */
 	STEP_EXPECT, /* expect SUBJECT PREDICATE [args] */
 };
@@ -123,6 +124,7 @@ struct step {
 		struct {
 			unsigned mtu;
 		} mtu;
+		/* send; pingpong too (ICMP_ECHO, default addresses) */
 		struct {
 			enum proto proto;    /* ICMP_ECHO or UDP */
 			bool from_ns;	     /* else into name2 (queue) */

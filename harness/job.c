@@ -33,6 +33,7 @@
 #define CONSERVE_POLL_NS 20000000ull   /* re-read drop counters this often */
 #define READABLE_POLL_NS 5000000ull
 #define SETTLE_NS 500000000ull	       /* quiet this long: reads decided */
+#define PINGPONG_REPLY_NS 1000000000ull /* a pingpong reply must come by then */
 
 struct dev {
 	const struct step *decl;
@@ -542,13 +543,29 @@ static int job_fd_high(int fd)
 	return hi;
 }
 
-/* Echo requests or UDP written into a queue fd, for the kernel to take. */
-static int send_into(struct job *j, const struct step *s, struct queue *q)
+/* What a send into a queue writes: resolved addresses and a buffer. */
+struct send_pkt {
+	const struct case_addr *to, *from;
+	bool pi;
+	uint8_t *buf; /* send_prepare() allocates, the caller frees */
+	size_t cap;
+};
+
+/* The directive a send_pkt serves, for messages. */
+static const char *send_label(const struct step *s)
+{
+	return s->kind == STEP_PINGPONG ? "pingpong" : "send";
+}
+
+/*
+ * Resolve the addresses of send step s (or pingpong) into q: `to` defaults
+ * to the device's address, `from` to its peer.  0 or -errno.
+ */
+static int send_prepare(struct job *j, const struct step *s,
+			const struct queue *q, struct send_pkt *p)
 {
 	const struct dev *d = q->dev;
 	const struct case_addr *to = &s->u.send.to, *from = &s->u.send.from;
-	size_t cap = s->u.send.size + 128, len;
-	uint8_t *buf;
 
 	if (!to->family) {
 		int fam = from->family ? from->family : AF_INET;
@@ -558,39 +575,66 @@ static int send_into(struct job *j, const struct step *s, struct queue *q)
 			to = dev_addr(d, fam = AF_INET6);
 		if (!to)
 			return job_fail_step(j, EINVAL,
-					     "send: %s has no address to send to",
-					     d->decl->name);
+					     "%s: %s has no address to send to",
+					     send_label(s), d->decl->name);
 	}
 	if (!from->family)
 		from = to->family == AF_INET ? &d->decl->u.tun.peer4 :
 					       &d->decl->u.tun.peer6;
-	buf = malloc(cap);
-	if (!buf)
-		return -ENOMEM;
+	p->to = to;
+	p->from = from;
+	p->pi = d->decl->u.tun.pi;
+	p->cap = s->u.send.size + 128;
+	p->buf = malloc(p->cap);
+	return p->buf ? 0 : -ENOMEM;
+}
+
+/*
+ * Build packet i of step s into p->buf (echo sequence i + 1) and record it
+ * in the pcap: its length, or 0 with the step's error set.
+ */
+static size_t send_build(struct job *j, const struct step *s,
+			 struct send_pkt *p, long i)
+{
+	size_t len;
+
+	if (s->u.send.proto == PROTO_UDP)
+		len = packet_build_udp(p->buf, p->cap, p->from, p->to, 40000,
+				       s->u.send.port, s->u.send.size, p->pi);
+	else
+		len = packet_build_echo(p->buf, p->cap, p->from, p->to, 0x7c01,
+					(uint16_t)(i + 1), s->u.send.size,
+					p->pi);
+	if (!len)
+		job_fail_step(j, EINVAL, "%s: cannot build a packet from "
+			      "these addresses", send_label(s));
+	else
+		capture_packet(j->pcap, p->buf, len, p->pi);
+	return len;
+}
+
+/* Echo requests or UDP written into a queue fd, for the kernel to take. */
+static int send_into(struct job *j, const struct step *s, struct queue *q)
+{
+	struct send_pkt p;
+	int ret = send_prepare(j, s, q, &p);
+
+	if (ret < 0)
+		return ret;
 	for (long i = 0; i < s->u.send.count; i++) {
-		uint16_t seq = (uint16_t)(i + 1);
+		size_t len;
 
 		pace(s->u.send.interval_ns, i);
-		if (s->u.send.proto == PROTO_UDP)
-			len = packet_build_udp(buf, cap, from, to, 40000,
-					       s->u.send.port, s->u.send.size,
-					       d->decl->u.tun.pi);
-		else
-			len = packet_build_echo(buf, cap, from, to, 0x7c01, seq,
-						s->u.send.size,
-						d->decl->u.tun.pi);
+		len = send_build(j, s, &p, i);
 		if (!len) {
-			free(buf);
-			return job_fail_step(j, EINVAL,
-					     "send: cannot build a packet from "
-					     "these addresses");
+			ret = -EINVAL;
+			break;
 		}
-		capture_packet(j->pcap, buf, len, d->decl->u.tun.pi);
 		send_record(&j->last_send,
-			    write(q->fd, buf, len) < 0 ? errno : 0);
+			    write(q->fd, p.buf, len) < 0 ? errno : 0);
 	}
-	free(buf);
-	return 0;
+	free(p.buf);
+	return ret;
 }
 
 /* Kernel-originated traffic: a socket in the namespace sends via the tun. */
@@ -674,6 +718,134 @@ static int step_write(struct job *j, const struct step *s)
 				    errno : 0);
 	}
 	return 0;
+}
+
+/* Ascending order of two uint64_t, for qsort(). */
+static int u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Wait until reader ri reads an echo reply at timeline index *cursor or
+ * later, or until `until`, counting the reader's wakes on the way.  t_wake
+ * is its last WAKE stamped at or after t_write before that read (the read
+ * itself if none).  0, -EPIPE if the reader returned, or -ETIMEDOUT.
+ */
+static int pingpong_wait(struct job *j, int ri, size_t *cursor,
+			 uint64_t t_write, uint64_t until, uint64_t *t_wake,
+			 uint64_t *t_read, long *wakes)
+{
+	int ret = -ETIMEDOUT;
+
+	*t_wake = 0;
+	pthread_mutex_lock(&j->tl.lock);
+	while (ret == -ETIMEDOUT) {
+		for (; *cursor < j->tl.n && ret == -ETIMEDOUT; (*cursor)++) {
+			const struct tl_event *e = &j->tl.ev[*cursor];
+
+			if (e->reader != ri)
+				continue;
+			if (e->type == TUNCHECK_EV_WAKE) {
+				(*wakes)++;
+				if (e->t_ns >= t_write)
+					*t_wake = e->t_ns;
+			} else if (e->type == TUNCHECK_EV_READ &&
+				   e->proto == PROTO_ICMP_REPLY) {
+				*t_read = e->t_ns;
+				if (!*t_wake)
+					*t_wake = e->t_ns;
+				ret = 0;
+			} else if (e->type == TUNCHECK_EV_RETURN) {
+				ret = -EPIPE;
+			}
+		}
+		if (ret != -ETIMEDOUT || now_ns() >= until)
+			break;
+		timeline_wait_locked(&j->tl, *cursor, until);
+	}
+	pthread_mutex_unlock(&j->tl.lock);
+	return ret;
+}
+
+/*
+ * pingpong Q count=N: write one echo request into Q (as `send icmp-echo
+ * into=Q`), wait for the reader on Q to read the reply, N times.  Ends
+ * with "note bench ...": round trips per second, wakes per packet and the
+ * wake latency (request written to the reader's wake) p50/p99.
+ */
+static int step_pingpong(struct job *j, const struct step *s)
+{
+	struct queue *q = job_find_queue(j, s->name2);
+	long n = s->u.send.count, wakes = 0;
+	uint64_t *lat, t_first = 0, t_read = 0, span;
+	struct send_pkt p;
+	size_t cursor;
+	int ret;
+
+	if (q->reader < 0)
+		return job_fail_step(j, EINVAL, "pingpong: no reader on %s",
+				     q->name);
+	lat = malloc((size_t)n * sizeof(*lat));
+	if (!lat)
+		return -ENOMEM;
+	ret = send_prepare(j, s, q, &p);
+	if (ret < 0)
+		goto free_lat;
+	pthread_mutex_lock(&j->tl.lock);
+	cursor = j->tl.n;
+	pthread_mutex_unlock(&j->tl.lock);
+	for (long i = 0; i < n; i++) {
+		size_t len = send_build(j, s, &p, i);
+		uint64_t t_write, t_wake;
+
+		if (!len) {
+			ret = -EINVAL;
+			goto free_buf;
+		}
+		t_write = now_ns();
+		if (write(q->fd, p.buf, len) < 0) {
+			ret = job_fail_step(j, errno, "pingpong: write request "
+					    "%ld into %s: %s", i + 1, q->name,
+					    strerror(errno));
+			goto free_buf;
+		}
+		ret = pingpong_wait(j, q->reader, &cursor, t_write,
+				    t_write + PINGPONG_REPLY_NS, &t_wake,
+				    &t_read, &wakes);
+		if (ret == -EPIPE) {
+			job_fail_step(j, ret, "pingpong: reader on %s returned "
+				      "before the reply to request %ld",
+				      q->name, i + 1);
+			goto free_buf;
+		}
+		if (ret < 0) {
+			job_fail_step(j, ret, "pingpong: no reply to request "
+				      "%ld within 1s", i + 1);
+			goto free_buf;
+		}
+		lat[i] = t_wake - t_write;
+		if (!i)
+			t_first = t_write;
+	}
+	/* what the pingpong read is not for later expectations to count */
+	for (size_t k = 0; k <= EXPECT_LINK; k++)
+		j->readers[q->reader].cursor[k] = cursor;
+	qsort(lat, (size_t)n, sizeof(*lat), u64_cmp);
+	span = t_read > t_first ? t_read - t_first : 1;
+	/* nearest rank: the ceil(p * n)-th smallest */
+	job_say(j, "note bench rt_per_s=%.0f wakes_per_pkt=%.3f p50_us=%.2f "
+		"p99_us=%.2f n=%ld", (double)n * 1e9 / (double)span,
+		(double)wakes / (double)n,
+		(double)lat[(n * 50 + 99) / 100 - 1] / 1e3,
+		(double)lat[(n * 99 + 99) / 100 - 1] / 1e3, n);
+free_buf:
+	free(p.buf);
+free_lat:
+	free(lat);
+	return ret;
 }
 
 /* ---- expectations ----------------------------------------------------- */
@@ -1007,6 +1179,8 @@ static int job_step(struct job *j, const struct step *s)
 		return step_send(j, s);
 	case STEP_WRITE:
 		return step_write(j, s);
+	case STEP_PINGPONG:
+		return step_pingpong(j, s);
 	case STEP_SLEEP:
 		ts.tv_sec = (time_t)(s->u.sleep.ns / 1000000000ull);
 		ts.tv_nsec = (long)(s->u.sleep.ns % 1000000000ull);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "bench.h"
 #include "case.h"
 #include "expect.h"
 #include "report.h"
@@ -52,6 +53,9 @@ static void usage(FILE *f)
 	      "       tuncheck list [PATH...]          list backends and cases\n"
 	      "       tuncheck compare [-j N] [--log-dir DIR] A B [PATH...]\n"
 	      "                                        run backends A and B side by side (default: cases)\n"
+	      "       tuncheck bench [-b BACKEND]... [--count N]\n"
+	      "                                        round trips, wakeups, wake latency and per-job\n"
+	      "                                        overhead, each beside a raw reference loop\n"
 	      "run options:\n"
 	      "  -b, --backend NAME|./PLUGIN.so|'exec:PROGRAM [ARGS]'\n"
 	      "                                  backend to run (repeatable; default: all built-ins)\n"
@@ -579,6 +583,60 @@ static int cmd_compare(int argc, char **argv)
 	return ret ? ret : differ ? 1 : 0;
 }
 
+/*
+ * bench [-b BACKEND]... [--count N]: per backend, round trips per second,
+ * wakeups per packet and wake latency, then the per-job overhead, each
+ * beside a raw reference loop (bench.c).  Exit 0, 1 if a measurement
+ * failed, 2 usage, 4 no sandbox here.
+ */
+static int cmd_bench(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "backend", required_argument, NULL, 'b' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const struct tuncheck_backend_ops *ops[MAX_BACKENDS];
+	long count = BENCH_COUNT_DEFAULT;
+	char err[512], *end;
+	size_t nb = 0;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+b:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			if (nb == MAX_BACKENDS)
+				die(2, "too many --backend options");
+			ops[nb] = backend_select_safe(optarg, err, sizeof(err));
+			if (!ops[nb++])
+				die(2, "%s", err);
+			break;
+		case 'n':
+			errno = 0;
+			count = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || count < 1 ||
+			    count > BENCH_COUNT_MAX)
+				die(2, "--count: '%s' is not a round-trip count "
+				    "(1..%d)", optarg, BENCH_COUNT_MAX);
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc)
+		die(2, "bench: unexpected argument '%s'", argv[optind]);
+	if (!nb)
+		for (size_t i = 0; i < backend_builtin_count(); i++)
+			ops[nb++] = backend_builtin(i);
+	return bench_main(ops, nb, count, 1);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -595,6 +653,8 @@ int main(int argc, char **argv)
 		return cmd_list(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "compare"))
 		return cmd_compare(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "bench"))
+		return cmd_bench(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
 	    !strcmp(argv[1], "-h")) {
 		usage(stdout);

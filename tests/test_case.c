@@ -878,9 +878,46 @@ static void test_kernel_directive(void **state)
 	assert_non_null(strstr(d.msg, "not a kernel version"));
 }
 
+/* pingpong Q count=N [size=N]: stored as an icmp-echo send into Q. */
+static void test_pingpong(void **state)
+{
+	struct case_diag d;
+	struct case_file *c = parse(H "pingpong q0 count=1000 size=100\n"
+				      "pingpong q0 count=1000000\n", &d);
+	const struct step *s;
+
+	(void)state;
+	if (!c)
+		fail_msg("%u:%u: %s (%s)", d.line, d.col, d.msg, d.hint);
+	s = &c->steps[3];
+	assert_int_equal(s->kind, STEP_PINGPONG);
+	assert_int_equal(s->line, 5);
+	assert_string_equal(s->name2, "q0");
+	assert_int_equal(s->u.send.proto, PROTO_ICMP_ECHO);
+	assert_int_equal(s->u.send.count, 1000);
+	assert_int_equal(s->u.send.size, 100);
+	assert_int_equal(s->u.send.to.family, 0); /* device defaults */
+	assert_int_equal(c->steps[4].u.send.count, 1000000);
+	assert_int_equal(c->steps[4].u.send.size, 56);
+	assert_int_equal(c->deadline_ns, 60000 * MS); /* capped */
+	case_free(c);
+	c = parse(H "pingpong q0 count=1000\n", &d);
+	assert_non_null(c); /* slack 2 s, 1 s for a lost reply, 1 ms each */
+	assert_int_equal(c->deadline_ns, 4000 * MS);
+	case_free(c);
+	assert_null(parse(H "pingpong q0 count=1000001\n", &d));
+	assert_int_equal(d.line, 5);
+	assert_int_equal(d.col, 13);
+	assert_non_null(strstr(d.msg, "out of range (1..1000000)"));
+	assert_null(parse(H "pingpong q0 size=8\n", &d));
+	assert_non_null(strstr(d.msg, "pingpong needs count=N"));
+	assert_null(parse(H "pingpong r0 count=1\n", &d));
+	assert_non_null(strstr(d.msg, "'r0' is a reader, not a queue"));
+}
+
 int main(void)
 {
-	struct CMUnitTest tests[14 + N_BAD] = {
+	struct CMUnitTest tests[15 + N_BAD] = {
 		cmocka_unit_test(test_every_directive),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_deadline_capped),
@@ -895,11 +932,12 @@ int main(void)
 		cmocka_unit_test(test_proto_names),
 		cmocka_unit_test(test_diag_untouched_on_success),
 		cmocka_unit_test(test_kernel_directive),
+		cmocka_unit_test(test_pingpong),
 	};
 
 	/* one test per malformed case, named after it */
 	for (size_t i = 0; i < N_BAD; i++)
-		tests[14 + i] = (struct CMUnitTest){
+		tests[15 + i] = (struct CMUnitTest){
 			.name = bad_cases[i].name,
 			.test_func = test_bad_case,
 			.initial_state = (void *)&bad_cases[i],

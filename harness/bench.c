@@ -1,0 +1,564 @@
+// SPDX-License-Identifier: MIT
+/*
+ * tuncheck bench (see bench.h).  Two raw references run in forked children
+ * with the netns/ API and nothing else:
+ *   - round trips: one thread writes an ICMP echo request into the tun fd
+ *     and read()s until the kernel's reply comes back, `count` times; then
+ *     the same with a second thread blocked in read() handing each reply
+ *     to the writer (mutex + condvar), which is the shape of every job:
+ *     its reader thread sleeps and is woken once per packet;
+ *   - per-job overhead: fork, sandbox_enter, tun_device_create, link up,
+ *     _exit, waitpid, BENCH_JOBS times.
+ * The tuncheck side of each is an in-memory case run through runner_run:
+ * `pingpong` (job.c) reports a "note bench ..." line per backend, and a
+ * setup-only case gives the per-job wall time.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "case.h"
+#include "link.h"
+#include "packet.h"
+#include "runner.h"
+#include "sandbox.h"
+#include "timeline.h"
+#include "tun.h"
+
+#define BENCH_JOBS 50		 /* jobs per side of the overhead median */
+#define BENCH_PAYLOAD 56	 /* echo payload bytes, as `send` sends */
+#define BENCH_BUFSIZE 65536	 /* read buffer, as a reader's default */
+#define BENCH_DEV "t0"
+#define BENCH_ADDR "198.18.0.1"	 /* the device; requests come from .2 */
+#define BENCH_PEER "198.18.0.2"
+
+/* One row of the round-trip table; what a raw child sends its parent. */
+struct bench_row {
+	int ok;
+	char why[256]; /* when !ok */
+	double rt_per_s, wakes_per_pkt, p50_us, p99_us;
+	long n;
+};
+
+/* Ascending order of two uint64_t, for qsort(). */
+static int bench_u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The nearest-rank percentile p (1..100) of n sorted values. */
+static uint64_t bench_percentile(const uint64_t *v, long n, long p)
+{
+	return v[(n * p + 99) / 100 - 1];
+}
+
+/* The median of n values (sorted in place), 0 for none. */
+static uint64_t bench_median(uint64_t *v, size_t n)
+{
+	if (!n)
+		return 0;
+	qsort(v, n, sizeof(*v), bench_u64_cmp);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* A failed row: "what: strerror(err)". */
+static int bench_row_fail(struct bench_row *r, const char *what, int err)
+{
+	snprintf(r->why, sizeof(r->why), "%s: %s", what, strerror(err));
+	return -err;
+}
+
+/*
+ * In the raw child, after sandbox_enter(): the device as the bench case
+ * declares it (IPv4 only, address), one blocking queue attached, then the
+ * link up, in the case's order.  Returns the queue fd or -errno with
+ * r->why set.
+ */
+static int bench_raw_setup(struct bench_row *r, const struct case_addr *addr)
+{
+	const struct tun_opts o = { 0 };
+	struct nl *nl;
+	int ifindex, fd, ret;
+
+	/* as a job does for ipv6=off: no RS or MLD in the way of replies */
+	sysctl_set("net.ipv6.conf.default.disable_ipv6", "1");
+	ifindex = tun_device_create(BENCH_DEV, &o);
+	if (ifindex < 0)
+		return bench_row_fail(r, "create tun " BENCH_DEV, -ifindex);
+	fd = tun_queue_open();
+	if (fd < 0)
+		return bench_row_fail(r, "open /dev/net/tun", -fd);
+	ret = tun_queue_setiff(fd, BENCH_DEV, &o);
+	if (ret < 0) {
+		close(fd);
+		return bench_row_fail(r, "attach to " BENCH_DEV, -ret);
+	}
+	nl = nl_open();
+	if (!nl) {
+		close(fd);
+		return bench_row_fail(r, "netlink socket", errno);
+	}
+	/*
+	 * Up after the attach, not before: on an up device the attach turns
+	 * the carrier on and linkwatch_event() -> dev_activate() installs the
+	 * qdisc later, from a workqueue; until then noop_qdisc drops what the
+	 * device sends, the first echo replies included.
+	 */
+	ret = addr_add(nl, ifindex, AF_INET, &addr->a.v4, addr->prefix);
+	if (!ret)
+		ret = link_set_up(nl, ifindex, true);
+	if (ret < 0) {
+		snprintf(r->why, sizeof(r->why), "%s", nl_error(nl));
+		close(fd);
+		fd = ret;
+	}
+	nl_close(nl);
+	return fd;
+}
+
+/* The reader thread of the two-thread raw loop and what it hands over. */
+struct bench_handoff {
+	pthread_mutex_t lock;
+	pthread_cond_t cond; /* signalled on each reply */
+	int fd;
+	long reads, replies;
+	uint64_t t_read; /* when read() returned the last reply */
+};
+
+/* Block in read() forever; count reads, stamp and signal each reply. */
+static void *bench_raw_reader(void *arg)
+{
+	static uint8_t in[BENCH_BUFSIZE];
+	struct bench_handoff *h = arg;
+
+	for (;;) {
+		ssize_t n = read(h->fd, in, sizeof(in));
+		uint64_t t = now_ns();
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return NULL; /* the writer's alarm() ends the child */
+		pthread_mutex_lock(&h->lock);
+		h->reads++;
+		if (packet_classify(in, (size_t)n, false) == PROTO_ICMP_REPLY) {
+			h->replies++;
+			h->t_read = t;
+			pthread_cond_signal(&h->cond);
+		}
+		pthread_mutex_unlock(&h->lock);
+	}
+}
+
+/*
+ * Wait for reply i: read() it here (h NULL), or wait for the reader
+ * thread to hand it over.  Returns when read() returned it, 0 on error.
+ */
+static uint64_t bench_raw_reply(int fd, struct bench_handoff *h, long i,
+				long *reads)
+{
+	static uint8_t in[BENCH_BUFSIZE];
+	uint64_t t;
+	ssize_t n;
+
+	if (h) {
+		pthread_mutex_lock(&h->lock);
+		while (h->replies <= i)
+			pthread_cond_wait(&h->cond, &h->lock);
+		t = h->t_read;
+		*reads = h->reads;
+		pthread_mutex_unlock(&h->lock);
+		return t;
+	}
+	do {
+		n = read(fd, in, sizeof(in));
+		*reads += n >= 0;
+	} while ((n >= 0 && packet_classify(in, (size_t)n, false) !=
+				    PROTO_ICMP_REPLY) ||
+		 (n < 0 && errno == EINTR));
+	return n < 0 ? 0 : now_ns();
+}
+
+/*
+ * The raw round-trip loop: write a request (rebuilt each time, as
+ * pingpong does), then the reply, read by this thread or handed over by
+ * h's reader.  Latency: from just before write() to the read() that
+ * returned the reply.
+ */
+static int bench_raw_loop(struct bench_row *r, int fd, long count,
+			  struct bench_handoff *h, const struct case_addr *addr,
+			  const struct case_addr *peer)
+{
+	static uint8_t pkt[BENCH_PAYLOAD + 128];
+	uint64_t *lat = malloc((size_t)count * sizeof(*lat));
+	uint64_t t0 = 0, t1 = 0;
+	long reads = 0;
+
+	if (!lat)
+		return bench_row_fail(r, "malloc", ENOMEM);
+	for (long i = 0; i < count; i++) {
+		size_t len = packet_build_echo(pkt, sizeof(pkt), peer, addr,
+					       0x7c01, (uint16_t)(i + 1),
+					       BENCH_PAYLOAD, false);
+		uint64_t tw = now_ns();
+
+		if (write(fd, pkt, len) < 0) {
+			free(lat);
+			return bench_row_fail(r, "write request", errno);
+		}
+		t1 = bench_raw_reply(fd, h, i, &reads);
+		if (!t1) {
+			free(lat);
+			return bench_row_fail(r, "read reply", errno);
+		}
+		lat[i] = t1 > tw ? t1 - tw : 0;
+		if (!i)
+			t0 = tw;
+	}
+	qsort(lat, (size_t)count, sizeof(*lat), bench_u64_cmp);
+	r->rt_per_s = (double)count * 1e9 / (double)(t1 > t0 ? t1 - t0 : 1);
+	r->wakes_per_pkt = (double)reads / (double)count;
+	r->p50_us = (double)bench_percentile(lat, count, 50) / 1e3;
+	r->p99_us = (double)bench_percentile(lat, count, 99) / 1e3;
+	r->n = count;
+	r->ok = 1;
+	free(lat);
+	return 0;
+}
+
+/*
+ * The forked raw round-trip child, with a reader thread if `threaded`:
+ * measure, send the row, exit (a reader thread still in read() dies too).
+ */
+static void __attribute__((noreturn)) bench_raw_rt_child(long count,
+							  bool threaded,
+							  int out)
+{
+	struct bench_row r = { 0 };
+	struct case_addr addr = { .family = AF_INET, .prefix = 24 };
+	struct case_addr peer = { .family = AF_INET, .prefix = 32 };
+	struct bench_handoff h = {
+		.lock = PTHREAD_MUTEX_INITIALIZER,
+		.cond = PTHREAD_COND_INITIALIZER,
+	};
+	pthread_t t;
+	int fd, ret;
+
+	inet_pton(AF_INET, BENCH_ADDR, &addr.a.v4);
+	inet_pton(AF_INET, BENCH_PEER, &peer.a.v4);
+	/* a reply that never comes ends the child, as 1 s per round trip */
+	alarm((unsigned)(count / 1000 + 2));
+	if (sandbox_enter(r.why, sizeof(r.why)) < 0)
+		goto report;
+	fd = bench_raw_setup(&r, &addr);
+	if (fd < 0)
+		goto report;
+	h.fd = fd;
+	ret = threaded ? pthread_create(&t, NULL, bench_raw_reader, &h) : 0;
+	if (ret)
+		bench_row_fail(&r, "pthread_create", ret);
+	else
+		bench_raw_loop(&r, fd, count, threaded ? &h : NULL, &addr,
+			       &peer);
+report:
+	if (write(out, &r, sizeof(r)) < 0)
+		_exit(3);
+	_exit(0);
+}
+
+/* Fork a raw round-trip reference and collect its row. */
+static void bench_raw_rt(long count, bool threaded, struct bench_row *r)
+{
+	const char *sig;
+	int p[2], st = 0;
+	ssize_t n = 0;
+	pid_t pid;
+
+	memset(r, 0, sizeof(*r));
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		bench_row_fail(r, "pipe2", errno);
+		return;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		bench_row_fail(r, "fork", errno);
+		close(p[0]);
+		close(p[1]);
+		return;
+	}
+	if (!pid) {
+		close(p[0]);
+		bench_raw_rt_child(count, threaded, p[1]);
+	}
+	close(p[1]);
+	do
+		n = read(p[0], r, sizeof(*r));
+	while (n < 0 && errno == EINTR);
+	close(p[0]);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (n == (ssize_t)sizeof(*r))
+		return;
+	memset(r, 0, sizeof(*r));
+	sig = WIFSIGNALED(st) ? sigabbrev_np(WTERMSIG(st)) : NULL;
+	if (WIFSIGNALED(st))
+		snprintf(r->why, sizeof(r->why), "raw loop killed by SIG%s%s",
+			 sig ? sig : "?", WTERMSIG(st) == SIGALRM ?
+			 " (a reply never came)" : "");
+	else
+		snprintf(r->why, sizeof(r->why), "raw loop exited with "
+			 "status %d without a result", WEXITSTATUS(st));
+}
+
+/*
+ * The raw per-job sequence in a child: namespaces, a persistent TUN
+ * device (as tun_device_create makes them), link up, exit.  The exit
+ * status says which part failed.
+ */
+static void __attribute__((noreturn)) bench_raw_job_child(void)
+{
+	const struct tun_opts o = { 0 };
+	char why[256];
+	struct nl *nl;
+	int ifindex;
+
+	if (sandbox_enter(why, sizeof(why)) < 0)
+		_exit(1);
+	ifindex = tun_device_create(BENCH_DEV, &o);
+	if (ifindex < 0)
+		_exit(2);
+	nl = nl_open();
+	if (!nl || link_set_up(nl, ifindex, true) < 0)
+		_exit(3);
+	_exit(0);
+}
+
+/* BENCH_JOBS raw sequences, fork to reap: the median in ns, 0 on error. */
+static uint64_t bench_raw_jobs(char *why, size_t size)
+{
+	static const char *const what[] = { "ok", "sandbox_enter",
+					    "tun_device_create", "link up" };
+	uint64_t ns[BENCH_JOBS];
+
+	for (size_t i = 0; i < BENCH_JOBS; i++) {
+		uint64_t t = now_ns();
+		int st = 0;
+		pid_t pid;
+
+		fflush(NULL);
+		pid = fork();
+		if (pid < 0) {
+			snprintf(why, size, "fork: %s", strerror(errno));
+			return 0;
+		}
+		if (!pid)
+			bench_raw_job_child();
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+		ns[i] = now_ns() - t;
+		if (!WIFEXITED(st) || WEXITSTATUS(st)) {
+			snprintf(why, size, "raw job sequence failed in %s "
+				 "(status 0x%x)", WIFEXITED(st) &&
+				 WEXITSTATUS(st) < 4 ? what[WEXITSTATUS(st)] :
+				 "?", st);
+			return 0;
+		}
+	}
+	return bench_median(ns, BENCH_JOBS);
+}
+
+/* Parse an in-memory case; NULL with the diagnostic in why. */
+static struct case_file *bench_case(const char *name, const char *text,
+				    char *why, size_t size)
+{
+	struct case_diag d = { 0 };
+	struct case_file *c = case_parse(name, text, strlen(text), &d);
+
+	if (!c)
+		case_diag_format(name, &d, why, size);
+	return c;
+}
+
+/* One job's verdict as one line, for a row that could not measure. */
+static void bench_job_why(const struct job_result *res, char *why,
+			  size_t size)
+{
+	const char *obs = res->observed[0] ? res->observed : res->cls;
+
+	if (res->line)
+		snprintf(why, size, "%s at line %u: %.200s",
+			 verdict_name(res->v), res->line, obs);
+	else
+		snprintf(why, size, "%s: %.200s", verdict_name(res->v), obs);
+}
+
+/* Run one pingpong job for backend ops and read its "bench" note. */
+static void bench_backend(const struct case_file *c,
+			  const struct tuncheck_backend_ops *ops,
+			  struct bench_row *r)
+{
+	struct runner_opts ro = { .parallel = 1,
+				  .job = { .log_fd = -1, .pcap_fd = -1 } };
+	struct job_spec js = { .c = c, .ops = ops };
+	const char *note;
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	ret = runner_run(&js, 1, &ro);
+	if (ret < 0) {
+		bench_row_fail(r, "runner", -ret);
+		return;
+	}
+	note = strstr(js.res.notes, "bench ");
+	if (js.res.v != VERDICT_PASS || !note ||
+	    sscanf(note, "bench rt_per_s=%lf wakes_per_pkt=%lf p50_us=%lf "
+		   "p99_us=%lf n=%ld", &r->rt_per_s, &r->wakes_per_pkt,
+		   &r->p50_us, &r->p99_us, &r->n) != 5) {
+		bench_job_why(&js.res, r->why, sizeof(r->why));
+		return;
+	}
+	r->ok = 1;
+}
+
+/* Print one row of the round-trip table; ref: the raw row, for the ratio. */
+static void bench_row_print(int w, const char *name, const struct bench_row *r,
+			    const struct bench_row *ref)
+{
+	char ratio[16] = "-";
+
+	if (!r->ok) {
+		printf("%-*s  %s\n", w, name, r->why);
+		return;
+	}
+	if (ref->ok && ref->rt_per_s > 0)
+		snprintf(ratio, sizeof(ratio), "%.2f",
+			 r->rt_per_s / ref->rt_per_s);
+	printf("%-*s %9.0f %6s %10.2f %8.1fus %8.1fus\n", w, name, r->rt_per_s,
+	       ratio, r->wakes_per_pkt, r->p50_us, r->p99_us);
+}
+
+/*
+ * The tuncheck side of the overhead: BENCH_JOBS jobs of a setup-only case
+ * (device, address, queue, link up), `parallel` at once.  The median job
+ * wall time (fork to reap) in ns, 0 with why set on failure.
+ */
+static uint64_t bench_jobs(const struct tuncheck_backend_ops *ops,
+			   unsigned parallel, char *why, size_t size)
+{
+	static const char text[] = "case overhead\n"
+				   "tun t0 addr=198.18.0.1/24\n"
+				   "open q0 device=t0\n"
+				   "link t0 up\n";
+	struct runner_opts ro = { .parallel = parallel,
+				  .job = { .log_fd = -1, .pcap_fd = -1 } };
+	struct job_spec *js = calloc(BENCH_JOBS, sizeof(*js));
+	struct case_file *c = bench_case("overhead", text, why, size);
+	uint64_t ns[BENCH_JOBS], med = 0;
+	int ret;
+
+	if (!js || !c) {
+		if (!js)
+			snprintf(why, size, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < BENCH_JOBS; i++) {
+		js[i].c = c;
+		js[i].ops = ops;
+	}
+	ret = runner_run(js, BENCH_JOBS, &ro);
+	if (ret < 0) {
+		snprintf(why, size, "runner: %s", strerror(-ret));
+		goto out;
+	}
+	for (size_t i = 0; i < BENCH_JOBS; i++) {
+		if (js[i].res.v != VERDICT_PASS) {
+			bench_job_why(&js[i].res, why, size);
+			goto out;
+		}
+		ns[i] = js[i].res.wall_ns;
+	}
+	med = bench_median(ns, BENCH_JOBS);
+out:
+	case_free(c);
+	free(js);
+	return med;
+}
+
+int bench_main(const struct tuncheck_backend_ops **ops, size_t n, long count,
+	       unsigned parallel)
+{
+	struct bench_row raw, raw2, row;
+	struct case_file *c;
+	char text[256], why[512];
+	uint64_t job_ns, raw_ns;
+	int w = (int)strlen("raw 2-thread"), status = 0;
+
+	if (sandbox_probe(why, sizeof(why)) < 0) {
+		fprintf(stderr, "tuncheck: cannot run jobs here: %s\n", why);
+		return 4;
+	}
+	snprintf(text, sizeof(text), "case bench\n"
+		 "tun t0 addr=" BENCH_ADDR "/24\n"
+		 "open q0 device=t0\n"
+		 "link t0 up\n"
+		 "reader r0 queue=q0\n"
+		 "pingpong q0 count=%ld\n", count);
+	c = bench_case("bench", text, why, sizeof(why));
+	if (!c) {
+		fprintf(stderr, "tuncheck: bench case: %s", why);
+		return 1;
+	}
+	for (size_t i = 0; i < n; i++)
+		if ((int)strlen(ops[i]->name) > w)
+			w = (int)strlen(ops[i]->name);
+	printf("round trips: %ld ICMP echo requests written into a tun fd, one "
+	       "at a time, each reply read back\n"
+	       "wake latency: from the request's write() to the backend's "
+	       "wake (raw: to read() returning)\n"
+	       "raw read(): one thread writes and reads; raw 2-thread: a "
+	       "reader thread blocked in read()\nhands each reply over "
+	       "(condvar), as a job's reader thread does\n", count);
+	printf("%-*s %9s %6s %10s %10s %10s\n", w, "backend", "rt/s", "ratio",
+	       "wakes/pkt", "wake p50", "wake p99");
+	fflush(stdout);
+	bench_raw_rt(count, false, &raw);
+	bench_row_print(w, "raw read()", &raw, &raw);
+	bench_raw_rt(count, true, &raw2);
+	bench_row_print(w, "raw 2-thread", &raw2, &raw);
+	status |= !raw.ok || !raw2.ok;
+	for (size_t i = 0; i < n; i++) {
+		fflush(stdout);
+		bench_backend(c, ops[i], &row);
+		bench_row_print(w, ops[i]->name, &row, &raw);
+		status |= !row.ok;
+	}
+	case_free(c);
+	fflush(stdout);
+	raw_ns = bench_raw_jobs(why, sizeof(why));
+	if (!raw_ns) {
+		printf("per-job overhead: raw sequence failed: %s\n", why);
+		return 1;
+	}
+	job_ns = bench_jobs(ops[0], parallel, why, sizeof(why));
+	if (!job_ns) {
+		printf("per-job overhead: tuncheck jobs failed: %s\n", why);
+		return 1;
+	}
+	printf("per-job overhead: tuncheck %.2f ms vs raw %.2f ms (ratio %.2f; "
+	       "medians of %d, %u job%s at once)\n", (double)job_ns / 1e6,
+	       (double)raw_ns / 1e6, (double)job_ns / (double)raw_ns,
+	       BENCH_JOBS, parallel, parallel == 1 ? "" : "s");
+	return status;
+}
