@@ -1084,6 +1084,47 @@ static int case_parse_pingpong(struct case_parser *p, struct step *s)
 	return case_opt_need(p, case_pingpong_opts, seen, PP_COUNT);
 }
 
+enum { RA_HOW, RA_N };
+static const struct case_opt case_rearm_opts[RA_N] = {
+	[RA_HOW] = { "how", "mod|readd", T_CHOICE, AT(u.rearm.how) },
+};
+
+/* rearm R how=mod|readd: the reader's backend redoes its registration */
+static int case_parse_rearm(struct case_parser *p, struct step *s)
+{
+	unsigned seen[RA_N] = { 0 };
+
+	if (case_sym_use_word(p, 1, SYM_READER, s->name) ||
+	    case_args(p, 2, case_rearm_opts, RA_N, ~0u, seen, s, NULL) ||
+	    case_opt_need(p, case_rearm_opts, seen, RA_HOW))
+		return -1;
+	s->u.rearm.how++; /* choice index 0/1 -> TUNCHECK_REARM_MOD/READD */
+	return 0;
+}
+
+/* backends NAME...: the case is about these backends only */
+static int case_parse_backends(struct case_parser *p, struct step *s)
+{
+	struct case_file *c = p->c;
+
+	(void)s;
+	if (c->n_steps)
+		return case_fail(p, p->w[0].col, "backends must come before "
+				 "the first step");
+	if (case_need_bare(p, 1, "a backend name"))
+		return -1;
+	for (size_t i = 1; i < p->n; i++) {
+		if (case_name_check(p, p->w[i].s, p->w[i].col, "backend",
+				    CASE_NAME_MAX))
+			return -1;
+		if (c->n_only == CASE_MAX_XFAIL)
+			return case_fail(p, p->w[i].col, "backends: more than "
+					 "%d names", CASE_MAX_XFAIL);
+		case_name_copy(c->only[c->n_only++], p->w[i].s);
+	}
+	return 0;
+}
+
 /* sleep DUR */
 static int case_parse_sleep(struct case_parser *p, struct step *s)
 {
@@ -1400,6 +1441,10 @@ static const struct case_directive case_directives[] = {
 	{ "pingpong", case_parse_pingpong, ROLE_STEP, STEP_PINGPONG,
 	  "pingpong QUEUE count=N [size=N]" },
 	{ "sleep", case_parse_sleep, ROLE_STEP, STEP_SLEEP, "sleep DUR" },
+	{ "rearm", case_parse_rearm, ROLE_STEP, STEP_REARM,
+	  "rearm READER how=mod|readd" },
+	{ "backends", case_parse_backends, ROLE_HEADER, 0,
+	  "backends NAME..." },
 	{ "expect", case_parse_expect, ROLE_EXPECT, STEP_EXPECT,
 	  "expect SUBJECT PREDICATE [ARGS]" },
 	{ "xfail", case_parse_xfail, ROLE_XFAIL, 0,
@@ -1743,6 +1788,14 @@ const struct step *case_find_tun(const struct case_file *c, const char *name)
 		    !strcmp(c->steps[i].name, name))
 			return &c->steps[i];
 	return NULL;
+}
+
+bool case_runs_on(const struct case_file *c, const char *backend)
+{
+	for (size_t i = 0; i < c->n_only; i++)
+		if (!strcmp(c->only[i], backend))
+			return true;
+	return !c->n_only;
 }
 
 bool expect_xfails(const struct expect *e, const char *backend)

@@ -45,6 +45,7 @@ enum step_kind {
 	STEP_SEND,   /* send PROTO into=Q|from-ns to=ADDR count=N ... */
 	STEP_WRITE,  /* write Q hex=... [count=N] */
 	STEP_PINGPONG, /* pingpong Q count=N [size=N]: echo, await reply */
+	STEP_REARM,    /* rearm R how=mod|readd: redo the registration */
 	STEP_SLEEP,  /* sleep DUR */
 	STEP_EXPECT, /* expect SUBJECT PREDICATE [args] */
 };
@@ -144,6 +145,9 @@ struct step {
 		struct {
 			uint64_t ns;
 		} sleep;
+		struct {
+			int how; /* TUNCHECK_REARM_MOD (1) or _READD (2) */
+		} rearm;
 		struct expect expect;
 	} u;
 };
@@ -154,6 +158,9 @@ struct case_file {
 	char *about;	     /* joined `about` lines, or NULL */
 	/* `kernel min=X.Y observed=X.Y`: version needs and provenance */
 	unsigned kmin[2], kobserved[2];
+	/* `backends NAME...`: run only on these (none: on every backend) */
+	char only[CASE_MAX_XFAIL][CASE_NAME_MAX];
+	size_t n_only;
 	struct step *steps;
 	size_t n_steps;
 	uint64_t deadline_ns; /* hard job deadline: sum of windows + slack */
@@ -191,6 +198,8 @@ void case_diag_format(const char *path, const struct case_diag *d, char *buf,
 /* Lookups used by the runner. */
 const struct step *case_find_tun(const struct case_file *c, const char *name);
 bool expect_xfails(const struct expect *e, const char *backend);
+/* Does the case run on this backend (its `backends` line)? */
+bool case_runs_on(const struct case_file *c, const char *backend);
 /* The reason of the xfail line naming backend, or NULL. */
 const char *expect_xfail_reason(const struct expect *e, const char *backend);
 const char *proto_name(enum proto p);

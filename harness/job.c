@@ -1131,6 +1131,23 @@ static void step_expect(struct job *j, const struct step *s)
 	}
 }
 
+/*
+ * Have the reader's backend redo its registration (after a late attach):
+ * a strategy without a rearm hook has nothing to redo.
+ */
+static int step_rearm(struct job *j, const struct step *s)
+{
+	struct reader_rt *rt = job_find_reader(j, s->name);
+	int ret;
+
+	if (!j->ops->rearm)
+		return 0;
+	ret = j->ops->rearm(&rt->r, s->u.rearm.how);
+	return ret < 0 ? job_fail_step(j, ret, "rearm %s: %s", s->name,
+				       strerror(-ret)) :
+			 0;
+}
+
 /* ---- main ------------------------------------------------------------- */
 
 static int job_step(struct job *j, const struct step *s)
@@ -1181,6 +1198,8 @@ static int job_step(struct job *j, const struct step *s)
 		return step_write(j, s);
 	case STEP_PINGPONG:
 		return step_pingpong(j, s);
+	case STEP_REARM:
+		return step_rearm(j, s);
 	case STEP_SLEEP:
 		ts.tv_sec = (time_t)(s->u.sleep.ns / 1000000000ull);
 		ts.tv_nsec = (long)(s->u.sleep.ns % 1000000000ull);

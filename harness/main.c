@@ -372,6 +372,9 @@ static int cmd_run(int argc, char **argv)
 		die(1, "out of memory");
 	for (size_t i = 0; i < p.n; i++)
 		for (size_t b = 0; b < nb; b++) {
+			/* a `backends` line limits the case to those */
+			if (!case_runs_on(cs[i], ops[b]->name))
+				continue;
 			jobs[nj].c = cs[i];
 			jobs[nj++].ops = ops[b];
 		}
@@ -562,6 +565,11 @@ static int cmd_compare(int argc, char **argv)
 	for (size_t i = 0; i < 2 * p.n; i++) {
 		jobs[i].c = cs[i / 2];
 		jobs[i].ops = ops[i % 2];
+		if (!case_runs_on(jobs[i].c, jobs[i].ops->name)) {
+			runner_skip_all(&jobs[i], 1, "the case's backends line "
+				       "excludes this backend");
+			jobs[i].done = 3;
+		}
 	}
 	if (!ro.log_dir && !(ro.log_dir = mkdtemp(tmp)))
 		die(1, "mkdtemp %s: %s", tmp, strerror(errno));

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "case.h"
+#include <tuncheck/backend.h>
 #include "tuncheck/backend.h"
 
 #define MS 1000000ull
@@ -915,9 +916,31 @@ static void test_pingpong(void **state)
 	assert_non_null(strstr(d.msg, "'r0' is a reader, not a queue"));
 }
 
+static void test_rearm_and_backends(void **state)
+{
+	const char t[] = "case r\nbackends epoll-lt epoll-et\n"
+			 "tun t0\nopen q0 device=t0\nreader r0 queue=q0\n"
+			 "rearm r0 how=readd\nrearm r0 how=mod\n";
+	struct case_diag d = { 0 };
+	struct case_file *c = case_parse("r.case", t, strlen(t), &d);
+
+	(void)state;
+	assert_non_null(c);
+	assert_int_equal(c->n_only, 2);
+	assert_true(case_runs_on(c, "epoll-et"));
+	assert_false(case_runs_on(c, "read"));
+	assert_int_equal(c->steps[3].kind, STEP_REARM);
+	assert_int_equal(c->steps[3].u.rearm.how, TUNCHECK_REARM_READD);
+	assert_int_equal(c->steps[4].u.rearm.how, TUNCHECK_REARM_MOD);
+	case_free(c);
+	assert_null(case_parse("r.case", "case r\ntun t0\nrearm t0 how=mod\n",
+			       30, &d));
+	assert_int_equal(d.line, 3);
+}
+
 int main(void)
 {
-	struct CMUnitTest tests[15 + N_BAD] = {
+	struct CMUnitTest tests[16 + N_BAD] = { /* 16 named, then the table */
 		cmocka_unit_test(test_every_directive),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_deadline_capped),
@@ -932,12 +955,13 @@ int main(void)
 		cmocka_unit_test(test_proto_names),
 		cmocka_unit_test(test_diag_untouched_on_success),
 		cmocka_unit_test(test_kernel_directive),
+		cmocka_unit_test(test_rearm_and_backends),
 		cmocka_unit_test(test_pingpong),
 	};
 
 	/* one test per malformed case, named after it */
 	for (size_t i = 0; i < N_BAD; i++)
-		tests[15 + i] = (struct CMUnitTest){
+		tests[16 + i] = (struct CMUnitTest){
 			.name = bad_cases[i].name,
 			.test_func = test_bad_case,
 			.initial_state = (void *)&bad_cases[i],
