@@ -18,7 +18,7 @@
 #include <tuncheck/backend.h>
 
 /* How long the close hook keeps waking a loop that does not return. */
-#define CANCEL_WAIT_MS 1000
+#define CANCEL_WAIT_MS	1000
 /* How often it wakes it again (a signal can land before the read). */
 #define CANCEL_RETRY_MS 5
 

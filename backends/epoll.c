@@ -34,9 +34,11 @@ static int epoll_rearm(struct tuncheck_reader *r, int how)
 	if (st->epfd >= 0) {
 		if (how == TUNCHECK_REARM_READD)
 			ret = epoll_ctl(st->epfd, EPOLL_CTL_DEL, r->fd, NULL) ||
-			      epoll_ctl(st->epfd, EPOLL_CTL_ADD, r->fd, &st->ev);
+			      epoll_ctl(st->epfd, EPOLL_CTL_ADD, r->fd,
+					&st->ev);
 		else
-			ret = epoll_ctl(st->epfd, EPOLL_CTL_MOD, r->fd, &st->ev);
+			ret = epoll_ctl(st->epfd, EPOLL_CTL_MOD, r->fd,
+					&st->ev);
 		ret = ret ? -errno : 0;
 	}
 	pthread_mutex_unlock(&st->lock);
@@ -64,8 +66,8 @@ static void epoll_state_set(struct tuncheck_reader *r, int epfd,
 
 static int epoll_run(struct tuncheck_reader *r, const char *name, uint32_t mode)
 {
-	static const char *const known[] = {"events", NULL};
-	struct epoll_event ev = {.events = mode};
+	static const char *const known[] = { "events", NULL };
+	struct epoll_event ev = { .events = mode };
 	unsigned char *buf;
 	int epfd, ret = 0;
 

@@ -34,8 +34,8 @@ static void epoll_eventfd_wake(void *state)
 /* Register both fds with a new epoll instance: epfd or -errno. */
 static int epoll_eventfd_setup(struct tuncheck_reader *r, int efd)
 {
-	struct epoll_event tun = {.data.u32 = EPOLL_EVENTFD_TUN};
-	struct epoll_event ev = {EPOLLIN, {.u32 = EPOLL_EVENTFD_CANCEL}};
+	struct epoll_event tun = { .data.u32 = EPOLL_EVENTFD_TUN };
+	struct epoll_event ev = { EPOLLIN, { .u32 = EPOLL_EVENTFD_CANCEL } };
 	int epfd = epoll_create1(EPOLL_CLOEXEC), ret;
 
 	if (epfd < 0)
@@ -54,7 +54,7 @@ static int epoll_eventfd_setup(struct tuncheck_reader *r, int efd)
 /* Wait, drain the tun fd, end when the eventfd fires. */
 static int epoll_eventfd_run(struct tuncheck_reader *r)
 {
-	static const char *const known[] = {"events", NULL};
+	static const char *const known[] = { "events", NULL };
 	struct epoll_eventfd *s;
 	int epfd, ret = 0;
 

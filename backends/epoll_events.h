@@ -22,8 +22,9 @@ static inline uint32_t epoll_events_param(struct tuncheck_reader *r,
 		const char *name;
 		uint32_t bit;
 	} names[] = {
-		{"in", EPOLLIN},   {"out", EPOLLOUT}, {"rdhup", EPOLLRDHUP},
-		{"pri", EPOLLPRI}, {"et", EPOLLET},
+		{ "in", EPOLLIN },	 { "out", EPOLLOUT },
+		{ "rdhup", EPOLLRDHUP }, { "pri", EPOLLPRI },
+		{ "et", EPOLLET },
 	};
 	const char *s = backend_param(r, "events");
 	uint32_t mask = 0;

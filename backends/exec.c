@@ -312,7 +312,7 @@ static int exec_spawn(const struct exec_backend *be, struct tuncheck_reader *r,
 	}
 	c->pid = fork();
 	if (c->pid == 0) {
-		int fds[4] = {in[0], out[1], err[1], r->fd};
+		int fds[4] = { in[0], out[1], err[1], r->fd };
 
 		exec_child(be, fds, env, parent);
 	}
@@ -422,8 +422,8 @@ static int exec_events(struct tuncheck_reader *r, struct exec_child *c,
 	size_t len = 0;
 
 	for (;;) {
-		struct pollfd p[2] = {{.fd = c->out_fd, .events = POLLIN},
-				      {.fd = c->err_fd, .events = POLLIN}};
+		struct pollfd p[2] = { { .fd = c->out_fd, .events = POLLIN },
+				       { .fd = c->err_fd, .events = POLLIN } };
 		char *nl, *s = buf;
 		ssize_t n;
 

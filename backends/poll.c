@@ -13,7 +13,7 @@
 /* Wait, report, drain; until an unrecoverable error or r->stop. */
 static int poll_run(struct tuncheck_reader *r)
 {
-	struct pollfd pfd = {.fd = r->fd, .events = POLLIN};
+	struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
 	unsigned char *buf;
 	int ret = 0;
 

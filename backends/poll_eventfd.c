@@ -29,7 +29,7 @@ static void poll_eventfd_wake(void *state)
 /* Wait on both fds, drain the tun fd, end when the eventfd fires. */
 static int poll_eventfd_run(struct tuncheck_reader *r)
 {
-	struct pollfd pfd[2] = {{.fd = r->fd, .events = POLLIN}};
+	struct pollfd pfd[2] = { { .fd = r->fd, .events = POLLIN } };
 	struct poll_eventfd *s;
 	int ret = 0;
 
@@ -42,7 +42,7 @@ static int poll_eventfd_run(struct tuncheck_reader *r)
 		ret = -errno;
 		goto free_state;
 	}
-	pfd[1] = (struct pollfd){.fd = s->efd, .events = POLLIN};
+	pfd[1] = (struct pollfd){ .fd = s->efd, .events = POLLIN };
 	if (!cancel_publish(r, s)) {
 		ret = -ECANCELED;
 		goto close_efd;

@@ -41,7 +41,7 @@ static void read_signal_wake(void *state)
 /* Install the handler (no SA_RESTART) and unblock SIGUSR1 here. */
 static int read_signal_setup(void)
 {
-	struct sigaction sa = {.sa_handler = read_signal_handler};
+	struct sigaction sa = { .sa_handler = read_signal_handler };
 	sigset_t set;
 
 	sigemptyset(&sa.sa_mask);

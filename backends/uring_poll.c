@@ -46,7 +46,7 @@ static bool uring_poll_multishot(struct tuncheck_reader *r)
 /* Wait for a poll CQE, report, drain; until an error or r->stop. */
 static int uring_poll_run(struct tuncheck_reader *r)
 {
-	static const char *const known[] = {"poll", NULL};
+	static const char *const known[] = { "poll", NULL };
 	struct io_uring ring;
 	unsigned char *buf;
 	bool multishot;

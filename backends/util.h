@@ -22,7 +22,7 @@ static inline int backend_emit(struct tuncheck_reader *r,
 			       enum tuncheck_event_type type, int err,
 			       int64_t value)
 {
-	struct tuncheck_event ev = {.type = type, .err = err, .value = value};
+	struct tuncheck_event ev = { .type = type, .err = err, .value = value };
 
 	return tuncheck_reader_emit(r, &ev);
 }

@@ -10,16 +10,11 @@
 #include "exec.h"
 
 static tuncheck_backend_entry_fn const builtins[] = {
-	backend_read_entry,
-	backend_epoll_lt_entry,
-	backend_epoll_et_entry,
-	backend_poll_entry,
-	backend_select_entry,
-	backend_uring_read_entry,
-	backend_uring_poll_entry,
-	backend_poll_eventfd_entry,
-	backend_epoll_eventfd_entry,
-	backend_read_signal_entry,
+	backend_read_entry,	     backend_epoll_lt_entry,
+	backend_epoll_et_entry,	     backend_poll_entry,
+	backend_select_entry,	     backend_uring_read_entry,
+	backend_uring_poll_entry,    backend_poll_eventfd_entry,
+	backend_epoll_eventfd_entry, backend_read_signal_entry,
 	backend_uring_cancel_entry,
 };
 
@@ -57,8 +52,8 @@ backend_check(const struct tuncheck_backend_ops *ops, const char *spec,
 	return ops;
 }
 
-static const struct tuncheck_backend_ops *
-backend_load(const char *path, char *err, size_t size)
+static const struct tuncheck_backend_ops *backend_load(const char *path,
+						       char *err, size_t size)
 {
 	tuncheck_backend_entry_fn entry;
 	void *h;
@@ -74,9 +69,10 @@ backend_load(const char *path, char *err, size_t size)
 	}
 	*(void **)&entry = dlsym(h, TUNCHECK_BACKEND_ENTRY);
 	if (!entry) {
-		snprintf(err, size, "%s: no symbol %s (export it with "
-			 "TUNCHECK_BACKEND_ENTRY's name)", path,
-			 TUNCHECK_BACKEND_ENTRY);
+		snprintf(err, size,
+			 "%s: no symbol %s (export it with "
+			 "TUNCHECK_BACKEND_ENTRY's name)",
+			 path, TUNCHECK_BACKEND_ENTRY);
 		dlclose(h);
 		return NULL;
 	}
@@ -100,7 +96,9 @@ const struct tuncheck_backend_ops *backend_select(const char *spec, char *err,
 		if (!strcmp(ops->name, spec))
 			return backend_check(ops, spec, err, size);
 	}
-	snprintf(err, size, "unknown backend '%s' (tuncheck list shows them; "
-		 "a plugin path must contain a '/')", spec);
+	snprintf(err, size,
+		 "unknown backend '%s' (tuncheck list shows them; "
+		 "a plugin path must contain a '/')",
+		 spec);
 	return NULL;
 }

@@ -34,12 +34,12 @@
 #include "timeline.h"
 #include "tun.h"
 
-#define BENCH_JOBS 50		 /* jobs per side of the overhead median */
-#define BENCH_PAYLOAD 56	 /* echo payload bytes, as `send` sends */
-#define BENCH_BUFSIZE 65536	 /* read buffer, as a reader's default */
-#define BENCH_DEV "t0"
-#define BENCH_ADDR "198.18.0.1"	 /* the device; requests come from .2 */
-#define BENCH_PEER "198.18.0.2"
+#define BENCH_JOBS    50    /* jobs per side of the overhead median */
+#define BENCH_PAYLOAD 56    /* echo payload bytes, as `send` sends */
+#define BENCH_BUFSIZE 65536 /* read buffer, as a reader's default */
+#define BENCH_DEV     "t0"
+#define BENCH_ADDR    "198.18.0.1" /* the device; requests come from .2 */
+#define BENCH_PEER    "198.18.0.2"
 
 /* One row of the round-trip table; what a raw child sends its parent. */
 struct bench_row {
@@ -184,8 +184,8 @@ static uint64_t bench_raw_reply(int fd, struct bench_handoff *h, long i,
 	do {
 		n = read(fd, in, sizeof(in));
 		*reads += n >= 0;
-	} while ((n >= 0 && packet_classify(in, (size_t)n, false) !=
-				    PROTO_ICMP_REPLY) ||
+	} while ((n >= 0 &&
+		  packet_classify(in, (size_t)n, false) != PROTO_ICMP_REPLY) ||
 		 (n < 0 && errno == EINTR));
 	return n < 0 ? 0 : now_ns();
 }
@@ -241,9 +241,8 @@ static int bench_raw_loop(struct bench_row *r, int fd, long count,
  * The forked raw round-trip child, with a reader thread if `threaded`:
  * measure, send the row, exit (a reader thread still in read() dies too).
  */
-static void __attribute__((noreturn)) bench_raw_rt_child(long count,
-							  bool threaded,
-							  int out)
+static void __attribute__((noreturn))
+bench_raw_rt_child(long count, bool threaded, int out)
 {
 	struct bench_row r = { 0 };
 	struct case_addr addr = { .family = AF_INET, .prefix = 24 };
@@ -315,11 +314,14 @@ static void bench_raw_rt(long count, bool threaded, struct bench_row *r)
 	sig = WIFSIGNALED(st) ? sigabbrev_np(WTERMSIG(st)) : NULL;
 	if (WIFSIGNALED(st))
 		snprintf(r->why, sizeof(r->why), "raw loop killed by SIG%s%s",
-			 sig ? sig : "?", WTERMSIG(st) == SIGALRM ?
-			 " (a reply never came)" : "");
+			 sig ? sig : "?",
+			 WTERMSIG(st) == SIGALRM ? " (a reply never came)"
+						 : "");
 	else
-		snprintf(r->why, sizeof(r->why), "raw loop exited with "
-			 "status %d without a result", WEXITSTATUS(st));
+		snprintf(r->why, sizeof(r->why),
+			 "raw loop exited with "
+			 "status %d without a result",
+			 WEXITSTATUS(st));
 }
 
 /*
@@ -369,10 +371,13 @@ static uint64_t bench_raw_jobs(char *why, size_t size)
 			;
 		ns[i] = now_ns() - t;
 		if (!WIFEXITED(st) || WEXITSTATUS(st)) {
-			snprintf(why, size, "raw job sequence failed in %s "
-				 "(status 0x%x)", WIFEXITED(st) &&
-				 WEXITSTATUS(st) < 4 ? what[WEXITSTATUS(st)] :
-				 "?", st);
+			snprintf(why, size,
+				 "raw job sequence failed in %s "
+				 "(status 0x%x)",
+				 WIFEXITED(st) && WEXITSTATUS(st) < 4
+					 ? what[WEXITSTATUS(st)]
+					 : "?",
+				 st);
 			return 0;
 		}
 	}
@@ -392,8 +397,7 @@ static struct case_file *bench_case(const char *name, const char *text,
 }
 
 /* One job's verdict as one line, for a row that could not measure. */
-static void bench_job_why(const struct job_result *res, char *why,
-			  size_t size)
+static void bench_job_why(const struct job_result *res, char *why, size_t size)
 {
 	const char *obs = res->observed[0] ? res->observed : res->cls;
 
@@ -423,9 +427,11 @@ static void bench_backend(const struct case_file *c,
 	}
 	note = strstr(js.res.notes, "bench ");
 	if (js.res.v != VERDICT_PASS || !note ||
-	    sscanf(note, "bench rt_per_s=%lf wakes_per_pkt=%lf p50_us=%lf "
-		   "p99_us=%lf n=%ld", &r->rt_per_s, &r->wakes_per_pkt,
-		   &r->p50_us, &r->p99_us, &r->n) != 5) {
+	    sscanf(note,
+		   "bench rt_per_s=%lf wakes_per_pkt=%lf p50_us=%lf "
+		   "p99_us=%lf n=%ld",
+		   &r->rt_per_s, &r->wakes_per_pkt, &r->p50_us, &r->p99_us,
+		   &r->n) != 5) {
 		bench_job_why(&js.res, r->why, sizeof(r->why));
 		return;
 	}
@@ -509,12 +515,14 @@ int bench_main(const struct tuncheck_backend_ops **ops, size_t n, long count,
 		fprintf(stderr, "tuncheck: cannot run jobs here: %s\n", why);
 		return 4;
 	}
-	snprintf(text, sizeof(text), "case bench\n"
+	snprintf(text, sizeof(text),
+		 "case bench\n"
 		 "tun t0 addr=" BENCH_ADDR "/24\n"
 		 "open q0 device=t0\n"
 		 "link t0 up\n"
 		 "reader r0 queue=q0\n"
-		 "pingpong q0 count=%ld\n", count);
+		 "pingpong q0 count=%ld\n",
+		 count);
 	c = bench_case("bench", text, why, sizeof(why));
 	if (!c) {
 		fprintf(stderr, "tuncheck: bench case: %s", why);
@@ -529,7 +537,8 @@ int bench_main(const struct tuncheck_backend_ops **ops, size_t n, long count,
 	       "wake (raw: to read() returning)\n"
 	       "raw read(): one thread writes and reads; raw 2-thread: a "
 	       "reader thread blocked in read()\nhands each reply over "
-	       "(condvar), as a job's reader thread does\n", count);
+	       "(condvar), as a job's reader thread does\n",
+	       count);
 	printf("%-*s %9s %6s %10s %10s %10s\n", w, "backend", "rt/s", "ratio",
 	       "wakes/pkt", "wake p50", "wake p99");
 	fflush(stdout);
@@ -557,8 +566,9 @@ int bench_main(const struct tuncheck_backend_ops **ops, size_t n, long count,
 		return 1;
 	}
 	printf("per-job overhead: tuncheck %.2f ms vs raw %.2f ms (ratio %.2f; "
-	       "medians of %d, %u job%s at once)\n", (double)job_ns / 1e6,
-	       (double)raw_ns / 1e6, (double)job_ns / (double)raw_ns,
-	       BENCH_JOBS, parallel, parallel == 1 ? "" : "s");
+	       "medians of %d, %u job%s at once)\n",
+	       (double)job_ns / 1e6, (double)raw_ns / 1e6,
+	       (double)job_ns / (double)raw_ns, BENCH_JOBS, parallel,
+	       parallel == 1 ? "" : "s");
 	return status;
 }

@@ -12,7 +12,7 @@
 #include <tuncheck/backend.h>
 
 #define BENCH_COUNT_DEFAULT 20000 /* round trips per backend */
-#define BENCH_COUNT_MAX 10000000
+#define BENCH_COUNT_MAX	    10000000
 
 /*
  * Measure and print on stdout: `count` round trips for the raw loop and

@@ -9,7 +9,7 @@
 #include "capture.h"
 
 #define CAPTURE_SNAPLEN 262144
-#define PI_LEN 4
+#define PI_LEN		4
 
 struct capture {
 	pcap_t *dead;

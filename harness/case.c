@@ -24,11 +24,11 @@
 #include "variant.h"
 #include "tuncheck/backend.h"
 
-#define NS_PER_S 1000000000ull
-#define CASE_DURATION_MAX (60 * NS_PER_S)
-#define CASE_SLACK_NS (2 * NS_PER_S)
-#define CASE_COUNT_MAX 1000000
-#define CASE_PINGPONG_MAX 1000000 /* round trips: fits the 60 s job cap */
+#define NS_PER_S	    1000000000ull
+#define CASE_DURATION_MAX   (60 * NS_PER_S)
+#define CASE_SLACK_NS	    (2 * NS_PER_S)
+#define CASE_COUNT_MAX	    1000000
+#define CASE_PINGPONG_MAX   1000000    /* round trips: fits the 60 s job cap */
 #define CASE_PINGPONG_RT_NS 1000000ull /* deadline budget per round trip */
 
 /* Devices, queues and readers share one namespace. */
@@ -79,7 +79,7 @@ struct case_opt {
 };
 
 /* Designators for an option's destination field in struct step. */
-#define AT(f) \
+#define AT(f)                                                                  \
 	.off = offsetof(struct step, f), .size = sizeof(((struct step *)0)->f)
 
 struct case_parser;
@@ -262,9 +262,10 @@ static int case_name_check(struct case_parser *p, const char *s, unsigned col,
 				    "digits, '_', '.' or '-'");
 	}
 	if (len >= max)
-		return case_fail(p, col, "%s name '%.24s...' is %zu bytes "
-				 "long; the limit is %zu", what, s, len,
-				 max - 1);
+		return case_fail(p, col,
+				 "%s name '%.24s...' is %zu bytes "
+				 "long; the limit is %zu",
+				 what, s, len, max - 1);
 	return 0;
 }
 
@@ -292,7 +293,7 @@ static int case_sym_define(struct case_parser *p, size_t i,
 			   enum case_sym_kind kind, char *dst)
 {
 	static const char *const what[] = { "a device name", "a queue name",
-					     "a reader name" };
+					    "a reader name" };
 	const struct case_word *w = &p->w[i];
 	const struct case_sym *old;
 	struct case_sym *v;
@@ -305,9 +306,10 @@ static int case_sym_define(struct case_parser *p, size_t i,
 		return case_fail(p, w->col, "'send' is reserved (expect send)");
 	old = case_sym_find(p, w->s);
 	if (old)
-		return case_fail(p, w->col, "%s '%s' already defined at "
-				 "line %u", case_sym_names[old->kind], w->s,
-				 old->line);
+		return case_fail(p, w->col,
+				 "%s '%s' already defined at "
+				 "line %u",
+				 case_sym_names[old->kind], w->s, old->line);
 	if (p->n_syms == p->cap_syms) {
 		size_t cap = p->cap_syms ? 2 * p->cap_syms : 16;
 
@@ -348,15 +350,18 @@ static int case_sym_use_word(struct case_parser *p, size_t i,
 			     enum case_sym_kind kind, char *dst)
 {
 	static const char *const what[] = { "a device name", "a queue name",
-					     "a reader name" };
+					    "a reader name" };
 
 	return case_need_bare(p, i, what[kind]) ||
-	       case_sym_use(p, p->w[i].s, p->w[i].col, kind, dst) ? -1 : 0;
+			       case_sym_use(p, p->w[i].s, p->w[i].col, kind,
+					    dst)
+		       ? -1
+		       : 0;
 }
 
 /* Parse the decimal value of w (or bare w) into [min, max]. */
-static int case_num(struct case_parser *p, const struct case_word *w,
-		    long min, long max, long *out)
+static int case_num(struct case_parser *p, const struct case_word *w, long min,
+		    long max, long *out)
 {
 	const char *v = w->val ? w->val : w->s;
 	char *end;
@@ -373,8 +378,14 @@ static int case_num(struct case_parser *p, const struct case_word *w,
 	return 0;
 }
 
-enum case_dur_err { DUR_OK, DUR_SYNTAX, DUR_NO_UNIT, DUR_UNIT, DUR_ZERO,
-		    DUR_BIG };
+enum case_dur_err {
+	DUR_OK,
+	DUR_SYNTAX,
+	DUR_NO_UNIT,
+	DUR_UNIT,
+	DUR_ZERO,
+	DUR_BIG
+};
 
 /* NUMBER[.FRACTION]UNIT, exactly (no floating point), into nanoseconds. */
 static enum case_dur_err case_duration_scan(const char *s, uint64_t *ns)
@@ -456,8 +467,8 @@ static int case_choose(struct case_parser *p, const struct case_word *w,
 			break;
 	}
 	case_fail_value(p, w, "'%.48s' is not one of: %s", v, list);
-	return best.name[0] ? case_hint(p, "did you mean '%s'?", best.name) :
-			      -1;
+	return best.name[0] ? case_hint(p, "did you mean '%s'?", best.name)
+			    : -1;
 }
 
 /* Parse ADDR or ADDR/PREFIX (cidr) from w's value. */
@@ -475,8 +486,10 @@ static int case_addr_parse(struct case_parser *p, const struct case_word *w,
 				    "addr=2001:db8::1/64");
 	}
 	if (!cidr && slash)
-		return case_fail_value(p, w, "'%.48s' is a prefix, not an "
-				       "address", v);
+		return case_fail_value(p, w,
+				       "'%.48s' is a prefix, not an "
+				       "address",
+				       v);
 	a->family = memchr(v, ':', len) ? AF_INET6 : AF_INET;
 	max = a->family == AF_INET6 ? 128 : 32;
 	snprintf(tmp, sizeof(tmp), "%.*s", (int)len, v);
@@ -488,8 +501,10 @@ static int case_addr_parse(struct case_parser *p, const struct case_word *w,
 		prefix = strtol(slash + 1, &end, 10);
 		if (!isdigit((unsigned char)slash[1]) || *end || errno ||
 		    prefix < 1 || prefix > max)
-			return case_fail_value(p, w, "prefix '/%.8s' is not in "
-					       "1..%ld", slash + 1, max);
+			return case_fail_value(p, w,
+					       "prefix '/%.8s' is not in "
+					       "1..%ld",
+					       slash + 1, max);
 	}
 	a->prefix = (uint8_t)(slash ? prefix : max);
 	return 0;
@@ -538,11 +553,11 @@ static int case_opt_unknown(struct case_parser *p, const struct case_word *w,
 	for (size_t i = 0; i < n && off < size; i++) {
 		if (!(mask & 1u << i))
 			continue;
-		off += (size_t)snprintf(h + off, size - off, " %s%s%s",
-					strcmp(o[i].name, "*") ? o[i].name : "",
-					o[i].meta && strcmp(o[i].name, "*") ?
-						"=" : "",
-					o[i].meta ? o[i].meta : "");
+		off += (size_t)snprintf(
+			h + off, size - off, " %s%s%s",
+			strcmp(o[i].name, "*") ? o[i].name : "",
+			o[i].meta && strcmp(o[i].name, "*") ? "=" : "",
+			o[i].meta ? o[i].meta : "");
 	}
 	return -1;
 }
@@ -584,9 +599,10 @@ static int case_opt_match(struct case_parser *p, const struct case_word *w,
 		return case_hint(p, "write just '%.*s'", (int)w->klen, w->s);
 	}
 	if (seen[i] && !o[i].repeat)
-		return case_fail(p, w->col, "%s: duplicate '%.*s' (first at "
-				 "column %u)", p->label, (int)w->klen, w->s,
-				 seen[i]);
+		return case_fail(p, w->col,
+				 "%s: duplicate '%.*s' (first at "
+				 "column %u)",
+				 p->label, (int)w->klen, w->s, seen[i]);
 	seen[i] = w->col;
 	return (int)i;
 }
@@ -610,8 +626,12 @@ static void case_store_int(void *dst, size_t size, uint64_t v)
 	uint16_t h = (uint16_t)v;
 	uint32_t l = (uint32_t)v;
 
-	memcpy(dst, size == 1 ? (void *)&b : size == 2 ? (void *)&h :
-		    size == 4 ? (void *)&l : (void *)&v, size);
+	memcpy(dst,
+	       size == 1   ? (void *)&b
+	       : size == 2 ? (void *)&h
+	       : size == 4 ? (void *)&l
+			   : (void *)&v,
+	       size);
 }
 
 /* Parse w's value as option o says and store it into step s. */
@@ -672,8 +692,8 @@ static int case_args(struct case_parser *p, size_t first,
 
 		if (k < 0)
 			return -1;
-		if (o[k].type == T_CUSTOM ? custom(p, w, k, s) :
-					    case_opt_store(p, w, &o[k], s))
+		if (o[k].type == T_CUSTOM ? custom(p, w, k, s)
+					  : case_opt_store(p, w, &o[k], s))
 			return -1;
 	}
 	return 0;
@@ -684,8 +704,10 @@ static int case_parse_case(struct case_parser *p, struct step *s)
 {
 	(void)s;
 	if (p->case_line)
-		return case_fail(p, p->w[0].col, "second 'case' line (the case "
-				 "began at line %u)", p->case_line);
+		return case_fail(p, p->w[0].col,
+				 "second 'case' line (the case "
+				 "began at line %u)",
+				 p->case_line);
 	if (case_need_bare(p, 1, "a name") ||
 	    case_name_check(p, p->w[1].s, p->w[1].col, "case", CASE_NAME_MAX) ||
 	    case_end(p, 2))
@@ -704,8 +726,10 @@ static int case_parse_about(struct case_parser *p, struct step *s)
 
 	(void)s;
 	if (p->c->n_steps)
-		return case_fail(p, p->w[0].col, "about must come before the "
-				 "first step (line %u)", p->c->steps[0].line);
+		return case_fail(p, p->w[0].col,
+				 "about must come before the "
+				 "first step (line %u)",
+				 p->c->steps[0].line);
 	if (case_need(p, 1, "a description"))
 		return -1;
 	t = p->raw + p->w[1].col - 1;
@@ -724,8 +748,17 @@ static int case_parse_about(struct case_parser *p, struct step *s)
 	return 0;
 }
 
-enum { TUN_TAP, TUN_PI, TUN_MQ, TUN_MTU, TUN_TXQLEN, TUN_ADDR, TUN_PEER,
-       TUN_IPV6, TUN_N };
+enum {
+	TUN_TAP,
+	TUN_PI,
+	TUN_MQ,
+	TUN_MTU,
+	TUN_TXQLEN,
+	TUN_ADDR,
+	TUN_PEER,
+	TUN_IPV6,
+	TUN_N
+};
 static const struct case_opt case_tun_opts[TUN_N] = {
 	[TUN_TAP] = { "tap", NULL, T_FLAG, AT(u.tun.tap) },
 	[TUN_PI] = { "pi", NULL, T_FLAG, AT(u.tun.pi) },
@@ -792,7 +825,8 @@ static int case_parse_tun(struct case_parser *p, struct step *s)
 	if (!seen[TUN_IPV6])
 		s->u.tun.ipv6 = has6;
 	else if (has6 && !s->u.tun.ipv6)
-		return case_fail(p, seen[TUN_IPV6], "tun: ipv6=off but the "
+		return case_fail(p, seen[TUN_IPV6],
+				 "tun: ipv6=off but the "
 				 "device has an IPv6 address");
 	case_tun_peer_default(s, AF_INET, &s->u.tun.peer4);
 	case_tun_peer_default(s, AF_INET6, &s->u.tun.peer6);
@@ -815,8 +849,10 @@ static int case_parse_sysctl(struct case_parser *p, struct step *s)
 		return case_fail(p, w->col, "sysctl: '%.*s' is not a net.* key",
 				 (int)(w->klen > 48 ? 48 : w->klen), w->s);
 	if (strlen(w->val) >= sizeof(s->u.sysctl.value))
-		return case_fail(p, w->col, "sysctl: value is longer than %zu "
-				 "bytes", sizeof(s->u.sysctl.value) - 1);
+		return case_fail(p, w->col,
+				 "sysctl: value is longer than %zu "
+				 "bytes",
+				 sizeof(s->u.sysctl.value) - 1);
 	memcpy(s->u.sysctl.key, w->s, w->klen);
 	strcpy(s->u.sysctl.value, w->val);
 	return case_end(p, 2);
@@ -843,8 +879,9 @@ static int case_parse_open(struct case_parser *p, struct step *s)
 /* attach Q, detach Q, close Q: one existing queue. */
 static int case_parse_queue_op(struct case_parser *p, struct step *s)
 {
-	return case_sym_use_word(p, 1, SYM_QUEUE, s->name) || case_end(p, 2) ?
-		       -1 : 0;
+	return case_sym_use_word(p, 1, SYM_QUEUE, s->name) || case_end(p, 2)
+		       ? -1
+		       : 0;
 }
 
 /* dup Q as Q2 */
@@ -858,15 +895,15 @@ static int case_parse_dup(struct case_parser *p, struct step *s)
 			  p->w[2].s);
 		return case_hint(p, "usage: %s", p->usage);
 	}
-	return case_sym_define(p, 3, SYM_QUEUE, s->name2) || case_end(p, 4) ?
-		       -1 : 0;
+	return case_sym_define(p, 3, SYM_QUEUE, s->name2) || case_end(p, 4) ? -1
+									    : 0;
 }
 
 enum { RD_QUEUE, RD_BUFSIZE, RD_DRAIN, RD_NONBLOCK, RD_PARAM, RD_N };
 static const struct case_opt case_reader_opts[RD_N] = {
 	[RD_QUEUE] = { "queue", "QUEUE", T_QUEUE, AT(name2) },
-	[RD_BUFSIZE] = { "bufsize", "N", T_NUM, AT(u.reader.bufsize),
-			 .min = 1, .max = 262144 },
+	[RD_BUFSIZE] = { "bufsize", "N", T_NUM, AT(u.reader.bufsize), .min = 1,
+			 .max = 262144 },
 	[RD_DRAIN] = { "drain", "all|one", T_CHOICE, AT(u.reader.drain) },
 	[RD_NONBLOCK] = { "nonblock", NULL, T_FLAG, AT(u.reader.nonblock) },
 	[RD_PARAM] = { "*", "KEY=VALUE", T_CUSTOM, .repeat = true },
@@ -878,12 +915,15 @@ static int case_reader_custom(struct case_parser *p, const struct case_word *w,
 {
 	(void)k;
 	if (s->u.reader.n_params == CASE_MAX_PARAMS)
-		return case_fail(p, w->col, "reader: more than %d backend "
-				 "parameters", CASE_MAX_PARAMS);
+		return case_fail(p, w->col,
+				 "reader: more than %d backend "
+				 "parameters",
+				 CASE_MAX_PARAMS);
 	if (strlen(w->s) >= sizeof(s->u.reader.params[0]))
-		return case_fail(p, w->col, "reader: parameter '%.24s...' is "
-				 "longer than %zu bytes", w->s,
-				 sizeof(s->u.reader.params[0]) - 1);
+		return case_fail(p, w->col,
+				 "reader: parameter '%.24s...' is "
+				 "longer than %zu bytes",
+				 w->s, sizeof(s->u.reader.params[0]) - 1);
 	strcpy(s->u.reader.params[s->u.reader.n_params++], w->s);
 	return 0;
 }
@@ -928,8 +968,18 @@ static int case_parse_mtu(struct case_parser *p, struct step *s)
 	return case_end(p, 3);
 }
 
-enum { SEND_INTO, SEND_FROM_NS, SEND_TO, SEND_FROM, SEND_COUNT, SEND_SIZE,
-       SEND_FLOOD, SEND_INTERVAL, SEND_PORT, SEND_N };
+enum {
+	SEND_INTO,
+	SEND_FROM_NS,
+	SEND_TO,
+	SEND_FROM,
+	SEND_COUNT,
+	SEND_SIZE,
+	SEND_FLOOD,
+	SEND_INTERVAL,
+	SEND_PORT,
+	SEND_N
+};
 static const struct case_opt case_send_opts[SEND_N] = {
 	[SEND_INTO] = { "into", "QUEUE", T_QUEUE, AT(name2) },
 	[SEND_FROM_NS] = { "from-ns", NULL, T_FLAG, AT(u.send.from_ns) },
@@ -968,27 +1018,31 @@ static int case_parse_send(struct case_parser *p, struct step *s)
 	if (case_args(p, 2, case_send_opts, SEND_N, ~0u, seen, s, NULL))
 		return -1;
 	if (seen[SEND_INTO] && seen[SEND_FROM_NS])
-		return case_fail(p, case_col_later(seen[SEND_INTO],
-						   seen[SEND_FROM_NS]),
-				 "send takes into=QUEUE or from-ns, not both");
+		return case_fail(
+			p, case_col_later(seen[SEND_INTO], seen[SEND_FROM_NS]),
+			"send takes into=QUEUE or from-ns, not both");
 	if (!seen[SEND_INTO] && !seen[SEND_FROM_NS])
 		return case_missing(p, "into=QUEUE or from-ns");
 	if (seen[SEND_FROM_NS] && !seen[SEND_TO])
 		return case_missing(p, "to=IP with from-ns");
 	if (seen[SEND_FROM_NS] && seen[SEND_FROM])
-		return case_fail(p, seen[SEND_FROM], "send: from= is not used "
+		return case_fail(p, seen[SEND_FROM],
+				 "send: from= is not used "
 				 "with from-ns (the kernel picks the source)");
 	if (seen[SEND_FLOOD] && seen[SEND_INTERVAL])
-		return case_fail(p, case_col_later(seen[SEND_FLOOD],
-						   seen[SEND_INTERVAL]),
+		return case_fail(p,
+				 case_col_later(seen[SEND_FLOOD],
+						seen[SEND_INTERVAL]),
 				 "send: flood and interval= exclude each "
 				 "other");
 	if (seen[SEND_PORT] && s->u.send.proto != PROTO_UDP)
-		return case_fail(p, seen[SEND_PORT], "send: port= is for udp "
+		return case_fail(p, seen[SEND_PORT],
+				 "send: port= is for udp "
 				 "only");
 	if (s->u.send.to.family && s->u.send.from.family &&
 	    s->u.send.to.family != s->u.send.from.family)
-		return case_fail(p, seen[SEND_FROM], "send: from= and to= are "
+		return case_fail(p, seen[SEND_FROM],
+				 "send: from= and to= are "
 				 "of different address families");
 	return 0;
 }
@@ -1007,12 +1061,14 @@ static int case_write_custom(struct case_parser *p, const struct case_word *w,
 			     int k, struct step *s)
 {
 	size_t len = strlen(w->val), bad = strspn(w->val, "0123456789abcdef"
-						       "ABCDEF");
+							  "ABCDEF");
 
 	(void)k;
 	if (bad < len)
-		return case_fail(p, w->col, "hex: '%c' at offset %zu is not a "
-				 "hex digit", w->val[bad], bad);
+		return case_fail(p, w->col,
+				 "hex: '%c' at offset %zu is not a "
+				 "hex digit",
+				 w->val[bad], bad);
 	if (len % 2 || len / 2 > CASE_MAX_HEX)
 		return case_fail(p, w->col, "hex: %s number of digits (%zu)",
 				 len % 2 ? "odd" : "too large a", len);
@@ -1047,9 +1103,10 @@ static int case_parse_write(struct case_parser *p, struct step *s)
 		return case_opt_need(p, case_write_opts, seen, WR_HEX);
 	size = (size_t)s->u.write.size;
 	if (size < s->u.write.len)
-		return case_fail(p, seen[WR_SIZE], "write: size=%zu is less "
-				 "than the %zu hex bytes", size,
-				 s->u.write.len);
+		return case_fail(p, seen[WR_SIZE],
+				 "write: size=%zu is less "
+				 "than the %zu hex bytes",
+				 size, s->u.write.len);
 	b = realloc(s->u.write.bytes, size);
 	if (!b)
 		return case_fail(p, seen[WR_SIZE], "out of memory");
@@ -1109,7 +1166,8 @@ static int case_parse_backends(struct case_parser *p, struct step *s)
 
 	(void)s;
 	if (c->n_steps)
-		return case_fail(p, p->w[0].col, "backends must come before "
+		return case_fail(p, p->w[0].col,
+				 "backends must come before "
 				 "the first step");
 	if (case_need_bare(p, 1, "a backend name"))
 		return -1;
@@ -1118,8 +1176,10 @@ static int case_parse_backends(struct case_parser *p, struct step *s)
 				    CASE_NAME_MAX))
 			return -1;
 		if (c->n_only == CASE_MAX_XFAIL)
-			return case_fail(p, p->w[i].col, "backends: more than "
-					 "%d names", CASE_MAX_XFAIL);
+			return case_fail(p, p->w[i].col,
+					 "backends: more than "
+					 "%d names",
+					 CASE_MAX_XFAIL);
 		case_name_copy(c->only[c->n_only++], p->w[i].s);
 	}
 	return 0;
@@ -1134,8 +1194,18 @@ static int case_parse_sleep(struct case_parser *p, struct step *s)
 	return case_end(p, 2);
 }
 
-enum { XP_COUNT, XP_MIN, XP_MAX, XP_WITHIN, XP_FOR, XP_CONSERVE, XP_ERRNO,
-       XP_OK, XP_LEN, XP_N };
+enum {
+	XP_COUNT,
+	XP_MIN,
+	XP_MAX,
+	XP_WITHIN,
+	XP_FOR,
+	XP_CONSERVE,
+	XP_ERRNO,
+	XP_OK,
+	XP_LEN,
+	XP_N
+};
 static const struct case_opt case_expect_opts[XP_N] = {
 	[XP_COUNT] = { "count", "N", T_NUM, AT(u.expect.count), .min = 1,
 		       .max = CASE_COUNT_MAX },
@@ -1182,10 +1252,10 @@ static const struct case_pred {
 	{ "error", EXPECT_ERROR, SYM_READER, false, NULL,
 	  XP(XP_ERRNO) | XP(XP_WITHIN), XP(XP_ERRNO) | XP(XP_WITHIN),
 	  "expect READER error errno=E within=DUR" },
-	{ "readable", EXPECT_READABLE, SYM_QUEUE, false, NULL, XP(XP_WITHIN),
-	  0, "expect QUEUE readable [within=DUR]" },
-	{ "not-readable", EXPECT_READABLE, SYM_QUEUE, true, NULL,
-	  XP(XP_WITHIN), 0, "expect QUEUE not-readable [within=DUR]" },
+	{ "readable", EXPECT_READABLE, SYM_QUEUE, false, NULL, XP(XP_WITHIN), 0,
+	  "expect QUEUE readable [within=DUR]" },
+	{ "not-readable", EXPECT_READABLE, SYM_QUEUE, true, NULL, XP(XP_WITHIN),
+	  0, "expect QUEUE not-readable [within=DUR]" },
 	{ "link", EXPECT_LINK, SYM_DEVICE, false, "up|down", 0, 0,
 	  "expect TUN link up|down" },
 	{ "send", EXPECT_SEND, SYM_QUEUE, false, NULL,
@@ -1228,10 +1298,13 @@ static int case_expect_check(struct case_parser *p, const struct expect *e,
 		    case_opt_need(p, case_expect_opts, seen, i))
 			return -1;
 	if (e->kind == EXPECT_WAKES && e->max >= 0 && e->max < e->count)
-		return case_fail(p, seen[XP_MAX], "%s: max=%ld is less than "
-				 "min=%ld", p->label, e->max, e->count);
+		return case_fail(p, seen[XP_MAX],
+				 "%s: max=%ld is less than "
+				 "min=%ld",
+				 p->label, e->max, e->count);
 	if (e->kind == EXPECT_ERROR && !e->err)
-		return case_fail(p, seen[XP_ERRNO], "expect error needs an "
+		return case_fail(p, seen[XP_ERRNO],
+				 "expect error needs an "
 				 "errno name, not ok");
 	if (e->kind != EXPECT_SEND)
 		return 0;
@@ -1242,7 +1315,8 @@ static int case_expect_check(struct case_parser *p, const struct expect *e,
 				 "expect send: ok and errno= exclude each "
 				 "other");
 	if (seen[XP_COUNT] && !e->err)
-		return case_fail(p, seen[XP_COUNT], "expect send: count= needs "
+		return case_fail(p, seen[XP_COUNT],
+				 "expect send: count= needs "
 				 "errno=E");
 	return 0;
 }
@@ -1260,7 +1334,8 @@ static int case_parse_expect(struct case_parser *p, struct step *s)
 	    !(pr = case_pred_find(p)))
 		return -1;
 	if (pr->kind == EXPECT_SEND && !p->have_send)
-		return case_fail(p, p->w[1].col, "expect send: no send or "
+		return case_fail(p, p->w[1].col,
+				 "expect send: no send or "
 				 "write step before this line");
 	if (pr->kind == EXPECT_SEND)
 		i = 2;
@@ -1276,8 +1351,9 @@ static int case_parse_expect(struct case_parser *p, struct step *s)
 	e->negate = pr->negate;
 	e->max = -1;
 	if (pr->choices) {
-		if (case_need_bare(p, 3, e->kind == EXPECT_READS ?
-						 "a protocol" : "up or down") ||
+		if (case_need_bare(p, 3,
+				   e->kind == EXPECT_READS ? "a protocol"
+							   : "up or down") ||
 		    (k = case_choose(p, &p->w[3], p->w[3].s, pr->choices)) < 0)
 			return -1;
 		if (e->kind == EXPECT_READS)
@@ -1300,8 +1376,10 @@ static int case_xfail_add(struct case_parser *p, struct expect *e,
 		return -1;
 	for (size_t i = 0; i < e->n_xfail; i++)
 		if (!strcmp(e->xfail[i], name))
-			return case_fail(p, col, "xfail: backend '%s' is "
-					 "already listed", name);
+			return case_fail(p, col,
+					 "xfail: backend '%s' is "
+					 "already listed",
+					 name);
 	if (e->n_xfail == CASE_MAX_XFAIL)
 		return case_fail(p, col, "xfail: more than %d backends",
 				 CASE_MAX_XFAIL);
@@ -1348,7 +1426,8 @@ static int case_parse_xfail(struct case_parser *p, struct step *s)
 	if (!reason)
 		return case_missing(p, "': REASON' after the backends");
 	if (!n)
-		return case_fail(p, (unsigned)(reason - p->raw), "xfail needs "
+		return case_fail(p, (unsigned)(reason - p->raw),
+				 "xfail needs "
 				 "at least one backend before ':'");
 	len = (size_t)(p->raw + p->raw_len - reason);
 	for (; len && case_is_blank(*reason); len--)
@@ -1384,17 +1463,18 @@ static int case_parse_kernel(struct case_parser *p, struct step *s)
 {
 	(void)s;
 	if (p->c->n_steps)
-		return case_fail(p, p->w[0].col, "kernel must come before the "
+		return case_fail(p, p->w[0].col,
+				 "kernel must come before the "
 				 "first step");
 	if (case_need(p, 1, "min=X.Y or observed=X.Y"))
 		return -1;
 	for (size_t i = 1; i < p->n; i++) {
 		const struct case_word *w = &p->w[i];
-		unsigned *v = w->klen == 3 && !strncmp(w->s, "min", 3) ?
-				      p->c->kmin :
-			      w->klen == 8 && !strncmp(w->s, "observed", 8) ?
-				      p->c->kobserved :
-				      NULL;
+		unsigned *v = w->klen == 3 && !strncmp(w->s, "min", 3)
+				      ? p->c->kmin
+			      : w->klen == 8 && !strncmp(w->s, "observed", 8)
+				      ? p->c->kobserved
+				      : NULL;
 
 		if (!v || !w->val) {
 			case_fail(p, w->col, "kernel: unknown argument '%.48s'",
@@ -1403,8 +1483,10 @@ static int case_parse_kernel(struct case_parser *p, struct step *s)
 					    "[observed=X.Y]");
 		}
 		if (case_kver(w->val, v))
-			return case_fail_value(p, w, "'%.32s' is not a kernel "
-					       "version like 6.18", w->val);
+			return case_fail_value(p, w,
+					       "'%.32s' is not a kernel "
+					       "version like 6.18",
+					       w->val);
 	}
 	return 0;
 }
@@ -1443,8 +1525,7 @@ static const struct case_directive case_directives[] = {
 	{ "sleep", case_parse_sleep, ROLE_STEP, STEP_SLEEP, "sleep DUR" },
 	{ "rearm", case_parse_rearm, ROLE_STEP, STEP_REARM,
 	  "rearm READER how=mod|readd" },
-	{ "backends", case_parse_backends, ROLE_HEADER, 0,
-	  "backends NAME..." },
+	{ "backends", case_parse_backends, ROLE_HEADER, 0, "backends NAME..." },
 	{ "expect", case_parse_expect, ROLE_EXPECT, STEP_EXPECT,
 	  "expect SUBJECT PREDICATE [ARGS]" },
 	{ "xfail", case_parse_xfail, ROLE_XFAIL, 0,
@@ -1529,14 +1610,18 @@ static int case_line_split(struct case_parser *p, const char *line, size_t len)
 	size_t i;
 
 	if (len > CASE_LINE_MAX)
-		return case_fail(p, 1, "line is %zu bytes long; the limit is "
-				 "%d", len, CASE_LINE_MAX);
+		return case_fail(p, 1,
+				 "line is %zu bytes long; the limit is "
+				 "%d",
+				 len, CASE_LINE_MAX);
 	for (i = 0; i < len; i++) {
 		unsigned char ch = (unsigned char)line[i];
 
 		if ((ch < 0x20 && ch != '\t' && ch != '\r') || ch == 0x7f)
-			return case_fail(p, (unsigned)i + 1, "binary data in "
-					 "case file (byte 0x%02x)", ch);
+			return case_fail(p, (unsigned)i + 1,
+					 "binary data in "
+					 "case file (byte 0x%02x)",
+					 ch);
 	}
 	memcpy(p->buf, line, len);
 	p->buf[len] = '\0';
@@ -1578,8 +1663,8 @@ static uint64_t case_deadline(const struct case_file *c)
 		else if (s->kind == STEP_SEND)
 			ns += (uint64_t)s->u.send.count * s->u.send.interval_ns;
 		else if (s->kind == STEP_PINGPONG) /* 1 s for a lost reply */
-			ns += NS_PER_S + (uint64_t)s->u.send.count *
-						 CASE_PINGPONG_RT_NS;
+			ns += NS_PER_S +
+			      (uint64_t)s->u.send.count * CASE_PINGPONG_RT_NS;
 		if (ns > CASE_DURATION_MAX)
 			return CASE_DURATION_MAX;
 	}
@@ -1814,7 +1899,7 @@ const char *expect_xfail_reason(const struct expect *e, const char *backend)
 const char *proto_name(enum proto p)
 {
 	static const char *const names[] = { "any", "icmp-echo", "icmp-reply",
-					      "udp", "other" };
+					     "udp", "other" };
 
 	return (unsigned)p <= PROTO_OTHER ? names[p] : "?";
 }

@@ -12,42 +12,42 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CASE_NAME_MAX 32     /* names of cases, devices, queues, readers */
-#define CASE_LINE_MAX 4096   /* longest accepted line, in bytes */
-#define CASE_MAX_ADDRS 4     /* addresses per device */
-#define CASE_MAX_XFAIL 16    /* backends named by the xfails of an expect */
-#define CASE_MAX_XFAIL_LINES 8 /* xfail lines after one expect */
-#define CASE_MAX_PARAMS 8    /* extra backend parameters per reader */
-#define CASE_MAX_HEX 65536   /* bytes of a raw packet */
-#define CASE_MAX_STEPS 10000 /* steps per case */
-#define CASE_FILE_MAX (4u << 20) /* largest case file case_load reads */
+#define CASE_NAME_MAX	     32	  /* names of cases, devices, queues, readers */
+#define CASE_LINE_MAX	     4096 /* longest accepted line, in bytes */
+#define CASE_MAX_ADDRS	     4	  /* addresses per device */
+#define CASE_MAX_XFAIL	     16 /* backends named by the xfails of an expect */
+#define CASE_MAX_XFAIL_LINES 8	/* xfail lines after one expect */
+#define CASE_MAX_PARAMS	     8	/* extra backend parameters per reader */
+#define CASE_MAX_HEX	     65536	/* bytes of a raw packet */
+#define CASE_MAX_STEPS	     10000	/* steps per case */
+#define CASE_FILE_MAX	     (4u << 20) /* largest case file case_load reads */
 
 struct case_addr {
-	int family;		 /* AF_INET or AF_INET6 */
+	int family; /* AF_INET or AF_INET6 */
 	union {
 		struct in_addr v4;
 		struct in6_addr v6;
 	} a;
-	uint8_t prefix;		 /* prefix length */
+	uint8_t prefix; /* prefix length */
 };
 
 enum step_kind {
-	STEP_TUN,    /* create a device: tun NAME [opts] */
-	STEP_SYSCTL, /* sysctl KEY=VALUE (namespace-local) */
-	STEP_OPEN,   /* open a queue fd: open Q device=T [attach=now|later] */
-	STEP_ATTACH, /* attach Q */
-	STEP_DETACH, /* detach Q */
-	STEP_CLOSE,  /* close Q (from the controller thread) */
-	STEP_DUP,    /* dup Q as Q2 */
-	STEP_READER, /* reader R queue=Q [bufsize=] [drain=] [nonblock] ... */
-	STEP_LINK,   /* link T up|down|delete */
-	STEP_MTU,    /* mtu T N */
-	STEP_SEND,   /* send PROTO into=Q|from-ns to=ADDR count=N ... */
-	STEP_WRITE,  /* write Q hex=... [count=N] */
+	STEP_TUN,      /* create a device: tun NAME [opts] */
+	STEP_SYSCTL,   /* sysctl KEY=VALUE (namespace-local) */
+	STEP_OPEN,     /* open a queue fd: open Q device=T [attach=now|later] */
+	STEP_ATTACH,   /* attach Q */
+	STEP_DETACH,   /* detach Q */
+	STEP_CLOSE,    /* close Q (from the controller thread) */
+	STEP_DUP,      /* dup Q as Q2 */
+	STEP_READER,   /* reader R queue=Q [bufsize=] [drain=] [nonblock] ... */
+	STEP_LINK,     /* link T up|down|delete */
+	STEP_MTU,      /* mtu T N */
+	STEP_SEND,     /* send PROTO into=Q|from-ns to=ADDR count=N ... */
+	STEP_WRITE,    /* write Q hex=... [count=N] */
 	STEP_PINGPONG, /* pingpong Q count=N [size=N]: echo, await reply */
 	STEP_REARM,    /* rearm R how=mod|readd: redo the registration */
-	STEP_SLEEP,  /* sleep DUR */
-	STEP_EXPECT, /* expect SUBJECT PREDICATE [args] */
+	STEP_SLEEP,    /* sleep DUR */
+	STEP_EXPECT,   /* expect SUBJECT PREDICATE [args] */
 };
 
 enum link_op { LINK_UP, LINK_DOWN, LINK_DELETE };
@@ -61,15 +61,15 @@ enum proto {
 };
 
 enum expect_kind {
-	EXPECT_READS,	  /* R reads PROTO count=N within=D [conserve] */
-	EXPECT_BLOCKED,	  /* R blocked for=D: no event at all in window */
-	EXPECT_NO_WAKE,	  /* R no-wake for=D: no wake/read in window */
-	EXPECT_WAKES,	  /* R wakes min=N [max=M] within=D */
-	EXPECT_RETURNS,	  /* R returns within=D [errno=E|ok] */
-	EXPECT_ERROR,	  /* R error errno=E within=D */
-	EXPECT_READABLE,  /* Q readable | Q not-readable (zero-timeout poll) */
-	EXPECT_SEND,	  /* send ok | send errno=E: last send/write step */
-	EXPECT_LINK,	  /* T link up|down (IFF_UP from netlink) */
+	EXPECT_READS,	 /* R reads PROTO count=N within=D [conserve] */
+	EXPECT_BLOCKED,	 /* R blocked for=D: no event at all in window */
+	EXPECT_NO_WAKE,	 /* R no-wake for=D: no wake/read in window */
+	EXPECT_WAKES,	 /* R wakes min=N [max=M] within=D */
+	EXPECT_RETURNS,	 /* R returns within=D [errno=E|ok] */
+	EXPECT_ERROR,	 /* R error errno=E within=D */
+	EXPECT_READABLE, /* Q readable | Q not-readable (zero-timeout poll) */
+	EXPECT_SEND,	 /* send ok | send errno=E: last send/write step */
+	EXPECT_LINK,	 /* T link up|down (IFF_UP from netlink) */
 };
 
 struct expect {
@@ -78,12 +78,12 @@ struct expect {
 	enum proto proto;	     /* READS */
 	long count;		     /* READS: packets; WAKES: min */
 	long max;		     /* WAKES: max, -1 = none */
-	long len;		     /* READS: only reads of len bytes, 0 = any */
-	uint64_t window_ns;	     /* within= / for= */
-	int err;		     /* errno, 0 = "ok" (RETURNS/SEND/ERROR) */
-	bool any_err;		     /* RETURNS without errno=: any outcome */
-	bool conserve;		     /* READS: kernel drop counters may cover */
-	bool negate;		     /* READABLE: not-readable; LINK: down */
+	long len;	    /* READS: only reads of len bytes, 0 = any */
+	uint64_t window_ns; /* within= / for= */
+	int err;	    /* errno, 0 = "ok" (RETURNS/SEND/ERROR) */
+	bool any_err;	    /* RETURNS without errno=: any outcome */
+	bool conserve;	    /* READS: kernel drop counters may cover */
+	bool negate;	    /* READABLE: not-readable; LINK: down */
 	/* Backends expected to fail this expectation (xfail lines). */
 	char xfail[CASE_MAX_XFAIL][CASE_NAME_MAX];
 	size_t n_xfail;
@@ -95,7 +95,7 @@ struct expect {
 
 struct step {
 	enum step_kind kind;
-	unsigned line;		/* 1-based line in the case file */
+	unsigned line;		   /* 1-based line in the case file */
 	char name[CASE_NAME_MAX];  /* device / queue / reader named first */
 	char name2[CASE_NAME_MAX]; /* device= / queue= / dup target */
 	union {
@@ -104,7 +104,8 @@ struct step {
 			unsigned mtu, txqlen; /* 0 = kernel default */
 			struct case_addr addr[CASE_MAX_ADDRS];
 			size_t n_addr;
-			struct case_addr peer4, peer6; /* default traffic peers */
+			struct case_addr peer4,
+				peer6; /* default traffic peers */
 		} tun;
 		struct {
 			char key[128], value[64];
@@ -131,10 +132,10 @@ struct step {
 			bool from_ns;	     /* else into name2 (queue) */
 			struct case_addr to; /* family 0: device default */
 			struct case_addr from;
-			long count;	     /* default 1 */
-			size_t size;	     /* payload bytes, default 56 */
+			long count;	      /* default 1 */
+			size_t size;	      /* payload bytes, default 56 */
 			uint64_t interval_ns; /* 0 = flood */
-			uint16_t port;	     /* UDP destination, default 9 */
+			uint16_t port;	      /* UDP destination, default 9 */
 		} send;
 		struct {
 			uint8_t *bytes; /* owned by the case */
@@ -153,9 +154,9 @@ struct step {
 };
 
 struct case_file {
-	char *path;	     /* as given */
+	char *path;		       /* as given */
 	char name[CASE_NAME_MAX + 64]; /* `case NAME`, then /VARIANT */
-	char *about;	     /* joined `about` lines, or NULL */
+	char *about;		       /* joined `about` lines, or NULL */
 	/* `kernel min=X.Y observed=X.Y`: version needs and provenance */
 	unsigned kmin[2], kobserved[2];
 	/* `backends NAME...`: run only on these (none: on every backend) */

@@ -11,7 +11,9 @@ const char *fmt_duration(uint64_t ns, char *buf, size_t size)
 	static const struct {
 		uint64_t scale;
 		const char *unit;
-	} units[] = { { 1000000000ull, "s" }, { 1000000ull, "ms" }, { 1000ull, "us" } };
+	} units[] = { { 1000000000ull, "s" },
+		      { 1000000ull, "ms" },
+		      { 1000ull, "us" } };
 	size_t i = 0, len;
 
 	while (i < 2 && ns < units[i].scale)
@@ -98,8 +100,8 @@ static void tally_events(const struct expect_eval *x, const struct tl_event *ev,
 static const char *event_name(enum tuncheck_event_type t)
 {
 	static const char *const names[] = {
-		[TUNCHECK_EV_READY] = "ready", [TUNCHECK_EV_WAKE] = "wake",
-		[TUNCHECK_EV_READ] = "read",   [TUNCHECK_EV_ERROR] = "error",
+		[TUNCHECK_EV_READY] = "ready",	 [TUNCHECK_EV_WAKE] = "wake",
+		[TUNCHECK_EV_READ] = "read",	 [TUNCHECK_EV_ERROR] = "error",
 		[TUNCHECK_EV_RETURN] = "return",
 	};
 
@@ -118,11 +120,11 @@ static void describe(const struct expect_eval *x, const struct tl_event *v,
 		fmt_duration(x->start_ns - v->t_ns, d + 1, sizeof(d) - 1);
 	d[0] = v->t_ns >= x->start_ns ? '+' : '-';
 	if (v->type == TUNCHECK_EV_READ)
-		snprintf(buf, size, "read of %u bytes (%s) at %s",
-			 v->len, proto_name(v->proto), d);
+		snprintf(buf, size, "read of %u bytes (%s) at %s", v->len,
+			 proto_name(v->proto), d);
 	else if (v->err)
-		snprintf(buf, size, "%s %s at %s",
-			 event_name(v->type), errno_name(v->err), d);
+		snprintf(buf, size, "%s %s at %s", event_name(v->type),
+			 errno_name(v->err), d);
 	else
 		snprintf(buf, size, "%s (value %lld) at %s",
 			 event_name(v->type), (long long)v->value, d);
@@ -140,7 +142,8 @@ static enum expect_state eval_reads(struct expect_eval *x, struct tally *t,
 
 	if (t->matched >= e->count) {
 		x->next_cursor = t->nth_match;
-		snprintf(x->observed, sizeof(x->observed), "%ld read", e->count);
+		snprintf(x->observed, sizeof(x->observed), "%ld read",
+			 e->count);
 		return EXPECT_PASS;
 	}
 	if (e->conserve && t->matched + (long)x->dropped == e->count) {
@@ -175,8 +178,8 @@ static enum expect_state eval_quiet(struct expect_eval *x, struct tally *t,
 				    bool over)
 {
 	/* no-wake tolerates errors and returns; blocked tolerates nothing */
-	const struct tl_event *v = x->e->kind == EXPECT_NO_WAKE ?
-					   t->first_wake : t->first_event;
+	const struct tl_event *v =
+		x->e->kind == EXPECT_NO_WAKE ? t->first_wake : t->first_event;
 
 	if (v) {
 		describe(x, v, x->observed, sizeof(x->observed));
@@ -213,8 +216,8 @@ static enum expect_state eval_returns(struct expect_eval *x, struct tally *t,
 	const struct expect *e = x->e;
 
 	if (t->ret) {
-		snprintf(x->observed, sizeof(x->observed),
-			 "reader returned %s", errno_or_ok(t->ret->err));
+		snprintf(x->observed, sizeof(x->observed), "reader returned %s",
+			 errno_or_ok(t->ret->err));
 		x->at_ns = t->ret->t_ns;
 		if (e->any_err || t->ret->err == e->err)
 			return EXPECT_PASS;

@@ -19,7 +19,7 @@ enum expect_state { EXPECT_PENDING, EXPECT_PASS, EXPECT_FAIL };
 
 struct expect_eval {
 	const struct expect *e;
-	int reader;	   /* index the events carry */
+	int reader; /* index the events carry */
 	/*
 	 * First timeline index that counts.  For blocked / no-wake it is
 	 * where the reader's previous expectation was decided, so events

@@ -28,11 +28,11 @@
 #include "timeline.h"
 #include "tun.h"
 
-#define JOB_MAX 16			 /* devices, queues, readers per case */
-#define READY_TIMEOUT_NS 2000000000ull /* a backend must register by then */
-#define CONSERVE_POLL_NS 20000000ull   /* re-read drop counters this often */
-#define READABLE_POLL_NS 5000000ull
-#define SETTLE_NS 500000000ull	       /* quiet this long: reads decided */
+#define JOB_MAX		  16		/* devices, queues, readers per case */
+#define READY_TIMEOUT_NS  2000000000ull /* a backend must register by then */
+#define CONSERVE_POLL_NS  20000000ull	/* re-read drop counters this often */
+#define READABLE_POLL_NS  5000000ull
+#define SETTLE_NS	  500000000ull	/* quiet this long: reads decided */
 #define PINGPONG_REPLY_NS 1000000000ull /* a pingpong reply must come by then */
 
 struct dev {
@@ -85,8 +85,8 @@ struct job {
 	struct send_result last_send;
 	bool xpass;
 	unsigned xpass_line;
-	char err[512]; /* why a step could not run */
-	const char *cls; /* failure class for the matrix */
+	char err[512];	      /* why a step could not run */
+	const char *cls;      /* failure class for the matrix */
 	struct capture *pcap; /* --pcap-dir, from the first device on */
 };
 
@@ -174,9 +174,10 @@ job_finish(struct job *j, enum verdict v, unsigned line, uint64_t at,
 	kernel_version(k, rel, sizeof(rel));
 	if (o && o[0] && (v == VERDICT_FAIL || v == VERDICT_XPASS) &&
 	    (k[0] != o[0] || k[1] != o[1])) {
-		snprintf(obs, sizeof(obs), "%s [expectations observed on Linux "
-			 "%u.%u; this is %s]", observed ? observed : "", o[0],
-			 o[1], rel);
+		snprintf(obs, sizeof(obs),
+			 "%s [expectations observed on Linux "
+			 "%u.%u; this is %s]",
+			 observed ? observed : "", o[0], o[1], rel);
 		observed = obs;
 	}
 
@@ -184,8 +185,8 @@ job_finish(struct job *j, enum verdict v, unsigned line, uint64_t at,
 	pthread_mutex_lock(&once);
 	job_say(j, "verdict %s %u %llu %s\t%s\t%s", verdict_name(v), line,
 		(unsigned long long)(at > j->start_ns ? at - j->start_ns : 0),
-		j->cls ? j->cls : verdict_name(v),
-		expected ? expected : "", observed ? observed : "");
+		j->cls ? j->cls : verdict_name(v), expected ? expected : "",
+		observed ? observed : "");
 	_exit(0);
 }
 
@@ -250,7 +251,8 @@ static int job_emit(struct tuncheck_reader *r, const struct tuncheck_event *ev)
 		capture_packet(rt->job->pcap, ev->data, ev->len, rt->pi);
 	}
 	if (rt->job->o->log_fd >= 0)
-		dprintf(rt->job->o->log_fd, "%llu r%d type=%d err=%d value=%lld len=%u proto=%s\n",
+		dprintf(rt->job->o->log_fd,
+			"%llu r%d type=%d err=%d value=%lld len=%u proto=%s\n",
 			(unsigned long long)(e.t_ns - rt->job->start_ns),
 			e.reader, e.type, e.err, (long long)e.value, e.len,
 			proto_name(e.proto));
@@ -362,7 +364,8 @@ static int step_tun(struct job *j, const struct step *s)
 
 	/* before the device exists: no SLAAC, RS or MLD unless asked */
 	if (!s->u.tun.ipv6) {
-		snprintf(key, sizeof(key), "net.ipv6.conf.default.disable_ipv6");
+		snprintf(key, sizeof(key),
+			 "net.ipv6.conf.default.disable_ipv6");
 		sysctl_set(key, "1");
 	}
 	ret = tun_device_create(s->name, &o);
@@ -383,11 +386,11 @@ static int step_tun(struct job *j, const struct step *s)
 			return job_fail_step(j, ret, "sysctl %s: %s", key,
 					     strerror(-ret));
 	}
-	if (s->u.tun.mtu && (ret = link_set_mtu(j->nl, d->ifindex,
-						s->u.tun.mtu)) < 0)
+	if (s->u.tun.mtu &&
+	    (ret = link_set_mtu(j->nl, d->ifindex, s->u.tun.mtu)) < 0)
 		return job_fail_step(j, ret, "%s", nl_error(j->nl));
-	if (s->u.tun.txqlen && (ret = link_set_txqlen(j->nl, d->ifindex,
-						      s->u.tun.txqlen)) < 0)
+	if (s->u.tun.txqlen &&
+	    (ret = link_set_txqlen(j->nl, d->ifindex, s->u.tun.txqlen)) < 0)
 		return job_fail_step(j, ret, "%s", nl_error(j->nl));
 	for (size_t i = 0; i < s->u.tun.n_addr; i++) {
 		const struct case_addr *a = &s->u.tun.addr[i];
@@ -579,8 +582,8 @@ static int send_prepare(struct job *j, const struct step *s,
 					     send_label(s), d->decl->name);
 	}
 	if (!from->family)
-		from = to->family == AF_INET ? &d->decl->u.tun.peer4 :
-					       &d->decl->u.tun.peer6;
+		from = to->family == AF_INET ? &d->decl->u.tun.peer4
+					     : &d->decl->u.tun.peer6;
 	p->to = to;
 	p->from = from;
 	p->pi = d->decl->u.tun.pi;
@@ -606,8 +609,10 @@ static size_t send_build(struct job *j, const struct step *s,
 					(uint16_t)(i + 1), s->u.send.size,
 					p->pi);
 	if (!len)
-		job_fail_step(j, EINVAL, "%s: cannot build a packet from "
-			      "these addresses", send_label(s));
+		job_fail_step(j, EINVAL,
+			      "%s: cannot build a packet from "
+			      "these addresses",
+			      send_label(s));
 	else
 		capture_packet(j->pcap, p->buf, len, p->pi);
 	return len;
@@ -683,12 +688,15 @@ static int send_from_ns(struct job *j, const struct step *s)
 			/* the kernel adds the IP header; ICMPv6 sums itself */
 			len = packet_build_echo(buf, cap, to, to, 0x7c02,
 						(uint16_t)(i + 1),
-						s->u.send.size, false) - hdr;
+						s->u.send.size, false) -
+			      hdr;
 			p = buf + hdr;
 		}
 		send_record(&j->last_send,
-			    sendto(fd, p, len, 0, (struct sockaddr *)&ss, sl) < 0 ?
-				    errno : 0);
+			    sendto(fd, p, len, 0, (struct sockaddr *)&ss, sl) <
+					    0
+				    ? errno
+				    : 0);
 	}
 	free(buf);
 	close(fd);
@@ -714,8 +722,9 @@ static int step_write(struct job *j, const struct step *s)
 		capture_packet(j->pcap, s->u.write.bytes, s->u.write.len,
 			       q->dev->decl->u.tun.pi);
 		send_record(&j->last_send,
-			    write(q->fd, s->u.write.bytes, s->u.write.len) < 0 ?
-				    errno : 0);
+			    write(q->fd, s->u.write.bytes, s->u.write.len) < 0
+				    ? errno
+				    : 0);
 	}
 	return 0;
 }
@@ -807,23 +816,27 @@ static int step_pingpong(struct job *j, const struct step *s)
 		}
 		t_write = now_ns();
 		if (write(q->fd, p.buf, len) < 0) {
-			ret = job_fail_step(j, errno, "pingpong: write request "
-					    "%ld into %s: %s", i + 1, q->name,
-					    strerror(errno));
+			ret = job_fail_step(j, errno,
+					    "pingpong: write request "
+					    "%ld into %s: %s",
+					    i + 1, q->name, strerror(errno));
 			goto free_buf;
 		}
 		ret = pingpong_wait(j, q->reader, &cursor, t_write,
 				    t_write + PINGPONG_REPLY_NS, &t_wake,
 				    &t_read, &wakes);
 		if (ret == -EPIPE) {
-			job_fail_step(j, ret, "pingpong: reader on %s returned "
+			job_fail_step(j, ret,
+				      "pingpong: reader on %s returned "
 				      "before the reply to request %ld",
 				      q->name, i + 1);
 			goto free_buf;
 		}
 		if (ret < 0) {
-			job_fail_step(j, ret, "pingpong: no reply to request "
-				      "%ld within 1s", i + 1);
+			job_fail_step(j, ret,
+				      "pingpong: no reply to request "
+				      "%ld within 1s",
+				      i + 1);
 			goto free_buf;
 		}
 		lat[i] = t_wake - t_write;
@@ -836,9 +849,10 @@ static int step_pingpong(struct job *j, const struct step *s)
 	qsort(lat, (size_t)n, sizeof(*lat), u64_cmp);
 	span = t_read > t_first ? t_read - t_first : 1;
 	/* nearest rank: the ceil(p * n)-th smallest */
-	job_say(j, "note bench rt_per_s=%.0f wakes_per_pkt=%.3f p50_us=%.2f "
-		"p99_us=%.2f n=%ld", (double)n * 1e9 / (double)span,
-		(double)wakes / (double)n,
+	job_say(j,
+		"note bench rt_per_s=%.0f wakes_per_pkt=%.3f p50_us=%.2f "
+		"p99_us=%.2f n=%ld",
+		(double)n * 1e9 / (double)span, (double)wakes / (double)n,
 		(double)lat[(n * 50 + 99) / 100 - 1] / 1e3,
 		(double)lat[(n * 99 + 99) / 100 - 1] / 1e3, n);
 free_buf:
@@ -913,9 +927,9 @@ static enum expect_state expect_reader(struct job *j, const struct step *s,
 
 		if (e->kind == EXPECT_READS && d) {
 			pthread_mutex_unlock(&j->tl.lock);
-			x->dropped = dev_dropped(j, d, counters,
-						 sizeof(counters)) -
-				     d->dropped_accounted;
+			x->dropped =
+				dev_dropped(j, d, counters, sizeof(counters)) -
+				d->dropped_accounted;
 			pthread_mutex_lock(&j->tl.lock);
 		}
 		now = now_ns();
@@ -967,8 +981,8 @@ static enum expect_state expect_reader(struct job *j, const struct step *s,
 		rt->cursor[EXPECT_ERROR] = x->next_cursor;
 		if (e->conserve && d && x->dropped) {
 			d->dropped_accounted += x->dropped;
-			job_say(j, "note line %u: %s (%s)", s->line, x->observed,
-				counters);
+			job_say(j, "note line %u: %s (%s)", s->line,
+				x->observed, counters);
 		}
 	}
 	return st;
@@ -984,7 +998,9 @@ static enum expect_state expect_readable(struct job *j, const struct expect *e,
 
 	snprintf(x->expected, sizeof(x->expected), "%s %s%s", q->name,
 		 e->negate ? "not readable" : "readable",
-		 e->window_ns ? (e->negate ? " for the window" : " within the window") : "");
+		 e->window_ns ? (e->negate ? " for the window"
+					   : " within the window")
+			      : "");
 	for (;;) {
 		struct timespec ts = { 0, READABLE_POLL_NS };
 
@@ -1080,13 +1096,13 @@ static const char *expect_fail_class(const struct expect *e,
 static bool xfail_class_matches(const char *reason, const char *cls)
 {
 	static const char *const classes[] = {
-		"count", "wakeups", "woke", "hang", "errno", "state", "lost-wakeup",
+		"count", "wakeups", "woke",	   "hang",
+		"errno", "state",   "lost-wakeup",
 	};
 	size_t n = strcspn(reason, ":");
 
 	for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
-		if (strlen(classes[i]) == n &&
-		    !strncmp(reason, classes[i], n))
+		if (strlen(classes[i]) == n && !strncmp(reason, classes[i], n))
 			return !strcmp(classes[i], cls);
 	return true; /* no class named: any failure */
 }
@@ -1144,8 +1160,8 @@ static int step_rearm(struct job *j, const struct step *s)
 		return 0;
 	ret = j->ops->rearm(&rt->r, s->u.rearm.how);
 	return ret < 0 ? job_fail_step(j, ret, "rearm %s: %s", s->name,
-				       strerror(-ret)) :
-			 0;
+				       strerror(-ret))
+		       : 0;
 }
 
 /* ---- main ------------------------------------------------------------- */
@@ -1163,8 +1179,8 @@ static int job_step(struct job *j, const struct step *s)
 		return ret < 0 ? job_fail_step(j, ret, "sysctl %s=%s: %s",
 					       s->u.sysctl.key,
 					       s->u.sysctl.value,
-					       strerror(-ret)) :
-				 0;
+					       strerror(-ret))
+			       : 0;
 	}
 	case STEP_OPEN:
 		return step_open(j, s);
@@ -1173,9 +1189,9 @@ static int job_step(struct job *j, const struct step *s)
 	case STEP_DETACH: {
 		int ret = tun_queue_detach(job_find_queue(j, s->name)->fd);
 
-		return ret < 0 ? job_fail_step(j, ret, "detach %s: %s",
-					       s->name, strerror(-ret)) :
-				 0;
+		return ret < 0 ? job_fail_step(j, ret, "detach %s: %s", s->name,
+					       strerror(-ret))
+			       : 0;
 	}
 	case STEP_CLOSE:
 		return step_close(j, s);
@@ -1189,8 +1205,8 @@ static int job_step(struct job *j, const struct step *s)
 		int ret = link_set_mtu(j->nl, job_find_dev(j, s->name)->ifindex,
 				       s->u.mtu.mtu);
 
-		return ret < 0 ? job_fail_step(j, ret, "%s", nl_error(j->nl)) :
-				 0;
+		return ret < 0 ? job_fail_step(j, ret, "%s", nl_error(j->nl))
+			       : 0;
 	}
 	case STEP_SEND:
 		return step_send(j, s);
@@ -1233,8 +1249,10 @@ void job_main(const struct case_file *c, const struct tuncheck_backend_ops *ops,
 		kernel_version(k, rel, sizeof(rel));
 		if (k[0] < c->kmin[0] ||
 		    (k[0] == c->kmin[0] && k[1] < c->kmin[1])) {
-			snprintf(why, sizeof(why), "needs Linux >= %u.%u, this "
-				 "is %s", c->kmin[0], c->kmin[1], rel);
+			snprintf(why, sizeof(why),
+				 "needs Linux >= %u.%u, this "
+				 "is %s",
+				 c->kmin[0], c->kmin[1], rel);
 			job_finish(&j, VERDICT_SKIP, 0, 0, "a newer kernel",
 				   why);
 		}

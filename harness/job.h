@@ -30,7 +30,7 @@ struct job_inject {
 
 struct job_opts {
 	struct job_inject inject;
-	int log_fd; /* event timeline as text, -1 = none */
+	int log_fd;  /* event timeline as text, -1 = none */
 	int pcap_fd; /* pcap of every packet read and written, -1 = none */
 };
 

@@ -25,7 +25,7 @@
 #include "runner.h"
 #include "sandbox.h"
 
-#define MAX_BACKENDS 32
+#define MAX_BACKENDS	 32
 #define PROBE_TIMEOUT_MS 5000 /* a plugin's dlopen + entry, in the probe */
 
 struct paths {
@@ -110,9 +110,11 @@ static void paths_walk(struct paths *p, const char *dir)
 
 		snprintf(path, sizeof(path), "%s/%s", dir, de[i]->d_name);
 		if (de[i]->d_name[0] != '.' && !stat(path, &st)) {
-			if (S_ISDIR(st.st_mode) && strcmp(de[i]->d_name, "selftest"))
+			if (S_ISDIR(st.st_mode) &&
+			    strcmp(de[i]->d_name, "selftest"))
 				paths_walk(p, path);
-			else if (S_ISREG(st.st_mode) && has_suffix(path, ".case"))
+			else if (S_ISREG(st.st_mode) &&
+				 has_suffix(path, ".case"))
 				paths_add(p, path);
 		}
 		free(de[i]);
@@ -274,12 +276,14 @@ backend_select_safe(const char *spec, char *err, size_t size)
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
 	if (hung)
-		snprintf(err, size, "%s: backend hung at load (no answer from "
-			 "dlopen and %s within %d s)", spec,
-			 TUNCHECK_BACKEND_ENTRY, PROBE_TIMEOUT_MS / 1000);
+		snprintf(err, size,
+			 "%s: backend hung at load (no answer from "
+			 "dlopen and %s within %d s)",
+			 spec, TUNCHECK_BACKEND_ENTRY, PROBE_TIMEOUT_MS / 1000);
 	else if (WIFSIGNALED(st))
 		snprintf(err, size, "%s: backend crashed at load (SIG%s)", spec,
-			 sigabbrev_np(WTERMSIG(st)) ? sigabbrev_np(WTERMSIG(st)) : "?");
+			 sigabbrev_np(WTERMSIG(st)) ? sigabbrev_np(WTERMSIG(st))
+						    : "?");
 	else if (!WIFEXITED(st) || (WEXITSTATUS(st) && !n))
 		snprintf(err, size, "%s: the load probe failed (status 0x%x)",
 			 spec, st);
@@ -326,16 +330,19 @@ static int cmd_run(int argc, char **argv)
 		case 'j':
 			ro.parallel = (unsigned)strtoul(optarg, NULL, 10);
 			if (!ro.parallel || ro.parallel > 256)
-				die(2, "-j: '%s' is not a job count (1..256)", optarg);
+				die(2, "-j: '%s' is not a job count (1..256)",
+				    optarg);
 			break;
 		case 'L':
 			ro.log_dir = optarg;
 			if (mkdir(optarg, 0755) < 0 && errno != EEXIST)
-				die(2, "--log-dir %s: %s", optarg, strerror(errno));
+				die(2, "--log-dir %s: %s", optarg,
+				    strerror(errno));
 			break;
 		case 'I':
 			if (job_inject_parse(optarg, &ro.job.inject) < 0)
-				die(2, "--inject: '%s': use drop-read=N (N>=2) or no-wake",
+				die(2,
+				    "--inject: '%s': use drop-read=N (N>=2) or no-wake",
 				    optarg);
 			break;
 		case 'J':
@@ -344,7 +351,8 @@ static int cmd_run(int argc, char **argv)
 		case 'P':
 			ro.pcap_dir = optarg;
 			if (mkdir(optarg, 0755) < 0 && errno != EEXIST)
-				die(2, "--pcap-dir %s: %s", optarg, strerror(errno));
+				die(2, "--pcap-dir %s: %s", optarg,
+				    strerror(errno));
 			break;
 		case 'h':
 			usage(stdout);
@@ -463,7 +471,8 @@ static size_t compare_print(const struct job_spec *jobs, size_t n_cases,
 	printf("%-*s  A = %-36s | B = %s\n", w, "", jobs[0].ops->name,
 	       jobs[1].ops->name);
 	printf("%-*s  verdict   wakes  reads errno         time "
-	       "| verdict   wakes  reads errno         time\n", w, "case");
+	       "| verdict   wakes  reads errno         time\n",
+	       w, "case");
 	for (size_t i = 0; i < n_cases; i++) {
 		struct compare_side a, b;
 
@@ -486,8 +495,8 @@ static size_t compare_print(const struct job_spec *jobs, size_t n_cases,
 		putchar('\n');
 	}
 	printf("%zu case%s: %zu with a different verdict (<>), %zu differing "
-	       "only in wakes, reads or errno (~)\n", n_cases,
-	       n_cases == 1 ? "" : "s", differ, other);
+	       "only in wakes, reads or errno (~)\n",
+	       n_cases, n_cases == 1 ? "" : "s", differ, other);
 	return differ;
 }
 
@@ -523,12 +532,14 @@ static int cmd_compare(int argc, char **argv)
 		case 'j':
 			ro.parallel = (unsigned)strtoul(optarg, NULL, 10);
 			if (!ro.parallel || ro.parallel > 256)
-				die(2, "-j: '%s' is not a job count (1..256)", optarg);
+				die(2, "-j: '%s' is not a job count (1..256)",
+				    optarg);
 			break;
 		case 'L':
 			ro.log_dir = optarg;
 			if (mkdir(optarg, 0755) < 0 && errno != EEXIST)
-				die(2, "--log-dir %s: %s", optarg, strerror(errno));
+				die(2, "--log-dir %s: %s", optarg,
+				    strerror(errno));
 			break;
 		case 'h':
 			usage(stdout);
@@ -539,9 +550,11 @@ static int cmd_compare(int argc, char **argv)
 		}
 	}
 	if (argc - optind < 2)
-		die(2, "compare: name two backends, e.g. compare read epoll-lt");
+		die(2,
+		    "compare: name two backends, e.g. compare read epoll-lt");
 	for (int i = 0; i < 2; i++) {
-		ops[i] = backend_select_safe(argv[optind + i], err, sizeof(err));
+		ops[i] =
+			backend_select_safe(argv[optind + i], err, sizeof(err));
 		if (!ops[i])
 			die(2, "%s", err);
 	}
@@ -566,8 +579,9 @@ static int cmd_compare(int argc, char **argv)
 		jobs[i].c = cs[i / 2];
 		jobs[i].ops = ops[i % 2];
 		if (!case_runs_on(jobs[i].c, jobs[i].ops->name)) {
-			runner_skip_all(&jobs[i], 1, "the case's backends line "
-				       "excludes this backend");
+			runner_skip_all(&jobs[i], 1,
+					"the case's backends line "
+					"excludes this backend");
 			jobs[i].done = 3;
 		}
 	}
@@ -626,8 +640,10 @@ static int cmd_bench(int argc, char **argv)
 			count = strtol(optarg, &end, 10);
 			if (errno || end == optarg || *end || count < 1 ||
 			    count > BENCH_COUNT_MAX)
-				die(2, "--count: '%s' is not a round-trip count "
-				    "(1..%d)", optarg, BENCH_COUNT_MAX);
+				die(2,
+				    "--count: '%s' is not a round-trip count "
+				    "(1..%d)",
+				    optarg, BENCH_COUNT_MAX);
 			break;
 		case 'h':
 			usage(stdout);

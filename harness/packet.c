@@ -19,12 +19,12 @@ enum {
 /* Where the parts of a parsed IPv4/IPv6 packet lie inside the buffer. */
 struct packet_view {
 	int family;
-	const uint8_t *ip;  /* IP header */
-	size_t iphl;	    /* IP header length */
-	uint8_t l4proto;    /* protocol / next header, 0 = no L4 to look at */
-	const uint8_t *l4;  /* upper-layer header */
-	size_t l4len;	    /* bytes from l4 to the end of the IP packet */
-	bool fragment;	    /* IPv4 MF or offset set: L4 checksum unverifiable */
+	const uint8_t *ip; /* IP header */
+	size_t iphl;	   /* IP header length */
+	uint8_t l4proto;   /* protocol / next header, 0 = no L4 to look at */
+	const uint8_t *l4; /* upper-layer header */
+	size_t l4len;	   /* bytes from l4 to the end of the IP packet */
+	bool fragment;	   /* IPv4 MF or offset set: L4 checksum unverifiable */
 };
 
 /* Store a 16-bit value in network order. */
@@ -131,7 +131,8 @@ static size_t packet_build(uint8_t *buf, size_t size,
 	for (i = 0; i < payload; i++)
 		l4[PACKET_L4_LEN + i] = (uint8_t)i;
 	csum = packet_csum_fold(packet_csum_add(
-		(v4 && !udp) ? 0 : packet_pseudo_sum(src->family, ip, proto, l4len),
+		(v4 && !udp) ? 0
+			     : packet_pseudo_sum(src->family, ip, proto, l4len),
 		l4, l4len));
 	if (udp && csum == 0)
 		csum = 0xffff; /* 0 means "no checksum" on the wire */

@@ -71,10 +71,12 @@ void report_job_done(struct job_spec *jobs, size_t n, size_t idx, void *arg)
 
 	r->done++;
 	if (bad && r->term)
-		fprintf(r->term, "%s%s:%u: %s [%s]: %s: expected %s; observed %s\n",
-			r->progress ? "\r\033[K" : "", js->c->path, js->res.line,
-			js->c->name, js->ops->name, verdict_name(js->res.v),
-			js->res.expected, js->res.observed);
+		fprintf(r->term,
+			"%s%s:%u: %s [%s]: %s: expected %s; observed %s\n",
+			r->progress ? "\r\033[K" : "", js->c->path,
+			js->res.line, js->c->name, js->ops->name,
+			verdict_name(js->res.v), js->res.expected,
+			js->res.observed);
 	while (r->printed < n && jobs[r->printed].done == 3) {
 		report_tap_one(r, &jobs[r->printed], r->printed + 1);
 		r->printed++;
@@ -168,10 +170,18 @@ static void xml_str(FILE *f, const char *s)
 {
 	for (; *s; s++) {
 		switch (*s) {
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '&': fputs("&amp;", f); break;
-		case '"': fputs("&quot;", f); break;
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '&':
+			fputs("&amp;", f);
+			break;
+		case '"':
+			fputs("&quot;", f);
+			break;
 		default:
 			if ((unsigned char)*s >= 0x20 || *s == '\n')
 				fputc(*s, f);
@@ -193,17 +203,20 @@ int report_junit(const char *path, const struct job_spec *jobs, size_t n)
 		errors += v == VERDICT_ERROR || v == VERDICT_TIMEOUT;
 		skips += v == VERDICT_SKIP;
 	}
-	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-		   "<testsuites>\n<testsuite name=\"tuncheck\" tests=\"%zu\" "
-		   "failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\">\n",
+	fprintf(f,
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<testsuites>\n<testsuite name=\"tuncheck\" tests=\"%zu\" "
+		"failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\">\n",
 		n, fails, errors, skips);
 	for (size_t i = 0; i < n; i++) {
 		const struct job_result *r = &jobs[i].res;
-		const char *tag = r->v == VERDICT_FAIL || r->v == VERDICT_XPASS ?
-					  "failure" :
-				  r->v == VERDICT_ERROR || r->v == VERDICT_TIMEOUT ?
-					  "error" :
-				  r->v == VERDICT_SKIP ? "skipped" : NULL;
+		const char *tag = r->v == VERDICT_FAIL || r->v == VERDICT_XPASS
+					  ? "failure"
+				  : r->v == VERDICT_ERROR ||
+						  r->v == VERDICT_TIMEOUT
+					  ? "error"
+				  : r->v == VERDICT_SKIP ? "skipped"
+							 : NULL;
 
 		fputs("  <testcase classname=\"", f);
 		xml_str(f, jobs[i].c->name);

@@ -12,7 +12,7 @@ struct report {
 	FILE *term;	/* stderr: progress and matrix */
 	size_t printed; /* TAP lines printed so far (in job order) */
 	size_t done;
-	int progress;	/* draw a progress line (a terminal) */
+	int progress; /* draw a progress line (a terminal) */
 };
 
 void report_begin(struct report *r, size_t n);

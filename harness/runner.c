@@ -115,8 +115,8 @@ static void runner_snapshot_pollers(pid_t pid, char *out, size_t cap,
 		link[n] = 0;
 		if (!strstr(link, "[eventpoll]") && !strstr(link, "[io_uring]"))
 			continue;
-		*off += (size_t)snprintf(out + *off, cap - *off, "; fd %s %s:",
-					 de->d_name, link + 11);
+		*off += (size_t)snprintf(out + *off, cap - *off,
+					 "; fd %s %s:", de->d_name, link + 11);
 		snprintf(path, sizeof(path), "/proc/%d/fdinfo/%s", pid,
 			 de->d_name);
 		f = fopen(path, "re");
@@ -126,7 +126,8 @@ static void runner_snapshot_pollers(pid_t pid, char *out, size_t cap,
 			line[strcspn(line, "\n")] = 0;
 			/* epoll: the "tfd:" lines; io_uring: SQ/CQ heads, tails */
 			if (!strncmp(line, "tfd:", 4) || strstr(line, "Head") ||
-			    strstr(line, "Tail") || strstr(line, "CachedCqTail"))
+			    strstr(line, "Tail") ||
+			    strstr(line, "CachedCqTail"))
 				*off += (size_t)snprintf(out + *off, cap - *off,
 							 " [%s]", line);
 		}
@@ -152,8 +153,8 @@ static void runner_snapshot(struct job_spec *js)
 
 		if (de->d_name[0] == '.')
 			continue;
-		off += (size_t)snprintf(out + off, cap - off, "%stid %s", off ? "; " : "",
-					de->d_name);
+		off += (size_t)snprintf(out + off, cap - off, "%stid %s",
+					off ? "; " : "", de->d_name);
 		for (int k = 0; k < 2 && off < cap; k++) {
 			snprintf(path, sizeof(path), "/proc/%d/task/%s/%s",
 				 js->pid, de->d_name, k ? "syscall" : "wchan");
@@ -163,10 +164,12 @@ static void runner_snapshot(struct job_spec *js)
 			if (fgets(val, sizeof(val), f)) {
 				val[strcspn(val, "\n")] = 0;
 				if (k)
-					val[strcspn(val, " ")] = 0; /* number only */
+					val[strcspn(val, " ")] =
+						0; /* number only */
 				off += (size_t)snprintf(out + off, cap - off,
 							" %s=%s",
-							k ? "syscall" : "wchan", val);
+							k ? "syscall" : "wchan",
+							val);
 			}
 			fclose(f);
 		}
@@ -198,7 +201,9 @@ static void runner_reap(struct job_spec *js, uint64_t started)
 	if (WIFSIGNALED(status))
 		snprintf(r->observed, sizeof(r->observed),
 			 "job crashed (SIG%s) during the step at line %u",
-			 sigabbrev_np(WTERMSIG(status)) ? sigabbrev_np(WTERMSIG(status)) : "?",
+			 sigabbrev_np(WTERMSIG(status))
+				 ? sigabbrev_np(WTERMSIG(status))
+				 : "?",
 			 r->step);
 	else
 		snprintf(r->observed, sizeof(r->observed),
@@ -297,7 +302,8 @@ static void runner_timeout(struct job_spec *js)
 	snprintf(r->cls, sizeof(r->cls), "hang");
 	r->line = r->step;
 	snprintf(r->expected, sizeof(r->expected), "job done within %s",
-		 fmt_duration(js->c->deadline_ns + SETUP_SLACK_NS, d, sizeof(d)));
+		 fmt_duration(js->c->deadline_ns + SETUP_SLACK_NS, d,
+			      sizeof(d)));
 	snprintf(r->observed, sizeof(r->observed),
 		 "hard deadline hit during the step at line %u", r->step);
 }
@@ -341,17 +347,23 @@ int runner_run(struct job_spec *jobs, size_t n, const struct runner_opts *o)
 				continue;
 			if (js->res.v != VERDICT_TIMEOUT && now >= js->deadline)
 				runner_timeout(js);
-			if (js->res.v != VERDICT_TIMEOUT && js->deadline < soonest)
+			if (js->res.v != VERDICT_TIMEOUT &&
+			    js->deadline < soonest)
 				soonest = js->deadline;
-			pfd[np] = (struct pollfd){ .fd = js->pidfd, .events = POLLIN };
+			pfd[np] = (struct pollfd){ .fd = js->pidfd,
+						   .events = POLLIN };
 			who[np++] = i;
 			if (js->out_eof)
 				continue;
-			pfd[np] = (struct pollfd){ .fd = js->out_fd, .events = POLLIN };
+			pfd[np] = (struct pollfd){ .fd = js->out_fd,
+						   .events = POLLIN };
 			who[np++] = i;
 		}
-		timeout = soonest == UINT64_MAX ? 1000 :
-			  (int)((soonest > now ? soonest - now : 0) / 1000000 + 1);
+		timeout = soonest == UINT64_MAX
+				  ? 1000
+				  : (int)((soonest > now ? soonest - now : 0) /
+						  1000000 +
+					  1);
 		if (poll(pfd, np, timeout) < 0 && errno != EINTR) {
 			ret = -errno;
 			goto out;

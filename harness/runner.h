@@ -16,14 +16,14 @@
 
 struct job_result {
 	enum verdict v;
-	unsigned line;	   /* case line the verdict is about, 0 = none */
-	unsigned step;	   /* line of the last step started */
-	uint64_t at_ns;	   /* when, from job start */
-	uint64_t wall_ns;  /* job wall time, fork to reap */
-	char cls[24];	   /* failure class: count, lost-wakeup, hang, ... */
+	unsigned line;	  /* case line the verdict is about, 0 = none */
+	unsigned step;	  /* line of the last step started */
+	uint64_t at_ns;	  /* when, from job start */
+	uint64_t wall_ns; /* job wall time, fork to reap */
+	char cls[24];	  /* failure class: count, lost-wakeup, hang, ... */
 	char expected[256];
 	char observed[1024];
-	char notes[512];   /* "note" lines, joined */
+	char notes[512];    /* "note" lines, joined */
 	char blocked[2048]; /* on timeout: threads blocked in, pollers */
 };
 
@@ -44,7 +44,7 @@ struct job_spec {
 struct runner_opts {
 	unsigned parallel;
 	struct job_opts job;
-	const char *log_dir; /* one timeline file per job, or NULL */
+	const char *log_dir;  /* one timeline file per job, or NULL */
 	const char *pcap_dir; /* one pcap file per job, or NULL */
 	/* Called in the parent each time a job ends (any order). */
 	void (*on_done)(struct job_spec *jobs, size_t n, size_t idx, void *arg);

@@ -44,8 +44,8 @@ static int variant_parse_line(const char *s, size_t len, unsigned line,
 	while (i + nl < len && variant_name_char(s[i + nl]))
 		nl++;
 	if (!nl || nl >= sizeof(k->name) || i + nl >= len || s[i + nl] != '=')
-		return variant_fail(d, line, col, "variant: expected KEY=VALUES",
-				    usage);
+		return variant_fail(d, line, col,
+				    "variant: expected KEY=VALUES", usage);
 	memcpy(k->name, s + i, nl);
 	k->name[nl] = 0;
 	i += nl + 1;
@@ -58,7 +58,8 @@ static int variant_parse_line(const char *s, size_t len, unsigned line,
 		    k->n == VARIANT_MAX_COMBOS)
 			return variant_fail(d, line, col + (unsigned)nl + 1,
 					    "variant: empty, overlong or too "
-					    "many values", usage);
+					    "many values",
+					    usage);
 		memcpy(k->values[k->n], s + i, vl);
 		k->values[k->n++][vl] = 0;
 		i += vl;
@@ -170,8 +171,8 @@ int variant_expand(const char *text, size_t len, struct variant_text **out,
 						    "too many variant lines",
 						    "at most 4 keys");
 			if (variant_parse_line(text + i + s + 7, ll - s - 7,
-					       line, (unsigned)s + 8,
-					       &keys[nk], d))
+					       line, (unsigned)s + 8, &keys[nk],
+					       d))
 				return -1;
 			total *= keys[nk++].n;
 			if (total > VARIANT_MAX_COMBOS)
@@ -194,12 +195,13 @@ int variant_expand(const char *text, size_t len, struct variant_text **out,
 		}
 		variant_comment_out(v[c].text, v[c].len);
 		for (size_t k = 0; k < nk; k++)
-			off += (size_t)snprintf(v[c].label + off,
-						off < sizeof(v[c].label) ?
-							sizeof(v[c].label) - off : 0,
-						"%s%s=%s", k ? "," : "",
-						keys[k].name,
-						keys[k].values[pick[k]]);
+			off += (size_t)snprintf(
+				v[c].label + off,
+				off < sizeof(v[c].label)
+					? sizeof(v[c].label) - off
+					: 0,
+				"%s%s=%s", k ? "," : "", keys[k].name,
+				keys[k].values[pick[k]]);
 		/* next combination, last key fastest */
 		for (size_t k = nk; k-- > 0;) {
 			if (++pick[k] < keys[k].n)

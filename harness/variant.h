@@ -11,7 +11,7 @@
 
 #include "case.h"
 
-#define VARIANT_MAX_KEYS 4
+#define VARIANT_MAX_KEYS   4
 #define VARIANT_MAX_COMBOS 32
 
 struct variant_text {

@@ -92,8 +92,10 @@ const char *nl_error(const struct nl *nl)
 static const char *nl_type_name(uint16_t type)
 {
 	static const char *const names[] = {
-		[RTM_NEWLINK] = "RTM_NEWLINK", [RTM_DELLINK] = "RTM_DELLINK",
-		[RTM_GETLINK] = "RTM_GETLINK", [RTM_NEWADDR] = "RTM_NEWADDR",
+		[RTM_NEWLINK] = "RTM_NEWLINK",
+		[RTM_DELLINK] = "RTM_DELLINK",
+		[RTM_GETLINK] = "RTM_GETLINK",
+		[RTM_NEWADDR] = "RTM_NEWADDR",
 	};
 
 	if (type < sizeof(names) / sizeof(names[0]) && names[type])
@@ -243,8 +245,8 @@ int link_get(struct nl *nl, int ifindex, struct link_info *out)
 int addr_add(struct nl *nl, int ifindex, int family, const void *addr,
 	     unsigned prefix)
 {
-	size_t len = addr_msg_newaddr(nl->buf, ++nl->seq, ifindex, family,
-				      addr, prefix);
+	size_t len = addr_msg_newaddr(nl->buf, ++nl->seq, ifindex, family, addr,
+				      prefix);
 
 	return nl_request_index(nl, len, ifindex, NULL);
 }

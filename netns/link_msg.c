@@ -22,8 +22,8 @@
 
 /* Header of a request: always NLM_F_REQUEST|NLM_F_ACK.  The whole buffer
  * is cleared: libmnl 1.0.4's mnl_attr_put() leaves padding bytes as is. */
-static struct nlmsghdr *link_msg_begin(void *buf, uint16_t type,
-				       uint16_t flags, uint32_t seq)
+static struct nlmsghdr *link_msg_begin(void *buf, uint16_t type, uint16_t flags,
+				       uint32_t seq)
 {
 	struct nlmsghdr *nlh;
 

@@ -149,15 +149,17 @@ int sandbox_enter(char *why, size_t size)
 	snprintf(text[2], sizeof(text[2]), "0 %u 1", (unsigned)getgid());
 	if (unshare(CLONE_NEWUSER | CLONE_NEWNET) < 0) {
 		ret = -errno;
-		snprintf(why, size, "unshare(CLONE_NEWUSER|CLONE_NEWNET): %s — %s",
+		snprintf(why, size,
+			 "unshare(CLONE_NEWUSER|CLONE_NEWNET): %s — %s",
 			 strerror(-ret), sandbox_hint_unshare(-ret));
 		return ret;
 	}
 	for (int i = 0; i < 3; i++) {
 		ret = sandbox_file_write(files[i], text[i]);
 		if (ret < 0) {
-			snprintf(why, size, "write %s \"%s\": %s — %s", files[i],
-				 text[i], strerror(-ret), sandbox_hint_map());
+			snprintf(why, size, "write %s \"%s\": %s — %s",
+				 files[i], text[i], strerror(-ret),
+				 sandbox_hint_map());
 			return ret;
 		}
 	}
@@ -165,8 +167,10 @@ int sandbox_enter(char *why, size_t size)
 	if (ret < 0)
 		return ret;
 	if (after.st_ino == before.st_ino && after.st_dev == before.st_dev) {
-		snprintf(why, size, "unshare(CLONE_NEWNET) succeeded but %s is unchanged (inode %lu): refusing to touch this namespace",
-			 NS_NET, (unsigned long)after.st_ino);
+		snprintf(
+			why, size,
+			"unshare(CLONE_NEWNET) succeeded but %s is unchanged (inode %lu): refusing to touch this namespace",
+			NS_NET, (unsigned long)after.st_ino);
 		return -EPERM;
 	}
 	sandbox_entered = true;
@@ -235,12 +239,14 @@ static int sandbox_landlock(char *why, size_t size)
 		ra.handled_access_fs |= LANDLOCK_ACCESS_FS_TRUNCATE;
 	rs = (int)syscall(SYS_landlock_create_ruleset, &ra, sizeof(ra), 0);
 	if (rs < 0) {
-		snprintf(why, size, "landlock_create_ruleset: %s", strerror(errno));
+		snprintf(why, size, "landlock_create_ruleset: %s",
+			 strerror(errno));
 		return -errno;
 	}
-	ret = sandbox_landlock_allow(rs, "/proc/sys/net",
-				     LANDLOCK_ACCESS_FS_WRITE_FILE |
-				     (abi >= 3 ? LANDLOCK_ACCESS_FS_TRUNCATE : 0));
+	ret = sandbox_landlock_allow(
+		rs, "/proc/sys/net",
+		LANDLOCK_ACCESS_FS_WRITE_FILE |
+			(abi >= 3 ? LANDLOCK_ACCESS_FS_TRUNCATE : 0));
 	if (!ret)
 		ret = sandbox_landlock_allow(rs, "/dev/net/tun",
 					     LANDLOCK_ACCESS_FS_WRITE_FILE);
@@ -282,7 +288,9 @@ int sandbox_lock(char *why, size_t size)
 release:
 	if (ret < 0)
 		snprintf(why, size, "%s: %s%s", call, strerror(-ret),
-			 ret == -EINVAL ? " — kernel without CONFIG_SECCOMP_FILTER?" : "");
+			 ret == -EINVAL
+				 ? " — kernel without CONFIG_SECCOMP_FILTER?"
+				 : "");
 	seccomp_release(ctx);
 	return ret;
 }
@@ -326,7 +334,8 @@ static void sandbox_owner_name(const struct stat *st, char *buf, size_t size)
 
 	snprintf(u, sizeof(u), "%u", (unsigned)st->st_uid);
 	snprintf(g, sizeof(g), "%u", (unsigned)st->st_gid);
-	snprintf(buf, size, "%s:%s", pw ? pw->pw_name : u, gr ? gr->gr_name : g);
+	snprintf(buf, size, "%s:%s", pw ? pw->pw_name : u,
+		 gr ? gr->gr_name : g);
 }
 
 /* Turn the child's report into one line with the cause and the fix. */
@@ -344,21 +353,31 @@ static int sandbox_probe_explain(const struct probe_report *r,
 	case PROBE_OPEN:
 		sandbox_owner_name(st, owner, sizeof(owner));
 		if (r->err == EACCES)
-			snprintf(why, size, "%s is mode %04o owner %s, not accessible to uid %u: make it 0666 (udev does on most distributions: chmod 0666 %s)",
-				 TUN_DEV, (unsigned)(st->st_mode & 07777),
-				 owner, (unsigned)getuid(), TUN_DEV);
+			snprintf(
+				why, size,
+				"%s is mode %04o owner %s, not accessible to uid %u: make it 0666 (udev does on most distributions: chmod 0666 %s)",
+				TUN_DEV, (unsigned)(st->st_mode & 07777), owner,
+				(unsigned)getuid(), TUN_DEV);
 		else if (r->err == EPERM)
-			snprintf(why, size, "open(%s): %s — a device cgroup or container policy denies it (docker/podman: --device %s)",
-				 TUN_DEV, strerror(r->err), TUN_DEV);
+			snprintf(
+				why, size,
+				"open(%s): %s — a device cgroup or container policy denies it (docker/podman: --device %s)",
+				TUN_DEV, strerror(r->err), TUN_DEV);
 		else
-			snprintf(why, size, "open(%s): %s — is the tun module loaded? (modprobe tun)",
-				 TUN_DEV, strerror(r->err));
+			snprintf(
+				why, size,
+				"open(%s): %s — is the tun module loaded? (modprobe tun)",
+				TUN_DEV, strerror(r->err));
 		break;
 	default:
-		snprintf(why, size, "TUNSETIFF %s in a new namespace: %s%s",
-			 PROBE_DEV, strerror(r->err),
-			 r->err == EPERM ? " — CAP_NET_ADMIN in the new namespace was denied (an LSM policy?)" :
-			 r->err == ENOTTY || r->err == EBADFD ? " — /dev/net/tun is not the tun device (char 10:200)" : "");
+		snprintf(
+			why, size, "TUNSETIFF %s in a new namespace: %s%s",
+			PROBE_DEV, strerror(r->err),
+			r->err == EPERM
+				? " — CAP_NET_ADMIN in the new namespace was denied (an LSM policy?)"
+			: r->err == ENOTTY || r->err == EBADFD
+				? " — /dev/net/tun is not the tun device (char 10:200)"
+				: "");
 		break;
 	}
 	return r->err ? -r->err : -EIO;
@@ -376,16 +395,20 @@ int sandbox_probe(char *why, size_t size)
 	if (stat(TUN_DEV, &st) < 0) {
 		ret = -errno;
 		if (ret == -ENOENT)
-			snprintf(why, size, "%s is missing: load the tun module (modprobe tun) or create it (mknod %s c 10 200)",
-				 TUN_DEV, TUN_DEV);
+			snprintf(
+				why, size,
+				"%s is missing: load the tun module (modprobe tun) or create it (mknod %s c 10 200)",
+				TUN_DEV, TUN_DEV);
 		else
 			snprintf(why, size, "stat(%s): %s", TUN_DEV,
 				 strerror(-ret));
 		return ret;
 	}
 	if (!S_ISCHR(st.st_mode)) {
-		snprintf(why, size, "%s is not a character device: recreate it (mknod %s c 10 200)",
-			 TUN_DEV, TUN_DEV);
+		snprintf(
+			why, size,
+			"%s is not a character device: recreate it (mknod %s c 10 200)",
+			TUN_DEV, TUN_DEV);
 		return -ENODEV;
 	}
 	if (pipe2(p, O_CLOEXEC) < 0) {
@@ -415,12 +438,16 @@ int sandbox_probe(char *why, size_t size)
 		ret = sandbox_probe_explain(&r, &st, why, size);
 	} else if (WIFSIGNALED(status)) {
 		ret = -ECHILD;
-		snprintf(why, size, "the sandbox probe child was killed by signal %d (%s) — a seccomp profile killing unshare?",
-			 WTERMSIG(status), strsignal(WTERMSIG(status)));
+		snprintf(
+			why, size,
+			"the sandbox probe child was killed by signal %d (%s) — a seccomp profile killing unshare?",
+			WTERMSIG(status), strsignal(WTERMSIG(status)));
 	} else {
 		ret = -ECHILD;
-		snprintf(why, size, "the sandbox probe child exited with status %d without a report",
-			 WEXITSTATUS(status));
+		snprintf(
+			why, size,
+			"the sandbox probe child exited with status %d without a report",
+			WEXITSTATUS(status));
 	}
 close_pipe:
 	close(p[0]);

@@ -26,8 +26,8 @@ int sysctl_set(const char *key, const char *value)
 	if (!sandbox_is_entered() || strncmp(key, "net.", 4))
 		return -EPERM;
 	len = snprintf(path, sizeof(path), "/proc/sys/%s", key);
-	if (!key[0] || strchr(key, '/') || strstr(key, "..") ||
-	    key[0] == '.' || len < 0 || (size_t)len >= sizeof(path))
+	if (!key[0] || strchr(key, '/') || strstr(key, "..") || key[0] == '.' ||
+	    len < 0 || (size_t)len >= sizeof(path))
 		return -EINVAL;
 	for (char *p = path + strlen("/proc/sys/"); *p; p++)
 		if (*p == '.')

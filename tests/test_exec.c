@@ -67,20 +67,20 @@ static void test_parse_events(void **state)
 static void test_parse_errors(void **state)
 {
 	static const char *const bad[][2] = {
-		{"wkae", "unknown event 'wkae'"},
-		{"ready now", "ready: unexpected argument 'now'"},
-		{"wake -1", "wake: '-1' is not a revents mask"},
-		{"wake 1 2", "wake: unexpected argument '2'"},
-		{"read", "read: needs a length"},
-		{"read -1", "read: '-1' is not a length (0..65536)"},
-		{"read 65537", "read: '65537' is not a length (0..65536)"},
-		{"read 4 dead", "read: length 4 but the hex has 2 bytes"},
-		{"read 2 abc", "read: length 2 but the hex has 1.5 bytes"},
-		{"read 2 ab0g", "read: '0g' at offset 2 is not hex"},
-		{"read 1 ab cd", "read: unexpected argument 'cd'"},
-		{"error", "error: needs an errno name (EBADFD)"},
-		{"error EBADFX", "error: unknown errno name 'EBADFX'"},
-		{"return 5", "return: unknown errno name '5'"},
+		{ "wkae", "unknown event 'wkae'" },
+		{ "ready now", "ready: unexpected argument 'now'" },
+		{ "wake -1", "wake: '-1' is not a revents mask" },
+		{ "wake 1 2", "wake: unexpected argument '2'" },
+		{ "read", "read: needs a length" },
+		{ "read -1", "read: '-1' is not a length (0..65536)" },
+		{ "read 65537", "read: '65537' is not a length (0..65536)" },
+		{ "read 4 dead", "read: length 4 but the hex has 2 bytes" },
+		{ "read 2 abc", "read: length 2 but the hex has 1.5 bytes" },
+		{ "read 2 ab0g", "read: '0g' at offset 2 is not hex" },
+		{ "read 1 ab cd", "read: unexpected argument 'cd'" },
+		{ "error", "error: needs an errno name (EBADFD)" },
+		{ "error EBADFX", "error: unknown errno name 'EBADFX'" },
+		{ "return 5", "return: unknown errno name '5'" },
 	};
 	struct tuncheck_event ev;
 	char why[160];
@@ -150,7 +150,7 @@ static void rec_fail(struct tuncheck_reader *r, const char *msg)
 /* Run spec on a pipe's write end as the queue; 1 if it called fail. */
 static int run_spec(const char *spec, bool close_on_ready, int *ret, int q[2])
 {
-	static const char *const params[] = {"a=1", "b=2"};
+	static const char *const params[] = { "a=1", "b=2" };
 	static struct tuncheck_reader r;
 	char err[512];
 

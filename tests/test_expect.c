@@ -18,8 +18,11 @@ static size_t n_ev;
 static void add(int reader, enum tuncheck_event_type t, uint64_t at_ms,
 		enum proto p, int err)
 {
-	ev[n_ev++] = (struct tl_event){ .t_ns = at_ms * MS, .reader = reader,
-					.type = t, .proto = p, .err = err,
+	ev[n_ev++] = (struct tl_event){ .t_ns = at_ms * MS,
+					.reader = reader,
+					.type = t,
+					.proto = p,
+					.err = err,
 					.len = 84 };
 }
 
@@ -42,8 +45,10 @@ static enum expect_state eval(struct expect *e, struct expect_eval *x,
 
 static void test_reads_pass_early_and_move_cursor(void **state)
 {
-	struct expect e = { .kind = EXPECT_READS, .proto = PROTO_ICMP_REPLY,
-			    .count = 2, .window_ns = 1000 * MS };
+	struct expect e = { .kind = EXPECT_READS,
+			    .proto = PROTO_ICMP_REPLY,
+			    .count = 2,
+			    .window_ns = 1000 * MS };
 	struct expect_eval x;
 
 	(void)state;
@@ -61,8 +66,10 @@ static void test_reads_pass_early_and_move_cursor(void **state)
 
 static void test_reads_fail_names_the_shortfall(void **state)
 {
-	struct expect e = { .kind = EXPECT_READS, .proto = PROTO_UDP,
-			    .count = 10, .window_ns = 100 * MS };
+	struct expect e = { .kind = EXPECT_READS,
+			    .proto = PROTO_UDP,
+			    .count = 10,
+			    .window_ns = 100 * MS };
 	struct expect_eval x;
 
 	(void)state;
@@ -86,8 +93,10 @@ static void test_reads_fail_names_the_shortfall(void **state)
 
 static void test_reads_conserve_counts_kernel_drops(void **state)
 {
-	struct expect e = { .kind = EXPECT_READS, .proto = PROTO_UDP,
-			    .count = 10, .window_ns = 100 * MS,
+	struct expect e = { .kind = EXPECT_READS,
+			    .proto = PROTO_UDP,
+			    .count = 10,
+			    .window_ns = 100 * MS,
 			    .conserve = true };
 	struct expect_eval x;
 
@@ -146,7 +155,9 @@ static void test_no_wake_tolerates_errors_not_wakes(void **state)
 
 static void test_wakes_min_max(void **state)
 {
-	struct expect e = { .kind = EXPECT_WAKES, .count = 2, .max = -1,
+	struct expect e = { .kind = EXPECT_WAKES,
+			    .count = 2,
+			    .max = -1,
 			    .window_ns = 100 * MS };
 	struct expect_eval x;
 
@@ -164,7 +175,8 @@ static void test_wakes_min_max(void **state)
 
 static void test_returns_with_errno(void **state)
 {
-	struct expect e = { .kind = EXPECT_RETURNS, .err = EBADFD,
+	struct expect e = { .kind = EXPECT_RETURNS,
+			    .err = EBADFD,
 			    .window_ns = 100 * MS };
 	struct expect_eval x;
 
@@ -183,7 +195,8 @@ static void test_returns_with_errno(void **state)
 
 static void test_error_errno(void **state)
 {
-	struct expect e = { .kind = EXPECT_ERROR, .err = EIO,
+	struct expect e = { .kind = EXPECT_ERROR,
+			    .err = EIO,
 			    .window_ns = 100 * MS };
 	struct expect_eval x;
 
@@ -209,11 +222,16 @@ static void test_fmt_duration(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_reads_pass_early_and_move_cursor, setup),
-		cmocka_unit_test_setup(test_reads_fail_names_the_shortfall, setup),
-		cmocka_unit_test_setup(test_reads_conserve_counts_kernel_drops, setup),
-		cmocka_unit_test_setup(test_blocked_fails_at_first_event_in_window, setup),
-		cmocka_unit_test_setup(test_no_wake_tolerates_errors_not_wakes, setup),
+		cmocka_unit_test_setup(test_reads_pass_early_and_move_cursor,
+				       setup),
+		cmocka_unit_test_setup(test_reads_fail_names_the_shortfall,
+				       setup),
+		cmocka_unit_test_setup(test_reads_conserve_counts_kernel_drops,
+				       setup),
+		cmocka_unit_test_setup(
+			test_blocked_fails_at_first_event_in_window, setup),
+		cmocka_unit_test_setup(test_no_wake_tolerates_errors_not_wakes,
+				       setup),
 		cmocka_unit_test_setup(test_wakes_min_max, setup),
 		cmocka_unit_test_setup(test_returns_with_errno, setup),
 		cmocka_unit_test_setup(test_error_errno, setup),

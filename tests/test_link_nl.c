@@ -228,7 +228,9 @@ static void test_mtu_extack(void **state)
 {
 	test_queue_ack(-EINVAL, "MTU too small", 0);
 	assert_int_equal(link_set_mtu(*state, 2, 10), -EINVAL);
-	assert_string_equal(nl_error(*state), "RTM_NEWLINK ifindex 2: Invalid argument (kernel: MTU too small)");
+	assert_string_equal(
+		nl_error(*state),
+		"RTM_NEWLINK ifindex 2: Invalid argument (kernel: MTU too small)");
 }
 
 static void test_addr_exists(void **state)
@@ -238,7 +240,9 @@ static void test_addr_exists(void **state)
 
 	test_queue_ack(-EEXIST, "Address already assigned", 0);
 	assert_int_equal(addr_add(*state, 3, AF_INET, a, 24), -EEXIST);
-	assert_string_equal(nl_error(*state), "RTM_NEWADDR ifindex 3: File exists (kernel: Address already assigned)");
+	assert_string_equal(
+		nl_error(*state),
+		"RTM_NEWADDR ifindex 3: File exists (kernel: Address already assigned)");
 	len = addr_msg_newaddr(want, test_sent_seq(), 3, AF_INET, a, 24);
 	assert_int_equal(mock.sent_len, len);
 	assert_memory_equal(mock.sent, want, len);
@@ -264,7 +268,8 @@ static void test_get_without_reply(void **state)
 
 	test_queue_ack(0, NULL, 0);
 	assert_int_equal(link_get(*state, 5, &li), -ENODATA);
-	assert_string_equal(nl_error(*state), "RTM_GETLINK ifindex 5: No data available");
+	assert_string_equal(nl_error(*state),
+			    "RTM_GETLINK ifindex 5: No data available");
 }
 
 static void test_index_by_name(void **state)
@@ -284,14 +289,16 @@ static void test_wrong_seq(void **state)
 {
 	test_queue_ack(0, NULL, 1);
 	assert_int_equal(link_delete(*state, 4), -EPROTO);
-	assert_string_equal(nl_error(*state), "RTM_DELLINK ifindex 4: Protocol error");
+	assert_string_equal(nl_error(*state),
+			    "RTM_DELLINK ifindex 4: Protocol error");
 }
 
 static void test_send_fails(void **state)
 {
 	mock.send_errno = ENOBUFS;
 	assert_int_equal(link_set_up(*state, 6, true), -ENOBUFS);
-	assert_string_equal(nl_error(*state), "RTM_NEWLINK ifindex 6: No buffer space available");
+	assert_string_equal(nl_error(*state),
+			    "RTM_NEWLINK ifindex 6: No buffer space available");
 }
 
 static void test_sysctl_host_keys(void **state)
@@ -312,16 +319,11 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
-		T(test_open),
-		T(test_mtu_ack),
-		T(test_mtu_extack),
-		T(test_addr_exists),
-		T(test_get_then_ack),
-		T(test_get_without_reply),
-		T(test_index_by_name),
-		T(test_wrong_seq),
-		T(test_send_fails),
-		T(test_sysctl_host_keys),
+		T(test_open),	       T(test_mtu_ack),
+		T(test_mtu_extack),    T(test_addr_exists),
+		T(test_get_then_ack),  T(test_get_without_reply),
+		T(test_index_by_name), T(test_wrong_seq),
+		T(test_send_fails),    T(test_sysctl_host_keys),
 #undef T
 	};
 

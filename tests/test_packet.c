@@ -90,7 +90,8 @@ static void test_csum_vectors(void **state)
 	assert_int_equal(packet_csum_add(0, rfc, sizeof(rfc)), 0xddf2);
 	assert_int_equal(packet_csum_fold(0xddf2), 0x220d);
 	assert_int_equal(packet_csum_fold(0x2ddf0), 0x220d);
-	assert_int_equal(packet_csum_add(packet_csum_add(0, rfc, 4), rfc + 4, 4),
+	assert_int_equal(packet_csum_add(packet_csum_add(0, rfc, 4), rfc + 4,
+					 4),
 			 0xddf2);
 	/* Odd tail is padded with a zero low byte: 0102 + 0300. */
 	assert_int_equal(packet_csum_add(0, odd, sizeof(odd)), 0x0402);
@@ -258,8 +259,8 @@ static void test_pi(void **state)
 	n = packet_build_udp(b, sizeof(b), &s, &d, 1, 2, 10, true);
 	assert_int_equal(n, PACKET_PI_LEN + 38);
 	assert_memory_equal(b, "\x00\x00\x08\x00", 4);
-	assert_int_equal(packet_build_udp(a, sizeof(a), &s, &d, 1, 2, 10, false),
-			 38);
+	assert_int_equal(
+		packet_build_udp(a, sizeof(a), &s, &d, 1, 2, 10, false), 38);
 	assert_memory_equal(a, b + PACKET_PI_LEN, 38);
 	assert_int_equal(packet_classify(b, n, true), PROTO_UDP);
 	assert_true(packet_csum_ok(b, n, true));
@@ -287,7 +288,8 @@ static void test_too_small(void **state)
 	assert_int_equal(packet_build_echo(big, 88, &s4, &d4, 1, 1, 56, true),
 			 88);
 	assert_int_equal(packet_build_udp(big, 0, &s6, &d6, 1, 2, 0, false), 0);
-	assert_int_equal(packet_build_udp(big, 47, &s6, &d6, 1, 2, 0, false), 0);
+	assert_int_equal(packet_build_udp(big, 47, &s6, &d6, 1, 2, 0, false),
+			 0);
 	assert_int_equal(packet_build_udp(big, 48, &s6, &d6, 1, 2, 0, false),
 			 48);
 	/* IPv4 total length and IPv6 payload length are 16 bits. */
@@ -295,16 +297,14 @@ static void test_too_small(void **state)
 					  false),
 			 65535);
 	assert_true(packet_csum_ok(big, 65535, false));
-	assert_int_equal(packet_build_udp(big, BIG, &s4, &d4, 1, 2, 65508,
-					  false),
-			 0);
+	assert_int_equal(
+		packet_build_udp(big, BIG, &s4, &d4, 1, 2, 65508, false), 0);
 	assert_int_equal(packet_build_echo(big, BIG, &s6, &d6, 1, 2, 65527,
 					   false),
 			 65575);
 	assert_true(packet_csum_ok(big, 65575, false));
-	assert_int_equal(packet_build_echo(big, BIG, &s6, &d6, 1, 2, 65528,
-					   false),
-			 0);
+	assert_int_equal(
+		packet_build_echo(big, BIG, &s6, &d6, 1, 2, 65528, false), 0);
 	assert_int_equal(packet_build_echo(big, BIG, &s6, &d6, 1, 2,
 					   SIZE_MAX - 8, false),
 			 0);
@@ -320,21 +320,18 @@ static void test_families(void **state)
 
 	(void)state;
 	u.family = AF_UNIX;
-	assert_int_equal(packet_build_echo(b, sizeof(b), &s4, &s6, 1, 1, 8,
-					   false),
-			 0);
-	assert_int_equal(packet_build_udp(b, sizeof(b), &s6, &s4, 1, 1, 8,
-					  false),
-			 0);
-	assert_int_equal(packet_build_echo(b, sizeof(b), &u, &u, 1, 1, 8, false),
-			 0);
+	assert_int_equal(
+		packet_build_echo(b, sizeof(b), &s4, &s6, 1, 1, 8, false), 0);
+	assert_int_equal(
+		packet_build_udp(b, sizeof(b), &s6, &s4, 1, 1, 8, false), 0);
+	assert_int_equal(
+		packet_build_echo(b, sizeof(b), &u, &u, 1, 1, 8, false), 0);
 	u.family = 0;
 	assert_int_equal(packet_build_udp(b, sizeof(b), &u, &u, 1, 1, 8, true),
 			 0);
 	/* Sanity: the same call with matching families does build. */
-	assert_int_equal(packet_build_echo(b, sizeof(b), &s6, &s6, 1, 1, 8,
-					   false),
-			 56);
+	assert_int_equal(
+		packet_build_echo(b, sizeof(b), &s6, &s6, 1, 1, 8, false), 56);
 }
 
 /* Echo replies (type 0 / 129), with the checksum fixed up incrementally. */
@@ -447,9 +444,9 @@ static void test_classify_mld(void **state)
 	b[7] = 1;
 	memcpy(b + 8, &s.a.v6, 16);
 	memcpy(b + 24, &d.a.v6, 16);
-	b[40] = 58;		      /* next: ICMPv6 */
+	b[40] = 58;				       /* next: ICMPv6 */
 	memcpy(b + 42, "\x05\x02\x00\x00\x01\x00", 6); /* router alert, PadN */
-	b[48] = 143;		      /* MLDv2 report */
+	b[48] = 143;				       /* MLDv2 report */
 	assert_int_equal(packet_classify(b, sizeof(b), false), PROTO_OTHER);
 	b[48] = 128; /* an echo request behind HBH is still not walked to */
 	assert_int_equal(packet_classify(b, sizeof(b), false), PROTO_OTHER);

@@ -38,8 +38,9 @@ static void test_product_and_substitution(void **state)
 	assert_string_equal(v[0].label, "f=4,s=1");
 	assert_string_equal(v[5].label, "f=6,s=3");
 	/* the variant lines become comments, line numbers are kept */
-	assert_string_equal(v[4].text, "case a\n#ariant f=4,6\n#ariant s=1,2,3\n"
-				       "send x to=6/2\n");
+	assert_string_equal(v[4].text,
+			    "case a\n#ariant f=4,6\n#ariant s=1,2,3\n"
+			    "send x to=6/2\n");
 	variant_free(v, n);
 }
 
@@ -73,9 +74,8 @@ static void test_bad_variant_lines(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		memset(&d, 0, sizeof(d));
-		assert_int_equal(variant_expand(bad[i], strlen(bad[i]), &v, &n,
-						&d),
-				 -1);
+		assert_int_equal(
+			variant_expand(bad[i], strlen(bad[i]), &v, &n, &d), -1);
 		assert_true(d.line >= 2);
 		assert_true(d.msg[0] != 0);
 	}

@@ -33,7 +33,7 @@ const struct tuncheck_backend_ops *tuncheck_backend_entry(void);
 static void uvb_emit(struct tuncheck_reader *r, enum tuncheck_event_type type,
 		     int err, int64_t value)
 {
-	struct tuncheck_event ev = {.type = type, .err = err, .value = value};
+	struct tuncheck_event ev = { .type = type, .err = err, .value = value };
 
 	tuncheck_reader_emit(r, &ev);
 }

@@ -18,7 +18,7 @@
 extern "C" {
 #endif
 
-#define TUNCHECK_BACKEND_ABI 1
+#define TUNCHECK_BACKEND_ABI   1
 #define TUNCHECK_BACKEND_ENTRY "tuncheck_backend_entry"
 
 enum tuncheck_event_type {
@@ -31,10 +31,10 @@ enum tuncheck_event_type {
 
 struct tuncheck_event {
 	enum tuncheck_event_type type;
-	int err;	     /* positive errno for ERROR / RETURN, else 0 */
-	int64_t value;	     /* revents for WAKE, result for RETURN */
-	const void *data;    /* READ: the bytes read (copied by emit) */
-	size_t len;	     /* READ: their length */
+	int err;	  /* positive errno for ERROR / RETURN, else 0 */
+	int64_t value;	  /* revents for WAKE, result for RETURN */
+	const void *data; /* READ: the bytes read (copied by emit) */
+	size_t len;	  /* READ: their length */
 };
 
 /* Drain policy: read until EAGAIN after a wake, or one packet per wake. */
@@ -50,10 +50,10 @@ struct tuncheck_reader;
  * before ops->run is called; the backend must not free anything here.
  */
 struct tuncheck_reader {
-	int fd;			  /* the queue fd to read */
-	size_t bufsize;		  /* read buffer size the case asks for */
+	int fd;			   /* the queue fd to read */
+	size_t bufsize;		   /* read buffer size the case asks for */
 	enum tuncheck_drain drain; /* drain policy */
-	int nonblock;		  /* case asked for O_NONBLOCK on fd */
+	int nonblock;		   /* case asked for O_NONBLOCK on fd */
 	/*
 	 * errors=retry: after a failed read (EBADFD before TUNSETIFF, say)
 	 * emit ERROR and go back to waiting, as Go's runtime does, instead

@@ -12,7 +12,7 @@ static int *volatile nowhere;
 /* READY, one blocking read, then a NULL store. */
 static int crash_run(struct tuncheck_reader *r)
 {
-	struct tuncheck_event ev = {.type = TUNCHECK_EV_READY};
+	struct tuncheck_event ev = { .type = TUNCHECK_EV_READY };
 	char buf[2048];
 
 	tuncheck_reader_emit(r, &ev);

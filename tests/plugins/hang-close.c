@@ -12,16 +12,16 @@ const struct tuncheck_backend_ops *tuncheck_backend_entry(void);
 /* A plain blocking-read loop: READY, then READ per packet. */
 static int hang_run(struct tuncheck_reader *r)
 {
-	struct tuncheck_event ev = {.type = TUNCHECK_EV_READY};
+	struct tuncheck_event ev = { .type = TUNCHECK_EV_READY };
 	char buf[2048];
 	ssize_t n;
 
 	tuncheck_reader_emit(r, &ev);
 	while ((n = read(r->fd, buf, sizeof(buf))) >= 0) {
-		ev = (struct tuncheck_event){.type = TUNCHECK_EV_READ,
-					     .data = buf,
-					     .len = (size_t)n,
-					     .value = n};
+		ev = (struct tuncheck_event){ .type = TUNCHECK_EV_READ,
+					      .data = buf,
+					      .len = (size_t)n,
+					      .value = n };
 		tuncheck_reader_emit(r, &ev);
 	}
 	return 0;
