@@ -63,6 +63,14 @@ else
 	run_matrix "uv plugin" "$T/uv.tap" -b "$B/examples/uv_backend.so"
 fi
 
+# the Python asyncio exec backend (examples/asyncio_reader.py)
+if command -v python3 >/dev/null; then
+	run_matrix "asyncio exec backend" "$T/asyncio.tap" -b exec:./examples/asyncio_reader.py
+else
+	count 0 0 1
+	echo "asyncio exec backend: skipped (no python3)"
+fi
+
 echo "== selftests (cases/selftest/selftests.tsv)"
 sh ci/selftest-inputs.sh "$T/gen"
 tab=$(printf '\t')
