@@ -292,6 +292,29 @@ backend_select_safe(const char *spec, char *err, size_t size)
 	return backend_select(spec, err, size);
 }
 
+/* -j N (1..256); NULL: the default, one job per CPU. */
+static unsigned opt_jobs(const char *arg)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned long n;
+	char *end;
+
+	if (!arg)
+		return cpus > 0 ? (unsigned)cpus : 1;
+	n = strtoul(arg, &end, 10);
+	if (*end || !n || n > 256)
+		die(2, "-j: '%s' is not a job count (1..256)", arg);
+	return (unsigned)n;
+}
+
+/* A directory option (--log-dir, --pcap-dir): created if missing. */
+static const char *opt_dir(const char *flag, const char *arg)
+{
+	if (mkdir(arg, 0755) < 0 && errno != EEXIST)
+		die(2, "%s %s: %s", flag, arg, strerror(errno));
+	return arg;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -312,11 +335,10 @@ static int cmd_run(int argc, char **argv)
 	struct case_file **cs;
 	struct job_spec *jobs;
 	size_t nb = 0, nj = 0;
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	char err[512], why[512];
 	int c, ret;
 
-	ro.parallel = cpus > 0 ? (unsigned)cpus : 1;
+	ro.parallel = opt_jobs(NULL);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+b:j:h", opts, NULL)) != -1) {
 		switch (c) {
@@ -328,16 +350,10 @@ static int cmd_run(int argc, char **argv)
 				die(2, "%s", err);
 			break;
 		case 'j':
-			ro.parallel = (unsigned)strtoul(optarg, NULL, 10);
-			if (!ro.parallel || ro.parallel > 256)
-				die(2, "-j: '%s' is not a job count (1..256)",
-				    optarg);
+			ro.parallel = opt_jobs(optarg);
 			break;
 		case 'L':
-			ro.log_dir = optarg;
-			if (mkdir(optarg, 0755) < 0 && errno != EEXIST)
-				die(2, "--log-dir %s: %s", optarg,
-				    strerror(errno));
+			ro.log_dir = opt_dir("--log-dir", optarg);
 			break;
 		case 'I':
 			if (job_inject_parse(optarg, &ro.job.inject) < 0)
@@ -349,10 +365,7 @@ static int cmd_run(int argc, char **argv)
 			junit = optarg;
 			break;
 		case 'P':
-			ro.pcap_dir = optarg;
-			if (mkdir(optarg, 0755) < 0 && errno != EEXIST)
-				die(2, "--pcap-dir %s: %s", optarg,
-				    strerror(errno));
+			ro.pcap_dir = opt_dir("--pcap-dir", optarg);
 			break;
 		case 'h':
 			usage(stdout);
@@ -516,7 +529,6 @@ static int cmd_compare(int argc, char **argv)
 	};
 	struct runner_opts ro = { .job = { .log_fd = -1, .pcap_fd = -1 } };
 	const struct tuncheck_backend_ops *ops[2];
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	char tmp[] = "/tmp/tuncheck-compare-XXXXXX", err[512], why[512];
 	char *dflt[] = { "cases" };
 	struct paths p = { 0 };
@@ -525,21 +537,15 @@ static int cmd_compare(int argc, char **argv)
 	int c, ret = 0;
 	size_t differ;
 
-	ro.parallel = cpus > 0 ? (unsigned)cpus : 1;
+	ro.parallel = opt_jobs(NULL);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+j:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
-			ro.parallel = (unsigned)strtoul(optarg, NULL, 10);
-			if (!ro.parallel || ro.parallel > 256)
-				die(2, "-j: '%s' is not a job count (1..256)",
-				    optarg);
+			ro.parallel = opt_jobs(optarg);
 			break;
 		case 'L':
-			ro.log_dir = optarg;
-			if (mkdir(optarg, 0755) < 0 && errno != EEXIST)
-				die(2, "--log-dir %s: %s", optarg,
-				    strerror(errno));
+			ro.log_dir = opt_dir("--log-dir", optarg);
 			break;
 		case 'h':
 			usage(stdout);
