@@ -62,6 +62,7 @@ static void usage(FILE *f)
 	      "  -j, --jobs N                    jobs in parallel (default: CPUs)\n"
 	      "      --log-dir DIR               write each job's event timeline there\n"
 	      "      --junit FILE                also write a JUnit XML report\n"
+	      "      --json FILE                 also write every result as JSON\n"
 	      "      --pcap-dir DIR              one pcap per job: packets read and written\n"
 	      "      --inject drop-read=N|no-wake  test-only fault in the event stream\n"
 	      "Directories are searched for *.case, skipping selftest/ unless named.\n"
@@ -323,13 +324,14 @@ static int cmd_run(int argc, char **argv)
 		{ "log-dir", required_argument, NULL, 'L' },
 		{ "inject", required_argument, NULL, 'I' },
 		{ "junit", required_argument, NULL, 'J' },
+		{ "json", required_argument, NULL, 'O' },
 		{ "pcap-dir", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const struct tuncheck_backend_ops *ops[MAX_BACKENDS];
 	struct runner_opts ro = { .job = { .log_fd = -1, .pcap_fd = -1 } };
-	const char *junit = NULL;
+	const char *junit = NULL, *json = NULL;
 	struct report rep = { .tap = stdout, .term = stderr };
 	struct paths p = { 0 };
 	struct case_file **cs;
@@ -363,6 +365,9 @@ static int cmd_run(int argc, char **argv)
 			break;
 		case 'J':
 			junit = optarg;
+			break;
+		case 'O':
+			json = optarg;
 			break;
 		case 'P':
 			ro.pcap_dir = opt_dir("--pcap-dir", optarg);
@@ -418,6 +423,8 @@ static int cmd_run(int argc, char **argv)
 	report_matrix(&rep, jobs, nj);
 	if (junit && (ret = report_junit(junit, jobs, nj)) < 0)
 		die(1, "--junit %s: %s", junit, strerror(-ret));
+	if (json && (ret = report_json(json, jobs, nj)) < 0)
+		die(1, "--json %s: %s", json, strerror(-ret));
 	ret = report_exit_status(jobs, nj);
 	for (size_t i = 0; i < p.n; i++)
 		case_free(cs[i]);

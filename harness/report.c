@@ -165,6 +165,61 @@ void report_matrix(struct report *r, const struct job_spec *jobs, size_t n)
 	fputc('\n', f);
 }
 
+/* s as a JSON string into f. */
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch < 0x20)
+			fprintf(f, "\\u%04x", ch);
+		else
+			fputc(ch, f);
+	}
+	fputc('"', f);
+}
+
+int report_json(const char *path, const struct job_spec *jobs, size_t n)
+{
+	FILE *f = fopen(path, "we");
+
+	if (!f)
+		return -errno;
+	fputs("{\"tuncheck\": 1, \"jobs\": [", f);
+	for (size_t i = 0; i < n; i++) {
+		const struct job_result *r = &jobs[i].res;
+
+		fputs(i ? ",\n  {" : "\n  {", f);
+		fputs("\"case\": ", f);
+		json_str(f, jobs[i].c->name);
+		fputs(", \"file\": ", f);
+		json_str(f, jobs[i].c->path);
+		fputs(", \"backend\": ", f);
+		json_str(f, jobs[i].ops->name);
+		fputs(", \"verdict\": ", f);
+		json_str(f, verdict_name(r->v));
+		fputs(", \"class\": ", f);
+		json_str(f, r->cls);
+		fprintf(f, ", \"line\": %u, \"at_ns\": %llu, \"wall_ns\": %llu",
+			r->line, (unsigned long long)r->at_ns,
+			(unsigned long long)r->wall_ns);
+		fputs(", \"expected\": ", f);
+		json_str(f, r->expected);
+		fputs(", \"observed\": ", f);
+		json_str(f, r->observed);
+		fputs(", \"notes\": ", f);
+		json_str(f, r->notes);
+		fputs(", \"blocked_in\": ", f);
+		json_str(f, r->blocked);
+		fputc('}', f);
+	}
+	fputs("\n]}\n", f);
+	return fclose(f) ? -errno : 0;
+}
+
 /* XML-escape s into f. */
 static void xml_str(FILE *f, const char *s)
 {

@@ -1,0 +1,1 @@
+OBJ_test_report := build/harness/report.o build/harness/expect.o build/harness/case.o build/harness/variant.o build/harness/job.o build/harness/timeline.o build/harness/packet.o build/harness/capture.o build/netns/link.o build/netns/link_msg.o build/netns/sysctl.o build/netns/sandbox.o build/netns/tun.o
