@@ -2,8 +2,7 @@
 # Install what tuncheck needs to build and test, on Debian/Ubuntu.
 # Works on a minimal machine without make or gcc (it installs them).
 # Fedora: dnf install make gcc pkgconf-pkg-config libmnl-devel liburing-devel \
-#         libseccomp-devel libpcap-devel libcmocka-devel libuv-devel iproute python3 \
-#         libuv-devel
+#         libseccomp-devel libpcap-devel libcmocka-devel libuv-devel iproute python3
 set -e
 if [ "$(id -u)" != 0 ]; then
 	echo "ci/deps.sh: run as root (sudo sh ci/deps.sh)" >&2
