@@ -308,6 +308,19 @@ static unsigned opt_jobs(const char *arg)
 	return (unsigned)n;
 }
 
+/* -b SPEC: append the selected backend to ops, or die with the reason. */
+static void opt_backend(const struct tuncheck_backend_ops **ops, size_t *nb,
+			const char *spec)
+{
+	char err[512];
+
+	if (*nb == MAX_BACKENDS)
+		die(2, "too many --backend options");
+	ops[*nb] = backend_select_safe(spec, err, sizeof(err));
+	if (!ops[(*nb)++])
+		die(2, "%s", err);
+}
+
 /* A directory option (--log-dir, --pcap-dir): created if missing. */
 static const char *opt_dir(const char *flag, const char *arg)
 {
@@ -337,7 +350,7 @@ static int cmd_run(int argc, char **argv)
 	struct case_file **cs;
 	struct job_spec *jobs;
 	size_t nb = 0, nj = 0;
-	char err[512], why[512];
+	char why[512];
 	int c, ret;
 
 	ro.parallel = opt_jobs(NULL);
@@ -345,11 +358,7 @@ static int cmd_run(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+b:j:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
-			if (nb == MAX_BACKENDS)
-				die(2, "too many --backend options");
-			ops[nb] = backend_select_safe(optarg, err, sizeof(err));
-			if (!ops[nb++])
-				die(2, "%s", err);
+			opt_backend(ops, &nb, optarg);
 			break;
 		case 'j':
 			ro.parallel = opt_jobs(optarg);
@@ -634,7 +643,7 @@ static int cmd_bench(int argc, char **argv)
 	};
 	const struct tuncheck_backend_ops *ops[MAX_BACKENDS];
 	long count = BENCH_COUNT_DEFAULT;
-	char err[512], *end;
+	char *end;
 	size_t nb = 0;
 	int c;
 
@@ -642,11 +651,7 @@ static int cmd_bench(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+b:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
-			if (nb == MAX_BACKENDS)
-				die(2, "too many --backend options");
-			ops[nb] = backend_select_safe(optarg, err, sizeof(err));
-			if (!ops[nb++])
-				die(2, "%s", err);
+			opt_backend(ops, &nb, optarg);
 			break;
 		case 'n':
 			errno = 0;
