@@ -29,6 +29,13 @@
 
 extern char **environ;
 
+static int (*exec_child_hook)(void);
+
+void backend_exec_child_hook(int (*hook)(void))
+{
+	exec_child_hook = hook;
+}
+
 struct exec_backend {
 	struct tuncheck_backend_ops ops;
 	char name[32];
@@ -283,6 +290,14 @@ exec_child(const struct exec_backend *be, int fds[4], char **env, pid_t parent)
 	for (int i = 0; i < 4; i++)
 		if (dup2(fds[i], i) < 0)
 			_exit(127);
+	/* nothing else of the job's or the caller's: fds 0-3 only */
+	close_range(4, ~0U, 0);
+	if (exec_child_hook) {
+		int r = exec_child_hook();
+
+		if (r < 0 && r != -EOPNOTSUPP)
+			_exit(127);
+	}
 	execvpe(be->argv[0], be->argv, env);
 	dprintf(2, "exec %s: %s\n", be->argv[0], strerrorname_np(errno));
 	_exit(127);

@@ -22,6 +22,13 @@ const struct tuncheck_backend_ops *backend_exec_new(const char *spec, char *err,
 						    size_t size);
 
 /*
+ * Called in each forked child right before it execs the program (only
+ * async-signal-safe work): the job passes its sandbox's nesting step.
+ * Returns 0 or -errno; -EOPNOTSUPP is not an error.
+ */
+void backend_exec_child_hook(int (*hook)(void));
+
+/*
  * Parse one protocol line (split in place) into ev; a READ's bytes go to
  * buf (EXEC_READ_MAX bytes; zeros when the line gives only a length).
  * 1 = an event, 0 = a blank or comment line, -EINVAL with the reason in

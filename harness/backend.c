@@ -1,13 +1,26 @@
 // SPDX-License-Identifier: MIT
-/* Backend selection: the built-in table, and plugins through dlopen. */
+/*
+ * Backend selection: the built-in table, exec programs, and plugins, which
+ * are only ever loaded inside a sandbox (see backend.h).
+ */
 #include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "backend.h"
 #include "builtin.h"
 #include "exec.h"
+#include "sandbox.h"
+
+#define PROBE_TIMEOUT_MS 5000 /* sandbox, dlopen and entry in the probe */
 
 static tuncheck_backend_entry_fn const builtins[] = {
 	backend_read_entry,	     backend_epoll_lt_entry,
@@ -17,6 +30,25 @@ static tuncheck_backend_entry_fn const builtins[] = {
 	backend_epoll_eventfd_entry, backend_read_signal_entry,
 	backend_uring_cancel_entry,
 };
+
+/* A probed plugin, as the runner knows it: never its code. */
+struct backend_plugin {
+	struct tuncheck_backend_ops ops; /* name and about only */
+	char path[PATH_MAX];
+	char name[BACKEND_NAME_MAX + 1];
+	char about[160];
+	struct backend_plugin *next;
+};
+
+/* What the probe child sends back. */
+struct backend_probe_report {
+	int ok;
+	char name[BACKEND_NAME_MAX + 1];
+	char about[160];
+	char err[512];
+};
+
+static struct backend_plugin *plugins;
 
 size_t backend_builtin_count(void)
 {
@@ -28,11 +60,37 @@ const struct tuncheck_backend_ops *backend_builtin(size_t i)
 	return i < backend_builtin_count() ? builtins[i]() : NULL;
 }
 
+bool backend_name_valid(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (!n || n > BACKEND_NAME_MAX)
+		return false;
+	for (; *name; name++)
+		if (!strchr("._+-", *name) && !(*name >= '0' && *name <= '9') &&
+		    !((*name | 0x20) >= 'a' && (*name | 0x20) <= 'z'))
+			return false;
+	return true;
+}
+
+/* name with anything unprintable shown as '?', cut to fit buf. */
+static const char *backend_name_shown(const char *name, char *buf, size_t size)
+{
+	size_t i = 0;
+
+	for (; name[i] && i + 1 < size; i++)
+		buf[i] = name[i] > 0x20 && name[i] < 0x7f ? name[i] : '?';
+	buf[i] = '\0';
+	return buf;
+}
+
 /* Check an ops table from any source; NULL-safe. */
 static const struct tuncheck_backend_ops *
 backend_check(const struct tuncheck_backend_ops *ops, const char *spec,
 	      char *err, size_t size)
 {
+	char shown[BACKEND_NAME_MAX + 2];
+
 	if (!ops) {
 		snprintf(err, size, "%s: entry returned no ops table", spec);
 		return NULL;
@@ -49,19 +107,25 @@ backend_check(const struct tuncheck_backend_ops *ops, const char *spec,
 			 spec, !ops->run ? "run" : "name");
 		return NULL;
 	}
+	if (!backend_name_valid(ops->name)) {
+		snprintf(err, size,
+			 "%s: backend name '%s' is not valid: 1 to %d of "
+			 "A-Z a-z 0-9 . _ + -",
+			 spec,
+			 backend_name_shown(ops->name, shown, sizeof(shown)),
+			 BACKEND_NAME_MAX);
+		return NULL;
+	}
 	return ops;
 }
 
+/* dlopen path and check its entry's ops: in a sandbox only. */
 static const struct tuncheck_backend_ops *backend_load(const char *path,
 						       char *err, size_t size)
 {
 	tuncheck_backend_entry_fn entry;
 	void *h;
 
-	if (access(path, R_OK) < 0) {
-		snprintf(err, size, "%s: backend plugin not found (%m)", path);
-		return NULL;
-	}
 	h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (!h) {
 		snprintf(err, size, "%s: dlopen failed: %s", path, dlerror());
@@ -79,6 +143,141 @@ static const struct tuncheck_backend_ops *backend_load(const char *path,
 	return backend_check(entry(), path, err, size);
 }
 
+/* The probe child: sandbox, load, report, exit. */
+static void __attribute__((noreturn))
+backend_probe_child(const char *path, pid_t parent, int out)
+{
+	static struct backend_probe_report r;
+	const struct tuncheck_backend_ops *ops;
+	struct lockdown_limits l;
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	/* nothing the plugin prints reaches the TAP stream or terminal */
+	if (null < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+		_exit(3);
+	lockdown_limits_default(&l);
+	if (sandbox_enter(parent, r.err, sizeof(r.err)) < 0 ||
+	    sandbox_lock(&l, r.err, sizeof(r.err)) < 0) {
+		char why[sizeof(r.err)];
+
+		memcpy(why, r.err, sizeof(why));
+		snprintf(r.err, sizeof(r.err),
+			 "%s: cannot probe the plugin: no sandbox here: %.400s",
+			 path, why);
+	} else if ((ops = backend_load(path, r.err, sizeof(r.err)))) {
+		r.ok = 1;
+		snprintf(r.name, sizeof(r.name), "%s", ops->name);
+		snprintf(r.about, sizeof(r.about), "%s",
+			 ops->about ? ops->about : "");
+	}
+	if (write(out, &r, sizeof(r)) != sizeof(r))
+		_exit(3);
+	_exit(0);
+}
+
+/*
+ * Probe the plugin at path in a sandboxed child; on success r holds its
+ * name.  A crash or hang there is the plugin's: 0 or -1 with err set.
+ */
+static int backend_probe(const char *path, struct backend_probe_report *r,
+			 char *err, size_t size)
+{
+	struct pollfd pfd = { .events = POLLIN };
+	pid_t self = getpid(), pid;
+	int p[2], st = 0;
+	ssize_t n = 0;
+	bool hung;
+
+	memset(r, 0, sizeof(*r));
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		snprintf(err, size, "%s: pipe: %s", path, strerror(errno));
+		return -1;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		snprintf(err, size, "%s: fork: %s", path, strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (!pid) {
+		close(p[0]);
+		backend_probe_child(path, self, p[1]);
+	}
+	close(p[1]);
+	pfd.fd = p[0];
+	hung = poll(&pfd, 1, PROBE_TIMEOUT_MS) == 0;
+	if (!hung)
+		n = read(p[0], r, sizeof(*r));
+	close(p[0]);
+	/* the probe is a session of its own; its namespaces die with it */
+	if (hung) {
+		kill(-pid, SIGKILL);
+		kill(pid, SIGKILL);
+	}
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (n == (ssize_t)sizeof(*r)) {
+		r->err[sizeof(r->err) - 1] = r->name[sizeof(r->name) - 1] = 0;
+		r->about[sizeof(r->about) - 1] = 0;
+		if (r->ok)
+			return 0;
+		snprintf(err, size, "%s", r->err);
+	} else if (hung) {
+		snprintf(err, size,
+			 "%s: backend hung at load (no answer from "
+			 "dlopen and %s within %d s)",
+			 path, TUNCHECK_BACKEND_ENTRY, PROBE_TIMEOUT_MS / 1000);
+	} else if (WIFSIGNALED(st) && WTERMSIG(st) != SIGKILL) {
+		snprintf(err, size, "%s: backend crashed at load (SIG%s)", path,
+			 sigabbrev_np(WTERMSIG(st)) ? sigabbrev_np(WTERMSIG(st))
+						    : "?");
+	} else {
+		snprintf(err, size, "%s: the load probe failed (status 0x%x)",
+			 path, st);
+	}
+	return -1;
+}
+
+/* A plugin by path: probed, then known by its name only. */
+static const struct tuncheck_backend_ops *
+backend_plugin_select(const char *spec, char *err, size_t size)
+{
+	struct backend_probe_report r;
+	struct backend_plugin *pl;
+	char path[PATH_MAX];
+
+	if (!realpath(spec, path)) {
+		snprintf(err, size, "%s: backend plugin not found (%s)", spec,
+			 strerror(errno));
+		return NULL;
+	}
+	if (access(path, R_OK) < 0) {
+		snprintf(err, size, "%s: backend plugin not readable (%s)",
+			 spec, strerror(errno));
+		return NULL;
+	}
+	if (backend_probe(path, &r, err, size) < 0)
+		return NULL;
+	pl = calloc(1, sizeof(*pl));
+	if (!pl) {
+		snprintf(err, size, "%s: out of memory", spec);
+		return NULL;
+	}
+	snprintf(pl->path, sizeof(pl->path), "%s", path);
+	snprintf(pl->name, sizeof(pl->name), "%s", r.name);
+	snprintf(pl->about, sizeof(pl->about), "plugin %s: %s", spec, r.about);
+	pl->ops = (struct tuncheck_backend_ops){
+		.abi_version = TUNCHECK_BACKEND_ABI,
+		.name = pl->name,
+		.about = pl->about,
+	};
+	pl->next = plugins;
+	plugins = pl;
+	return &pl->ops;
+}
+
 const struct tuncheck_backend_ops *backend_select(const char *spec, char *err,
 						  size_t size)
 {
@@ -89,7 +288,7 @@ const struct tuncheck_backend_ops *backend_select(const char *spec, char *err,
 		return ops ? backend_check(ops, spec, err, size) : NULL;
 	}
 	if (strchr(spec, '/'))
-		return backend_load(spec, err, size);
+		return backend_plugin_select(spec, err, size);
 	for (size_t i = 0; i < backend_builtin_count(); i++) {
 		const struct tuncheck_backend_ops *ops = backend_builtin(i);
 
@@ -101,4 +300,25 @@ const struct tuncheck_backend_ops *backend_select(const char *spec, char *err,
 		 "a plugin path must contain a '/')",
 		 spec);
 	return NULL;
+}
+
+const struct tuncheck_backend_ops *
+backend_bind(const struct tuncheck_backend_ops *ops, char *err, size_t size)
+{
+	const struct tuncheck_backend_ops *real;
+	struct backend_plugin *pl = plugins;
+
+	while (pl && &pl->ops != ops)
+		pl = pl->next;
+	if (!pl)
+		return ops;
+	real = backend_load(pl->path, err, size);
+	if (real && strcmp(real->name, pl->name)) {
+		snprintf(err, size,
+			 "%s: the plugin names itself '%s' now, '%s' when "
+			 "probed",
+			 pl->path, real->name, pl->name);
+		return NULL;
+	}
+	return real;
 }

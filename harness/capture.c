@@ -11,19 +11,25 @@
 #define CAPTURE_SNAPLEN 262144
 #define PI_LEN		4
 
+#define CAPTURE_RECORD_HDR 16 /* struct pcap_sf_pkthdr on disk */
+
 struct capture {
 	pcap_t *dead;
 	pcap_dumper_t *dump;
 	pthread_mutex_t lock;
+	uint64_t max, written; /* bytes in the file; max 0 = no cap */
+	bool full;
 };
 
-struct capture *capture_open(int fd, bool tap)
+struct capture *capture_open(int fd, bool tap, uint64_t max_bytes)
 {
 	struct capture *c = calloc(1, sizeof(*c));
 	FILE *f;
 
 	if (!c)
 		return NULL;
+	c->max = max_bytes;
+	c->written = 24; /* the file header */
 	c->dead = pcap_open_dead(tap ? DLT_EN10MB : DLT_RAW, CAPTURE_SNAPLEN);
 	f = c->dead ? fdopen(fd, "w") : NULL;
 	c->dump = f ? pcap_dump_fopen(c->dead, f) : NULL;
@@ -53,10 +59,28 @@ void capture_packet(struct capture *c, const void *buf, size_t len, bool pi)
 	h.len = (bpf_u_int32)len;
 	h.caplen = (bpf_u_int32)(len < CAPTURE_SNAPLEN ? len : CAPTURE_SNAPLEN);
 	pthread_mutex_lock(&c->lock);
-	pcap_dump((u_char *)c->dump, &h, buf);
-	/* the job may be killed at any moment: keep the file whole */
-	pcap_dump_flush(c->dump);
+	/* a backend flooding the tun must not fill the disk: stop at max */
+	if (c->max && c->written + CAPTURE_RECORD_HDR + h.caplen > c->max) {
+		c->full = true;
+	} else {
+		c->written += CAPTURE_RECORD_HDR + h.caplen;
+		pcap_dump((u_char *)c->dump, &h, buf);
+		/* the job may be killed at any moment: keep the file whole */
+		pcap_dump_flush(c->dump);
+	}
 	pthread_mutex_unlock(&c->lock);
+}
+
+bool capture_full(struct capture *c)
+{
+	bool full;
+
+	if (!c)
+		return false;
+	pthread_mutex_lock(&c->lock);
+	full = c->full;
+	pthread_mutex_unlock(&c->lock);
+	return full;
 }
 
 void capture_close(struct capture *c)

@@ -5,16 +5,20 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct capture;
 
 /*
  * Start a pcap on an already open fd (opened before the sandbox locks the
- * file system); tap selects Ethernet framing, else raw IP.  NULL on error.
+ * file system); tap selects Ethernet framing, else raw IP.  The file never
+ * grows past max_bytes (0: no cap).  NULL on error.
  */
-struct capture *capture_open(int fd, bool tap);
+struct capture *capture_open(int fd, bool tap, uint64_t max_bytes);
 /* Record one packet; thread-safe; pi: skip a 4-byte tun_pi header. */
 void capture_packet(struct capture *c, const void *buf, size_t len, bool pi);
+/* True once a packet was left out because of the cap; NULL-safe. */
+bool capture_full(struct capture *c);
 void capture_close(struct capture *c);
 
 #endif

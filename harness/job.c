@@ -5,12 +5,16 @@
  * Progress and the verdict go to the parent as lines:
  *   step LINE            a step starts
  *   note TEXT            something the report should say (drops counted)
+ *   blocked TEXT         where each thread is, when the runner asks
  *   verdict KIND LINE AT_NS\tEXPECTED\tOBSERVED
+ * The pipe is the only way out: stdout and stderr go to the job's own
+ * file (or /dev/null), every other inherited fd is closed.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,12 +23,15 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "backend.h"
 #include "capture.h"
+#include "exec.h"
 #include "expect.h"
 #include "job.h"
 #include "link.h"
 #include "packet.h"
 #include "sandbox.h"
+#include "snapshot.h"
 #include "timeline.h"
 #include "tun.h"
 
@@ -93,7 +100,8 @@ struct job {
 const char *verdict_name(enum verdict v)
 {
 	static const char *const names[VERDICT_COUNT] = {
-		"pass", "fail", "xfail", "xpass", "skip", "error", "timeout",
+		"pass", "fail",	 "xfail",   "xpass",
+		"skip", "error", "timeout", "interrupted",
 	};
 
 	return v < VERDICT_COUNT ? names[v] : "?";
@@ -183,6 +191,11 @@ job_finish(struct job *j, enum verdict v, unsigned line, uint64_t at,
 
 	/* the controller and a failing backend may race: first one wins */
 	pthread_mutex_lock(&once);
+	if (capture_full(j->pcap))
+		job_say(j,
+			"note pcap capped at %llu bytes (--pcap-max): "
+			"later packets not recorded",
+			(unsigned long long)j->o->pcap_max);
 	job_say(j, "verdict %s %u %llu %s\t%s\t%s", verdict_name(v), line,
 		(unsigned long long)(at > j->start_ns ? at - j->start_ns : 0),
 		j->cls ? j->cls : verdict_name(v), expected ? expected : "",
@@ -377,7 +390,8 @@ static int step_tun(struct job *j, const struct step *s)
 	j->n_devs++;
 	/* one link type per file: the first device's */
 	if (j->o->pcap_fd >= 0 && !j->pcap)
-		j->pcap = capture_open(j->o->pcap_fd, s->u.tun.tap);
+		j->pcap = capture_open(j->o->pcap_fd, s->u.tun.tap,
+				       j->o->pcap_max);
 	if (!s->u.tun.ipv6) {
 		snprintf(key, sizeof(key), "net.ipv6.conf.%s.disable_ipv6",
 			 s->name);
@@ -1164,6 +1178,77 @@ static int step_rearm(struct job *j, const struct step *s)
 		       : 0;
 }
 
+/*
+ * stdin from /dev/null; stdout and stderr into the job's own file (or
+ * /dev/null): whatever a backend prints never reaches the TAP stream or
+ * the caller's terminal.  0 or -errno.
+ */
+static int job_stdio(const struct job_opts *o)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC), out;
+
+	if (null < 0)
+		return -errno;
+	out = o->stdio_fd >= 0 ? o->stdio_fd : null;
+	if (dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0) {
+		close(null);
+		return -errno;
+	}
+	close(null);
+	return 0;
+}
+
+/* Close every fd but 0-2 and the job's own (the caller's strays too). */
+static void job_fds_tidy(struct job *j)
+{
+	int keep[] = { j->out_fd, j->o->log_fd, j->o->pcap_fd, j->o->snap_fd };
+	int lo = 3;
+
+	/* ascending; -1 entries sort first and are skipped */
+	for (size_t a = 0; a < 4; a++)
+		for (size_t b = a + 1; b < 4; b++)
+			if (keep[b] < keep[a]) {
+				int t = keep[a];
+
+				keep[a] = keep[b];
+				keep[b] = t;
+			}
+	for (size_t i = 0; i < 4; i++) {
+		if (keep[i] < lo)
+			continue;
+		if (keep[i] > lo)
+			close_range((unsigned)lo, (unsigned)keep[i] - 1, 0);
+		lo = keep[i] + 1;
+	}
+	close_range((unsigned)lo, ~0U, 0);
+}
+
+/* The watchdog: wait for the runner's request, answer with a snapshot. */
+static void *job_watchdog(void *arg)
+{
+	struct job *j = arg;
+	static char text[2000];
+	ssize_t n;
+	char c;
+
+	do
+		n = read(j->o->snap_fd, &c, 1);
+	while (n < 0 && errno == EINTR);
+	if (n == 1) {
+		snapshot_self(text, sizeof(text));
+		job_say(j, "blocked %s", text);
+	}
+	return NULL;
+}
+
+static void job_watchdog_start(struct job *j)
+{
+	pthread_t t;
+
+	if (j->o->snap_fd >= 0 && !pthread_create(&t, NULL, job_watchdog, j))
+		pthread_detach(t);
+}
+
 /* ---- main ------------------------------------------------------------- */
 
 static int job_step(struct job *j, const struct step *s)
@@ -1257,12 +1342,28 @@ void job_main(const struct case_file *c, const struct tuncheck_backend_ops *ops,
 				   why);
 		}
 	}
-	ret = sandbox_enter(why, sizeof(why));
+	ret = sandbox_enter(o->runner, why, sizeof(why));
 	if (ret < 0)
 		job_finish(&j, VERDICT_SKIP, 0, 0, "a sandbox", why);
-	ret = sandbox_lock(why, sizeof(why));
+	ret = job_stdio(o);
+	if (ret < 0) {
+		snprintf(why, sizeof(why), "stdin/stdout/stderr: %s",
+			 strerror(-ret));
+		job_finish(&j, VERDICT_ERROR, 0, 0, "a sandbox", why);
+	}
+	job_fds_tidy(&j);
+	ret = sandbox_lock(&o->limits, why, sizeof(why));
 	if (ret < 0)
-		job_finish(&j, VERDICT_ERROR, 0, 0, "seccomp lock", why);
+		job_finish(&j, VERDICT_ERROR, 0, 0, "the sandbox's lockdown",
+			   why);
+	job_watchdog_start(&j);
+	backend_exec_child_hook(lockdown_nest);
+	/* plugin code runs here first: in the sandbox, never in the runner */
+	j.ops = backend_bind(ops, why, sizeof(why));
+	if (!j.ops) {
+		j.ops = ops;
+		job_finish(&j, VERDICT_ERROR, 0, 0, "the backend to load", why);
+	}
 	j.nl = nl_open();
 	if (!j.nl) {
 		snprintf(why, sizeof(why), "netlink socket: %s",

@@ -8,7 +8,10 @@
 #ifndef TUNCHECK_JOB_H
 #define TUNCHECK_JOB_H
 
+#include <sys/types.h>
+
 #include "case.h"
+#include "lockdown.h"
 #include <tuncheck/backend.h>
 
 enum verdict {
@@ -19,6 +22,7 @@ enum verdict {
 	VERDICT_SKIP,
 	VERDICT_ERROR,
 	VERDICT_TIMEOUT,
+	VERDICT_INTERRUPTED, /* the run was stopped (SIGINT, SIGTERM) first */
 	VERDICT_COUNT,
 };
 
@@ -30,8 +34,13 @@ struct job_inject {
 
 struct job_opts {
 	struct job_inject inject;
-	int log_fd;  /* event timeline as text, -1 = none */
-	int pcap_fd; /* pcap of every packet read and written, -1 = none */
+	struct lockdown_limits limits; /* per job: memory, tasks, files, ... */
+	uint64_t pcap_max;	       /* bytes; 0 = no cap */
+	pid_t runner;		       /* the parent: die with it */
+	int log_fd;		       /* event timeline as text, -1 = none */
+	int pcap_fd;  /* pcap of every packet read and written, -1 = none */
+	int stdio_fd; /* the job's stdout and stderr, -1 = /dev/null */
+	int snap_fd;  /* a byte here asks for a snapshot ("blocked" line) */
 };
 
 const char *verdict_name(enum verdict v);

@@ -26,7 +26,7 @@
 #include "sandbox.h"
 
 #define MAX_BACKENDS	 32
-#define PROBE_TIMEOUT_MS 5000 /* a plugin's dlopen + entry, in the probe */
+#define PCAP_MAX_DEFAULT (16ull << 20) /* --pcap-max: bytes per job */
 
 struct paths {
 	char **v;
@@ -64,9 +64,16 @@ static void usage(FILE *f)
 	      "      --junit FILE                also write a JUnit XML report\n"
 	      "      --json FILE                 also write every result as JSON\n"
 	      "      --pcap-dir DIR              one pcap per job: packets read and written\n"
+	      "      --pcap-max SIZE             cap each pcap file (default 16M; 0: none)\n"
+	      "per-job limits (README: Sandbox; 0: none):\n"
+	      "      --max-memory SIZE           address space (default 4G)\n"
+	      "      --max-procs N               processes and threads (default 128)\n"
+	      "      --max-files N               open files (default 1024)\n"
+	      "      --max-file-size SIZE        any file a job writes (default 64M)\n"
 	      "      --inject drop-read=N|no-wake  test-only fault in the event stream\n"
 	      "Directories are searched for *.case, skipping selftest/ unless named.\n"
-	      "Exit: 0 as expected, 1 a failure, 2 usage or case error, 4 all skipped.\n",
+	      "Exit: 0 as expected, 1 a failure, 2 usage or case error, 4 all skipped,\n"
+	      "128+N stopped by signal N (130 SIGINT, 143 SIGTERM).\n",
 	      f);
 }
 
@@ -236,63 +243,6 @@ static int cmd_list(int argc, char **argv)
 	return 0;
 }
 
-/*
- * backend_select() for the command line.  A plugin's dlopen and entry
- * function run first in a forked probe, so a plugin that crashes or hangs
- * there costs the probe, not this process: NULL with what happened.
- */
-static const struct tuncheck_backend_ops *
-backend_select_safe(const char *spec, char *err, size_t size)
-{
-	struct pollfd pfd = { .events = POLLIN };
-	ssize_t n = 0;
-	int p[2], st = 0;
-	bool hung;
-	pid_t pid;
-
-	if (!strchr(spec, '/') || !strncmp(spec, "exec:", 5))
-		return backend_select(spec, err, size);
-	if (pipe2(p, O_CLOEXEC) < 0)
-		die(1, "pipe: %s", strerror(errno));
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0)
-		die(1, "fork: %s", strerror(errno));
-	if (!pid) {
-		bool ok = backend_select(spec, err, size);
-
-		if (!ok && write(p[1], err, strlen(err)) < 0)
-			_exit(3);
-		_exit(!ok);
-	}
-	close(p[1]);
-	pfd.fd = p[0];
-	hung = poll(&pfd, 1, PROBE_TIMEOUT_MS) == 0;
-	if (hung)
-		kill(pid, SIGKILL);
-	else
-		n = read(p[0], err, size - 1);
-	close(p[0]);
-	err[n > 0 ? n : 0] = 0;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	if (hung)
-		snprintf(err, size,
-			 "%s: backend hung at load (no answer from "
-			 "dlopen and %s within %d s)",
-			 spec, TUNCHECK_BACKEND_ENTRY, PROBE_TIMEOUT_MS / 1000);
-	else if (WIFSIGNALED(st))
-		snprintf(err, size, "%s: backend crashed at load (SIG%s)", spec,
-			 sigabbrev_np(WTERMSIG(st)) ? sigabbrev_np(WTERMSIG(st))
-						    : "?");
-	else if (!WIFEXITED(st) || (WEXITSTATUS(st) && !n))
-		snprintf(err, size, "%s: the load probe failed (status 0x%x)",
-			 spec, st);
-	if (!WIFEXITED(st) || WEXITSTATUS(st))
-		return NULL;
-	return backend_select(spec, err, size);
-}
-
 /* -j N (1..256); NULL: the default, one job per CPU. */
 static unsigned opt_jobs(const char *arg)
 {
@@ -308,6 +258,62 @@ static unsigned opt_jobs(const char *arg)
 	return (unsigned)n;
 }
 
+/* A size with an optional K, M or G suffix (powers of 1024); 0 = none. */
+static uint64_t opt_size(const char *flag, const char *arg)
+{
+	unsigned long long v;
+	char *end;
+	int shift = 0;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (end != arg && *end && !end[1])
+		shift = *end == 'K' || *end == 'k'   ? 10
+			: *end == 'M' || *end == 'm' ? 20
+			: *end == 'G' || *end == 'g' ? 30
+						     : -1;
+	else if (*end)
+		shift = -1;
+	if (errno || end == arg || arg[0] == '-' || shift < 0 ||
+	    v > (~0ULL >> shift))
+		die(2,
+		    "%s: '%s' is not a size (a number, optionally with K, M "
+		    "or G; 0 for no limit)",
+		    flag, arg);
+	return (uint64_t)v << shift;
+}
+
+/* A count for a limit option: 0..max (0 = no limit). */
+static unsigned long opt_count(const char *flag, const char *arg,
+			       unsigned long max)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] == '-' || v > max)
+		die(2, "%s: '%s' is not a count (0..%lu, 0 for no limit)", flag,
+		    arg, max);
+	return v;
+}
+
+/* The sandbox probe, and the layers this kernel lacks said once. */
+static int sandbox_check(char *why, size_t size)
+{
+	unsigned gaps = 0;
+	char text[512];
+
+	if (sandbox_probe(why, size, &gaps) < 0)
+		return -1;
+	if (gaps)
+		fprintf(stderr,
+			"tuncheck: sandbox: this kernel lacks %s; jobs run "
+			"without that layer\n",
+			sandbox_gaps_describe(gaps, text, sizeof(text)));
+	return 0;
+}
+
 /* -b SPEC: append the selected backend to ops, or die with the reason. */
 static void opt_backend(const struct tuncheck_backend_ops **ops, size_t *nb,
 			const char *spec)
@@ -316,7 +322,7 @@ static void opt_backend(const struct tuncheck_backend_ops **ops, size_t *nb,
 
 	if (*nb == MAX_BACKENDS)
 		die(2, "too many --backend options");
-	ops[*nb] = backend_select_safe(spec, err, sizeof(err));
+	ops[*nb] = backend_select(spec, err, sizeof(err));
 	if (!ops[(*nb)++])
 		die(2, "%s", err);
 }
@@ -339,6 +345,11 @@ static int cmd_run(int argc, char **argv)
 		{ "junit", required_argument, NULL, 'J' },
 		{ "json", required_argument, NULL, 'O' },
 		{ "pcap-dir", required_argument, NULL, 'P' },
+		{ "pcap-max", required_argument, NULL, 'C' },
+		{ "max-memory", required_argument, NULL, 'M' },
+		{ "max-procs", required_argument, NULL, 'N' },
+		{ "max-files", required_argument, NULL, 'F' },
+		{ "max-file-size", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -354,11 +365,31 @@ static int cmd_run(int argc, char **argv)
 	int c, ret;
 
 	ro.parallel = opt_jobs(NULL);
+	lockdown_limits_default(&ro.job.limits);
+	ro.job.pcap_max = PCAP_MAX_DEFAULT;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+b:j:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			opt_backend(ops, &nb, optarg);
+			break;
+		case 'C':
+			ro.job.pcap_max = opt_size("--pcap-max", optarg);
+			break;
+		case 'M':
+			ro.job.limits.memory = opt_size("--max-memory", optarg);
+			break;
+		case 'S':
+			ro.job.limits.file_size =
+				opt_size("--max-file-size", optarg);
+			break;
+		case 'N':
+			ro.job.limits.procs =
+				opt_count("--max-procs", optarg, 1000000);
+			break;
+		case 'F':
+			ro.job.limits.files =
+				opt_count("--max-files", optarg, 1048576);
 			break;
 		case 'j':
 			ro.parallel = opt_jobs(optarg);
@@ -415,7 +446,7 @@ static int cmd_run(int argc, char **argv)
 		}
 	rep.progress = isatty(STDERR_FILENO);
 	report_begin(&rep, nj);
-	if (sandbox_probe(why, sizeof(why)) < 0) {
+	if (sandbox_check(why, sizeof(why)) < 0) {
 		fprintf(stderr, "tuncheck: cannot run jobs here: %s\n", why);
 		runner_skip_all(jobs, nj, why);
 		for (size_t i = 0; i < nj; i++)
@@ -429,12 +460,18 @@ static int cmd_run(int argc, char **argv)
 		if (ret < 0)
 			die(1, "runner: %s", strerror(-ret));
 	}
+	if (ro.interrupted) {
+		snprintf(why, sizeof(why), "interrupted by SIG%s",
+			 sigabbrev_np(ro.interrupted));
+		report_bail_out(&rep, why);
+	}
 	report_matrix(&rep, jobs, nj);
 	if (junit && (ret = report_junit(junit, jobs, nj)) < 0)
 		die(1, "--junit %s: %s", junit, strerror(-ret));
 	if (json && (ret = report_json(json, jobs, nj)) < 0)
 		die(1, "--json %s: %s", json, strerror(-ret));
-	ret = report_exit_status(jobs, nj);
+	ret = ro.interrupted ? 128 + ro.interrupted
+			     : report_exit_status(jobs, nj);
 	for (size_t i = 0; i < p.n; i++)
 		case_free(cs[i]);
 	free(cs);
@@ -575,8 +612,7 @@ static int cmd_compare(int argc, char **argv)
 		die(2,
 		    "compare: name two backends, e.g. compare read epoll-lt");
 	for (int i = 0; i < 2; i++) {
-		ops[i] =
-			backend_select_safe(argv[optind + i], err, sizeof(err));
+		ops[i] = backend_select(argv[optind + i], err, sizeof(err));
 		if (!ops[i])
 			die(2, "%s", err);
 	}
@@ -609,7 +645,9 @@ static int cmd_compare(int argc, char **argv)
 	}
 	if (!ro.log_dir && !(ro.log_dir = mkdtemp(tmp)))
 		die(1, "mkdtemp %s: %s", tmp, strerror(errno));
-	if (sandbox_probe(why, sizeof(why)) < 0) {
+	lockdown_limits_default(&ro.job.limits);
+	ro.job.pcap_max = PCAP_MAX_DEFAULT;
+	if (sandbox_check(why, sizeof(why)) < 0) {
 		fprintf(stderr, "tuncheck: cannot run jobs here: %s\n", why);
 		runner_skip_all(jobs, 2 * p.n, why);
 		ret = 4;

@@ -91,7 +91,7 @@ void report_job_done(struct job_spec *jobs, size_t n, size_t idx, void *arg)
 static const char *cell(const struct job_result *r, char *buf, size_t size)
 {
 	static const char *const cells[VERDICT_COUNT] = {
-		"ok", "FAIL", "xf", "XPASS", "skip", "ERROR", "TIMEOUT",
+		"ok", "FAIL", "xf", "XPASS", "skip", "ERROR", "TIMEOUT", "INT",
 	};
 	const char *c = r->v < VERDICT_COUNT ? cells[r->v] : "?";
 
@@ -256,7 +256,7 @@ int report_junit(const char *path, const struct job_spec *jobs, size_t n)
 
 		fails += v == VERDICT_FAIL || v == VERDICT_XPASS;
 		errors += v == VERDICT_ERROR || v == VERDICT_TIMEOUT;
-		skips += v == VERDICT_SKIP;
+		skips += v == VERDICT_SKIP || v == VERDICT_INTERRUPTED;
 	}
 	fprintf(f,
 		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -265,13 +265,14 @@ int report_junit(const char *path, const struct job_spec *jobs, size_t n)
 		n, fails, errors, skips);
 	for (size_t i = 0; i < n; i++) {
 		const struct job_result *r = &jobs[i].res;
-		const char *tag = r->v == VERDICT_FAIL || r->v == VERDICT_XPASS
-					  ? "failure"
-				  : r->v == VERDICT_ERROR ||
-						  r->v == VERDICT_TIMEOUT
-					  ? "error"
-				  : r->v == VERDICT_SKIP ? "skipped"
-							 : NULL;
+		const char *tag =
+			r->v == VERDICT_FAIL || r->v == VERDICT_XPASS
+				? "failure"
+			: r->v == VERDICT_ERROR || r->v == VERDICT_TIMEOUT
+				? "error"
+			: r->v == VERDICT_SKIP || r->v == VERDICT_INTERRUPTED
+				? "skipped"
+				: NULL;
 
 		fputs("  <testcase classname=\"", f);
 		xml_str(f, jobs[i].c->name);
@@ -298,6 +299,12 @@ int report_junit(const char *path, const struct job_spec *jobs, size_t n)
 	}
 	fputs("</testsuite>\n</testsuites>\n", f);
 	return fclose(f) ? -errno : 0;
+}
+
+void report_bail_out(struct report *r, const char *why)
+{
+	fprintf(r->tap, "Bail out! %s\n", why);
+	fflush(r->tap);
 }
 
 int report_exit_status(const struct job_spec *jobs, size_t n)

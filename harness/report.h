@@ -24,6 +24,8 @@ void report_matrix(struct report *r, const struct job_spec *jobs, size_t n);
 int report_json(const char *path, const struct job_spec *jobs, size_t n);
 /* Write a JUnit XML report of every job (CI dashboards): 0 or -errno. */
 int report_junit(const char *path, const struct job_spec *jobs, size_t n);
+/* End the TAP stream early: "Bail out! why". */
+void report_bail_out(struct report *r, const char *why);
 /* 0 all as expected, 1 a failure, 4 everything skipped. */
 int report_exit_status(const struct job_spec *jobs, size_t n);
 

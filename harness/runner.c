@@ -16,7 +16,15 @@
 #include "runner.h"
 #include "timeline.h"
 
-#define SETUP_SLACK_NS 5000000000ull /* sandbox entry on a loaded machine */
+#define SETUP_SLACK_NS	 5000000000ull /* sandbox entry on a loaded machine */
+#define SNAPSHOT_WAIT_NS 500000000ull  /* a hung job's answer to "where?" */
+
+static volatile sig_atomic_t runner_stop; /* the signal that stops the run */
+
+static void runner_on_signal(int sig)
+{
+	runner_stop = sig;
+}
 
 static int pidfd_open(pid_t pid)
 {
@@ -44,6 +52,10 @@ static void runner_line(struct job_spec *js, char *line)
 
 	if (sscanf(line, "step %u", &r->step) == 1)
 		return;
+	if (!strncmp(line, "blocked ", 8)) {
+		snprintf(r->blocked, sizeof(r->blocked), "%s", line + 8);
+		return;
+	}
 	if (!strncmp(line, "note ", 5)) {
 		size_t l = strlen(r->notes);
 
@@ -92,90 +104,15 @@ static bool runner_read(struct job_spec *js)
 	return true;
 }
 
-/* Append the fdinfo of every epoll and io_uring fd of pid, flattened. */
-static void runner_snapshot_pollers(pid_t pid, char *out, size_t cap,
-				    size_t *off)
+/*
+ * SIGKILL the job: its group, and the process itself in case it has not
+ * made its own session yet.  Its PID namespace, with everything a backend
+ * started, dies with it.
+ */
+static void runner_kill(const struct job_spec *js)
 {
-	char path[320], link[64], line[160];
-	struct dirent *de;
-	DIR *d;
-
-	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
-	d = opendir(path);
-	if (!d)
-		return;
-	while ((de = readdir(d)) && *off < cap) {
-		ssize_t n;
-		FILE *f;
-
-		snprintf(path, sizeof(path), "/proc/%d/fd/%s", pid, de->d_name);
-		n = readlink(path, link, sizeof(link) - 1);
-		if (n <= 0)
-			continue;
-		link[n] = 0;
-		if (!strstr(link, "[eventpoll]") && !strstr(link, "[io_uring]"))
-			continue;
-		*off += (size_t)snprintf(out + *off, cap - *off,
-					 "; fd %s %s:", de->d_name, link + 11);
-		snprintf(path, sizeof(path), "/proc/%d/fdinfo/%s", pid,
-			 de->d_name);
-		f = fopen(path, "re");
-		if (!f)
-			continue;
-		while (fgets(line, sizeof(line), f) && *off < cap) {
-			line[strcspn(line, "\n")] = 0;
-			/* epoll: the "tfd:" lines; io_uring: SQ/CQ heads, tails */
-			if (!strncmp(line, "tfd:", 4) || strstr(line, "Head") ||
-			    strstr(line, "Tail") ||
-			    strstr(line, "CachedCqTail"))
-				*off += (size_t)snprintf(out + *off, cap - *off,
-							 " [%s]", line);
-		}
-		fclose(f);
-	}
-	closedir(d);
-}
-
-/* On timeout: each thread's wchan and syscall, before the kill. */
-static void runner_snapshot(struct job_spec *js)
-{
-	char path[320], val[128], *out = js->res.blocked;
-	size_t off = 0, cap = sizeof(js->res.blocked);
-	struct dirent *de;
-	DIR *d;
-
-	snprintf(path, sizeof(path), "/proc/%d/task", js->pid);
-	d = opendir(path);
-	if (!d)
-		return;
-	while ((de = readdir(d)) && off < cap) {
-		FILE *f;
-
-		if (de->d_name[0] == '.')
-			continue;
-		off += (size_t)snprintf(out + off, cap - off, "%stid %s",
-					off ? "; " : "", de->d_name);
-		for (int k = 0; k < 2 && off < cap; k++) {
-			snprintf(path, sizeof(path), "/proc/%d/task/%s/%s",
-				 js->pid, de->d_name, k ? "syscall" : "wchan");
-			f = fopen(path, "re");
-			if (!f)
-				continue;
-			if (fgets(val, sizeof(val), f)) {
-				val[strcspn(val, "\n")] = 0;
-				if (k)
-					val[strcspn(val, " ")] =
-						0; /* number only */
-				off += (size_t)snprintf(out + off, cap - off,
-							" %s=%s",
-							k ? "syscall" : "wchan",
-							val);
-			}
-			fclose(f);
-		}
-	}
-	closedir(d);
-	runner_snapshot_pollers(js->pid, out, cap, &off);
+	kill(-js->pid, SIGKILL);
+	kill(js->pid, SIGKILL);
 }
 
 /* Reap a job whose process ended and settle its verdict. */
@@ -186,8 +123,8 @@ static void runner_reap(struct job_spec *js, uint64_t started)
 
 	while (runner_read(js))
 		;
-	/* whatever the job left in its group (an exec backend's children) */
-	kill(-js->pid, SIGKILL);
+	/* whatever the job left in its group (its namespaces die with it) */
+	runner_kill(js);
 	while (waitpid(js->pid, &status, 0) < 0 && errno == EINTR)
 		;
 	r->wall_ns = now_ns() - started;
@@ -213,6 +150,7 @@ static void runner_reap(struct job_spec *js, uint64_t started)
 out:
 	close(js->out_fd);
 	close(js->pidfd);
+	close(js->snap_fd);
 	js->done = 3;
 }
 
@@ -244,44 +182,60 @@ static int runner_job_file(const char *dir, const struct job_spec *js,
 	return open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 }
 
-static void runner_child(struct job_spec *jobs, size_t n, size_t idx,
-			 const struct runner_opts *o, int wfd)
+static void runner_child(struct job_spec *jobs, size_t idx,
+			 const struct runner_opts *o, int wfd, int snap)
 {
 	struct job_opts jo = o->job;
+	sigset_t none;
 
-	setpgid(0, 0);
-	for (size_t i = 0; i < n; i++)
-		if (jobs[i].pid > 0 && jobs[i].done < 3 && i != idx)
-			close(jobs[i].out_fd);
+	/* the runner's signal handling is not the job's */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	jo.runner = getppid();
+	jo.snap_fd = snap;
 	jo.log_fd = runner_job_file(o->log_dir, &jobs[idx], "log");
 	jo.pcap_fd = runner_job_file(o->pcap_dir, &jobs[idx], "pcap");
+	jo.stdio_fd = runner_job_file(o->log_dir, &jobs[idx], "out");
 	job_main(jobs[idx].c, jobs[idx].ops, &jo, wfd);
 }
 
-static int runner_start(struct job_spec *jobs, size_t n, size_t idx,
+static int runner_start(struct job_spec *jobs, size_t idx,
 			const struct runner_opts *o)
 {
 	struct job_spec *js = &jobs[idx];
-	int p[2];
+	int p[2], snap[2];
 
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return -errno;
+	if (pipe2(snap, O_CLOEXEC) < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -errno;
+	}
 	fflush(NULL);
 	js->pid = fork();
 	if (js->pid < 0) {
 		close(p[0]);
 		close(p[1]);
+		close(snap[0]);
+		close(snap[1]);
 		return -errno;
 	}
 	if (js->pid == 0) {
 		close(p[0]);
-		runner_child(jobs, n, idx, o, p[1]);
+		close(snap[1]);
+		runner_child(jobs, idx, o, p[1], snap[0]);
 	}
-	setpgid(js->pid, js->pid);
 	close(p[1]);
+	close(snap[0]);
 	js->out_fd = p[0];
+	js->snap_fd = snap[1];
 	/* a backend's own child may keep the pipe open after the job ends */
 	fcntl(p[0], F_SETFL, O_NONBLOCK);
+	fcntl(snap[1], F_SETFL, O_NONBLOCK);
 	js->pidfd = pidfd_open(js->pid);
 	if (js->pidfd < 0)
 		return -errno;
@@ -290,14 +244,23 @@ static int runner_start(struct job_spec *jobs, size_t n, size_t idx,
 	return 0;
 }
 
-/* The deadline passed: record where it was stuck, kill the group. */
-static void runner_timeout(struct job_spec *js)
+/*
+ * The deadline passed: ask the job where its threads are (its watchdog
+ * answers with a "blocked" line), and kill it SNAPSHOT_WAIT_NS later.
+ */
+static void runner_timeout(struct job_spec *js, uint64_t now)
 {
 	struct job_result *r = &js->res;
 	char d[32];
 
-	runner_snapshot(js);
-	kill(-js->pid, SIGKILL);
+	if (!js->kill_at) {
+		js->kill_at = now + SNAPSHOT_WAIT_NS;
+		if (write(js->snap_fd, "?", 1) == 1)
+			return;
+	}
+	if (now < js->kill_at && !r->blocked[0])
+		return;
+	runner_kill(js);
 	r->v = VERDICT_TIMEOUT;
 	snprintf(r->cls, sizeof(r->cls), "hang");
 	r->line = r->step;
@@ -308,8 +271,59 @@ static void runner_timeout(struct job_spec *js)
 		 "hard deadline hit during the step at line %u", r->step);
 }
 
-int runner_run(struct job_spec *jobs, size_t n, const struct runner_opts *o)
+/*
+ * A signal stopped the run: kill every running job, reap it, and mark it
+ * and every job not yet finished as interrupted.
+ */
+static void runner_interrupt(struct job_spec *jobs, size_t n, int sig)
 {
+	for (size_t i = 0; i < n; i++) {
+		struct job_spec *js = &jobs[i];
+
+		if (js->done == 3)
+			continue;
+		if (js->done >= 1 && js->pid > 0) {
+			runner_kill(js);
+			while (waitpid(js->pid, NULL, 0) < 0 && errno == EINTR)
+				;
+			close(js->out_fd);
+			close(js->pidfd);
+			close(js->snap_fd);
+		}
+		js->res.v = VERDICT_INTERRUPTED;
+		snprintf(js->res.cls, sizeof(js->res.cls), "interrupted");
+		snprintf(js->res.observed, sizeof(js->res.observed),
+			 "the run was interrupted by SIG%s %s",
+			 sigabbrev_np(sig) ? sigabbrev_np(sig) : "?",
+			 js->done >= 1 ? "while this job ran"
+				       : "before this job started");
+		js->done = 3;
+	}
+}
+
+/* Catch SIGINT, SIGTERM and SIGHUP; keep them blocked but in ppoll(). */
+static void runner_signals(sigset_t *old, sigset_t *in_poll)
+{
+	struct sigaction sa = { .sa_handler = runner_on_signal };
+	sigset_t stop;
+
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
+	sigprocmask(SIG_BLOCK, &stop, old);
+	*in_poll = *old;
+	sigdelset(in_poll, SIGINT);
+	sigdelset(in_poll, SIGTERM);
+	sigdelset(in_poll, SIGHUP);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+int runner_run(struct job_spec *jobs, size_t n, struct runner_opts *o)
+{
+	sigset_t old_mask, poll_mask;
 	struct pollfd *pfd = calloc(2 * n + 1, sizeof(*pfd));
 	size_t *who = calloc(2 * n + 1, sizeof(*who));
 	uint64_t *started = calloc(n + 1, sizeof(*started));
@@ -320,21 +334,27 @@ int runner_run(struct job_spec *jobs, size_t n, const struct runner_opts *o)
 		ret = -ENOMEM;
 		goto out;
 	}
+	runner_signals(&old_mask, &poll_mask);
 	for (size_t i = 0; i < n; i++)
 		if (jobs[i].done)
 			finished++; /* pre-settled (skipped) */
 	while (finished < n) {
 		uint64_t now = now_ns(), soonest = UINT64_MAX;
+		struct timespec ts;
 		size_t np = 0;
-		int timeout;
 
+		if (runner_stop) {
+			o->interrupted = runner_stop;
+			runner_interrupt(jobs, n, runner_stop);
+			break;
+		}
 		while (running < o->parallel && next < n) {
 			if (jobs[next].done) {
 				next++;
 				continue;
 			}
 			started[next] = now_ns();
-			ret = runner_start(jobs, n, next, o);
+			ret = runner_start(jobs, next, o);
 			if (ret < 0)
 				goto out;
 			running++;
@@ -342,14 +362,15 @@ int runner_run(struct job_spec *jobs, size_t n, const struct runner_opts *o)
 		}
 		for (size_t i = 0; i < next; i++) {
 			struct job_spec *js = &jobs[i];
+			uint64_t t;
 
 			if (js->done < 1 || js->done > 2 || !js->pid)
 				continue;
 			if (js->res.v != VERDICT_TIMEOUT && now >= js->deadline)
-				runner_timeout(js);
-			if (js->res.v != VERDICT_TIMEOUT &&
-			    js->deadline < soonest)
-				soonest = js->deadline;
+				runner_timeout(js, now);
+			t = js->kill_at ? js->kill_at : js->deadline;
+			if (js->res.v != VERDICT_TIMEOUT && t < soonest)
+				soonest = t;
 			pfd[np] = (struct pollfd){ .fd = js->pidfd,
 						   .events = POLLIN };
 			who[np++] = i;
@@ -359,12 +380,18 @@ int runner_run(struct job_spec *jobs, size_t n, const struct runner_opts *o)
 						   .events = POLLIN };
 			who[np++] = i;
 		}
-		timeout = soonest == UINT64_MAX
-				  ? 1000
-				  : (int)((soonest > now ? soonest - now : 0) /
-						  1000000 +
-					  1);
-		if (poll(pfd, np, timeout) < 0 && errno != EINTR) {
+		if (soonest == UINT64_MAX)
+			soonest = now + 1000000000ull;
+		ts.tv_sec = (time_t)((soonest > now ? soonest - now : 0) /
+				     1000000000ull);
+		ts.tv_nsec = (long)((soonest > now ? soonest - now : 0) %
+				    1000000000ull) +
+			     1000000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		if (ppoll(pfd, np, &ts, &poll_mask) < 0 && errno != EINTR) {
 			ret = -errno;
 			goto out;
 		}
@@ -385,6 +412,8 @@ int runner_run(struct job_spec *jobs, size_t n, const struct runner_opts *o)
 		}
 	}
 out:
+	if (pfd && who && started)
+		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 	free(pfd);
 	free(who);
 	free(started);

@@ -34,7 +34,9 @@ struct job_spec {
 	/* runner state */
 	pid_t pid;
 	int pidfd, out_fd;
+	int snap_fd; /* write a byte: the job answers "blocked ..." */
 	uint64_t deadline;
+	uint64_t kill_at; /* after asking for a snapshot, 0 = not asked */
 	char buf[4096];
 	size_t buf_len;
 	int done;
@@ -46,6 +48,8 @@ struct runner_opts {
 	struct job_opts job;
 	const char *log_dir;  /* one timeline file per job, or NULL */
 	const char *pcap_dir; /* one pcap file per job, or NULL */
+	/* Set by runner_run when SIGINT, SIGTERM or SIGHUP stopped the run. */
+	int interrupted;
 	/* Called in the parent each time a job ends (any order). */
 	void (*on_done)(struct job_spec *jobs, size_t n, size_t idx, void *arg);
 	void *arg;
@@ -55,8 +59,13 @@ struct runner_opts {
 const char *runner_job_path(const char *dir, const struct job_spec *js,
 			    const char *ext, char *buf, size_t size);
 
-/* Run every job; returns 0 or -errno if the runner itself failed. */
-int runner_run(struct job_spec *jobs, size_t n, const struct runner_opts *o);
+/*
+ * Run every job; returns 0 or -errno if the runner itself failed.  On
+ * SIGINT, SIGTERM or SIGHUP it kills every running job's process group,
+ * marks each unfinished job VERDICT_INTERRUPTED and returns 0 with
+ * o->interrupted set to the signal.
+ */
+int runner_run(struct job_spec *jobs, size_t n, struct runner_opts *o);
 
 /* Mark every job skipped with the same reason (no sandbox possible). */
 void runner_skip_all(struct job_spec *jobs, size_t n, const char *why);

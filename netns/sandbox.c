@@ -8,28 +8,25 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
-#include <linux/landlock.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <seccomp.h>
-
+#include "fsview.h"
 #include "link.h"
+#include "lockdown.h"
 #include "sandbox.h"
 #include "tun.h"
-
-#ifndef LANDLOCK_ACCESS_FS_TRUNCATE /* Landlock ABI 3; older headers */
-#define LANDLOCK_ACCESS_FS_TRUNCATE (1ULL << 14)
-#endif
 
 static const char NS_NET[] = "/proc/self/ns/net";
 static const char TUN_DEV[] = "/dev/net/tun";
@@ -38,11 +35,13 @@ static const char KNOB_APPARMOR[] =
 	"/proc/sys/kernel/apparmor_restrict_unprivileged_userns";
 
 static bool sandbox_entered;
+static unsigned sandbox_gap_bits; /* fsview_gap | lockdown_gap */
 
 /* What the probe child reports through its pipe. */
 enum probe_stage { PROBE_ENTER, PROBE_OPEN, PROBE_SETIFF, PROBE_OK };
 struct probe_report {
 	int stage, err;
+	unsigned gaps;
 	char why[480];
 };
 
@@ -126,16 +125,18 @@ static int sandbox_ns_stat(struct stat *st, char *why, size_t size)
 	return -errno;
 }
 
-/* Enter a fresh user+net namespace, caller mapped to 0, lo up. */
-int sandbox_enter(char *why, size_t size)
+/*
+ * unshare(flags) (CLONE_NEWUSER among them), map the caller to 0 and prove
+ * the network namespace changed before anything may touch it.  0 or -errno.
+ */
+static int sandbox_userns(int flags, char *why, size_t size)
 {
 	static const char *const files[] = { "/proc/self/setgroups",
 					     "/proc/self/uid_map",
 					     "/proc/self/gid_map" };
 	char text[3][48];
 	struct stat before, after;
-	struct nl *nl;
-	int ret, lo;
+	int ret;
 
 	if (sandbox_entered) {
 		snprintf(why, size, "sandbox_enter: already in a sandbox");
@@ -147,10 +148,12 @@ int sandbox_enter(char *why, size_t size)
 	snprintf(text[0], sizeof(text[0]), "deny");
 	snprintf(text[1], sizeof(text[1]), "0 %u 1", (unsigned)getuid());
 	snprintf(text[2], sizeof(text[2]), "0 %u 1", (unsigned)getgid());
-	if (unshare(CLONE_NEWUSER | CLONE_NEWNET) < 0) {
+	if (unshare(flags) < 0) {
 		ret = -errno;
 		snprintf(why, size,
-			 "unshare(CLONE_NEWUSER|CLONE_NEWNET): %s — %s",
+			 "unshare(CLONE_NEWUSER|CLONE_NEWNET%s): %s — %s",
+			 flags & CLONE_NEWPID ? "|CLONE_NEWPID|CLONE_NEWNS"
+					      : "",
 			 strerror(-ret), sandbox_hint_unshare(-ret));
 		return ret;
 	}
@@ -174,7 +177,15 @@ int sandbox_enter(char *why, size_t size)
 		return -EPERM;
 	}
 	sandbox_entered = true;
-	nl = nl_open();
+	return 0;
+}
+
+/* Bring lo up in our (verified) network namespace. */
+static int sandbox_lo_up(char *why, size_t size)
+{
+	struct nl *nl = nl_open();
+	int ret, lo;
+
 	if (!nl) {
 		ret = -errno;
 		snprintf(why, size, "netlink socket in the sandbox: %s",
@@ -189,121 +200,222 @@ int sandbox_enter(char *why, size_t size)
 	return ret;
 }
 
-/* Make setns() fail with EPERM for this process and its children. */
-/* One Landlock path rule: allow `access` beneath (or on) path. */
-static int sandbox_landlock_allow(int ruleset, const char *path, __u64 access)
+int sandbox_enter_net(char *why, size_t size)
 {
-	struct landlock_path_beneath_attr pb = { .allowed_access = access };
-	int ret = 0;
+	int ret = sandbox_userns(CLONE_NEWUSER | CLONE_NEWNET, why, size);
 
-	pb.parent_fd = open(path, O_PATH | O_CLOEXEC);
-	if (pb.parent_fd < 0)
-		return -errno;
-	if (syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH,
-		    &pb, 0) < 0)
-		ret = -errno;
-	close(pb.parent_fd);
-	return ret;
+	return ret < 0 ? ret : sandbox_lo_up(why, size);
+}
+
+/* Close every fd but a and b. */
+static void sandbox_close_all_but(int a, int b)
+{
+	int lo = a < b ? a : b, hi = a < b ? b : a;
+
+	if (lo > 0)
+		close_range(0, (unsigned)lo - 1, 0);
+	if (hi > lo + 1)
+		close_range((unsigned)lo + 1, (unsigned)hi - 1, 0);
+	close_range((unsigned)hi + 1, ~0U, 0);
+}
+
+/* End this process the way a wait status says the job ended. */
+static void __attribute__((noreturn)) sandbox_mirror(int status)
+{
+	struct rlimit none = { 0, 0 };
+	sigset_t one;
+
+	if (WIFEXITED(status))
+		_exit(WEXITSTATUS(status));
+	setrlimit(RLIMIT_CORE, &none);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	signal(WTERMSIG(status), SIG_DFL);
+	sigemptyset(&one);
+	sigaddset(&one, WTERMSIG(status));
+	sigprocmask(SIG_UNBLOCK, &one, NULL);
+	kill(getpid(), WTERMSIG(status));
+	_exit(128 + WTERMSIG(status));
 }
 
 /*
- * Landlock: no file anywhere may be written, created or removed, except
- * the namespace's own net sysctls and /dev/net/tun.  A job whose caller is
- * root is still uid 0 to the host's file permissions (the user namespace
- * maps 0 to 0; only capabilities are lost), so this is what keeps a root
- * run from changing host files.  Kernels without Landlock: 0, no-op.
+ * PID 1 of the job's PID namespace: reap whatever is orphaned to us until
+ * the job itself (pid `job`) ends, hand its wait status to the process
+ * outside through `report`, and exit, which kills every process left in
+ * (the job sees `alive` close: see sandbox_tie_to_parent)
+ * the namespace.  PID 1 cannot die of a signal it sends itself
+ * (SIGNAL_UNKILLABLE), which is why the job is its child, not PID 1.
  */
-static int sandbox_landlock(char *why, size_t size)
+static void __attribute__((noreturn))
+sandbox_init(pid_t job, int report, int alive)
 {
-	struct landlock_ruleset_attr ra = {
-		.handled_access_fs = LANDLOCK_ACCESS_FS_WRITE_FILE |
-				     LANDLOCK_ACCESS_FS_REMOVE_DIR |
-				     LANDLOCK_ACCESS_FS_REMOVE_FILE |
-				     LANDLOCK_ACCESS_FS_MAKE_CHAR |
-				     LANDLOCK_ACCESS_FS_MAKE_DIR |
-				     LANDLOCK_ACCESS_FS_MAKE_REG |
-				     LANDLOCK_ACCESS_FS_MAKE_SOCK |
-				     LANDLOCK_ACCESS_FS_MAKE_FIFO |
-				     LANDLOCK_ACCESS_FS_MAKE_BLOCK |
-				     LANDLOCK_ACCESS_FS_MAKE_SYM,
-	};
-	int abi, rs, ret;
+	int status = 0;
+	pid_t w;
 
-	abi = (int)syscall(SYS_landlock_create_ruleset, NULL, 0,
-			   LANDLOCK_CREATE_RULESET_VERSION);
-	if (abi < 1)
-		return 0;
-	if (abi >= 2)
-		ra.handled_access_fs |= LANDLOCK_ACCESS_FS_REFER;
-	if (abi >= 3)
-		ra.handled_access_fs |= LANDLOCK_ACCESS_FS_TRUNCATE;
-	rs = (int)syscall(SYS_landlock_create_ruleset, &ra, sizeof(ra), 0);
-	if (rs < 0) {
-		snprintf(why, size, "landlock_create_ruleset: %s",
-			 strerror(errno));
-		return -errno;
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	sandbox_close_all_but(report, alive);
+	for (;;) {
+		w = waitpid(-1, &status, 0);
+		if (w == job)
+			break;
+		if (w < 0 && errno != EINTR)
+			_exit(127);
 	}
-	ret = sandbox_landlock_allow(
-		rs, "/proc/sys/net",
-		LANDLOCK_ACCESS_FS_WRITE_FILE |
-			(abi >= 3 ? LANDLOCK_ACCESS_FS_TRUNCATE : 0));
-	if (!ret)
-		ret = sandbox_landlock_allow(rs, "/dev/net/tun",
-					     LANDLOCK_ACCESS_FS_WRITE_FILE);
-	if (!ret && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+	if (write(report, &status, sizeof(status)) < 0)
+		_exit(127);
+	_exit(0);
+}
+
+/*
+ * The process outside the namespaces: wait for PID 1 and end as the job
+ * did, so the runner's pidfd and wait status mean what they always did.
+ * It holds `alive` (PID 1 dies when it closes) until it ends.
+ */
+static void __attribute__((noreturn))
+sandbox_outer(pid_t init, int report, int alive)
+{
+	int status = 0, job_status;
+	ssize_t n;
+
+	sandbox_close_all_but(report, alive);
+	while (waitpid(init, &status, 0) < 0)
+		if (errno != EINTR)
+			_exit(127);
+	do
+		n = read(report, &job_status, sizeof(job_status));
+	while (n < 0 && errno == EINTR);
+	sandbox_mirror(n == sizeof(job_status) ? job_status : status);
+}
+
+/*
+ * After fork(): die with the parent (PR_SET_PDEATHSIG), and if it is
+ * already gone, now.  `alive` is a pipe whose write end only the parent
+ * holds: at EOF (readable) the parent has exited.
+ */
+static void sandbox_tie_to_parent(int alive)
+{
+	struct pollfd p = { .fd = alive, .events = POLLIN };
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (poll(&p, 1, 0) != 0)
+		_exit(126);
+	close(alive);
+}
+
+int sandbox_enter(pid_t parent, char *why, size_t size)
+{
+	int report[2], alive[2], ret;
+	unsigned fsgaps = 0;
+	pid_t pid;
+
+	/* no controlling terminal; a group the runner can kill at once */
+	setsid();
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (parent && getppid() != parent)
+		_exit(126);
+	ret = sandbox_userns(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWNS |
+				     CLONE_NEWPID,
+			     why, size);
+	if (ret < 0)
+		return ret;
+	if (pipe2(report, O_CLOEXEC) < 0 || pipe2(alive, O_CLOEXEC) < 0) {
 		ret = -errno;
-	if (!ret && syscall(SYS_landlock_restrict_self, rs, 0) < 0)
+		snprintf(why, size, "pipe2: %s", strerror(-ret));
+		return ret;
+	}
+	pid = fork();
+	if (pid < 0) {
 		ret = -errno;
-	if (ret)
-		snprintf(why, size, "landlock: %s", strerror(-ret));
-	close(rs);
+		snprintf(why, size, "fork PID 1 of the sandbox: %s",
+			 strerror(-ret));
+		return ret;
+	}
+	if (pid > 0) {
+		close(report[1]);
+		sandbox_outer(pid, report[0], alive[1]);
+	}
+	/* PID 1: the job is its child */
+	close(report[0]);
+	close(alive[1]);
+	sandbox_tie_to_parent(alive[0]);
+	if (pipe2(alive, O_CLOEXEC) < 0)
+		_exit(127);
+	pid = fork();
+	if (pid < 0)
+		_exit(127);
+	if (pid > 0)
+		sandbox_init(pid, report[1], alive[1]);
+	close(report[1]);
+	close(alive[1]);
+	sandbox_tie_to_parent(alive[0]);
+	ret = fsview_build(&fsgaps, why, size);
+	sandbox_gap_bits |= fsgaps;
+	if (ret < 0)
+		return ret;
+	return sandbox_lo_up(why, size);
+}
+
+int sandbox_lock(const struct lockdown_limits *l, char *why, size_t size)
+{
+	unsigned gaps = 0;
+	int ret = lockdown_apply(l, &gaps, why, size);
+
+	sandbox_gap_bits |= gaps;
 	return ret;
 }
 
-int sandbox_lock(char *why, size_t size)
+unsigned sandbox_gaps(void)
 {
-	scmp_filter_ctx ctx;
-	const char *call;
-	int ret;
+	return sandbox_gap_bits;
+}
 
-	ret = sandbox_landlock(why, size);
-	if (ret < 0)
-		return ret;
+const char *sandbox_gaps_describe(unsigned gaps, char *buf, size_t size)
+{
+	static const struct {
+		unsigned bit;
+		const char *what;
+	} t[] = {
+		{ FSVIEW_GAP_RDONLY, "read-only host mounts (mount_setattr: "
+				     "Linux 5.12; a remount was refused)" },
+		{ FSVIEW_GAP_PROC, "a fresh /proc (the kernel refused a new "
+				   "proc mount: a masked /proc?)" },
+		{ LOCKDOWN_GAP_LANDLOCK,
+		  "Landlock (Linux 5.13 with "
+		  "CONFIG_SECURITY_LANDLOCK, lsm=landlock)" },
+		{ LOCKDOWN_GAP_LANDLOCK_SCOPE,
+		  "Landlock signal and abstract-socket scoping (ABI 6: Linux "
+		  "6.12)" },
+	};
+	size_t off = 0;
 
-	ctx = seccomp_init(SCMP_ACT_ALLOW);
-	if (!ctx) {
-		snprintf(why, size, "seccomp_init: out of memory");
-		return -ENOMEM;
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]) && off < size; i++) {
+		if (!(gaps & t[i].bit))
+			continue;
+		/* without Landlock, its scoping need not be named apart */
+		if (t[i].bit == LOCKDOWN_GAP_LANDLOCK_SCOPE &&
+		    (gaps & LOCKDOWN_GAP_LANDLOCK))
+			continue;
+		off += (size_t)snprintf(buf + off, size - off, "%s%s",
+					off ? "; " : "", t[i].what);
 	}
-	call = "seccomp_attr_set(SCMP_FLTATR_API_SYSRAWRC)";
-	ret = seccomp_attr_set(ctx, SCMP_FLTATR_API_SYSRAWRC, 1);
-	if (ret < 0)
-		goto release;
-	call = "seccomp_rule_add(setns)";
-	ret = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(setns), 0);
-	if (ret < 0)
-		goto release;
-	call = "seccomp_load";
-	ret = seccomp_load(ctx);
-release:
-	if (ret < 0)
-		snprintf(why, size, "%s: %s%s", call, strerror(-ret),
-			 ret == -EINVAL
-				 ? " — kernel without CONFIG_SECCOMP_FILTER?"
-				 : "");
-	seccomp_release(ctx);
-	return ret;
+	return buf;
 }
 
 /* In the probe child: enter, open a queue, create a device; report. */
-static void sandbox_probe_child(int out)
+static void sandbox_probe_child(pid_t parent, int out)
 {
 	static struct probe_report r;
 	const struct tun_opts o = { 0 };
+	struct lockdown_limits l;
 	int fd;
 
 	r.stage = PROBE_ENTER;
-	r.err = -sandbox_enter(r.why, sizeof(r.why));
+	r.err = -sandbox_enter(parent, r.why, sizeof(r.why));
+	if (!r.err) {
+		lockdown_limits_default(&l);
+		r.err = -sandbox_lock(&l, r.why, sizeof(r.why));
+	}
+	r.gaps = sandbox_gaps();
 	if (r.err)
 		goto report;
 	r.stage = PROBE_OPEN;
@@ -384,8 +496,9 @@ static int sandbox_probe_explain(const struct probe_report *r,
 }
 
 /* From the host: can a child enter a sandbox and create a TUN there? */
-int sandbox_probe(char *why, size_t size)
+int sandbox_probe(char *why, size_t size, unsigned *gaps)
 {
+	pid_t self = getpid();
 	struct probe_report r;
 	struct stat st;
 	int p[2], status, ret;
@@ -424,7 +537,7 @@ int sandbox_probe(char *why, size_t size)
 	}
 	if (pid == 0) {
 		close(p[0]);
-		sandbox_probe_child(p[1]);
+		sandbox_probe_child(self, p[1]);
 	}
 	close(p[1]);
 	p[1] = -1;
@@ -435,6 +548,7 @@ int sandbox_probe(char *why, size_t size)
 		;
 	if (n == sizeof(r)) {
 		r.why[sizeof(r.why) - 1] = '\0';
+		*gaps = r.gaps;
 		ret = sandbox_probe_explain(&r, &st, why, size);
 	} else if (WIFSIGNALED(status)) {
 		ret = -ECHILD;

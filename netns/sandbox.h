@@ -1,35 +1,58 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The sandbox: a fresh user namespace (caller's uid/gid mapped to 0,
- * setgroups denied) and a fresh network namespace per job.  Every other
- * netns/ module refuses to act until sandbox_is_entered() is true.
+ * The sandbox of a job: fresh user (caller's uid/gid mapped to 0,
+ * setgroups denied), network, mount and PID namespaces, a session of its
+ * own, the host's tree read-only (fsview.h), then the lockdown layers
+ * (lockdown.h).  Every other netns/ module refuses to act until
+ * sandbox_is_entered() is true.
  */
 #ifndef TUNCHECK_SANDBOX_H
 #define TUNCHECK_SANDBOX_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
+
+#include "lockdown.h"
 
 /*
  * From the host, before any job: can jobs run here?  Forks a throw-away
- * child that enters a sandbox and creates a TUN device.  Returns 0, or
- * -errno with `why` set to one line naming the cause and the fix
- * (user.max_user_namespaces, kernel.apparmor_restrict_unprivileged_userns,
- * /dev/net/tun mode and owner, a seccomp profile denying unshare).
+ * child that enters a sandbox, locks it down and creates a TUN device.
+ * Returns 0 with *gaps set to the layers this kernel lacks (see
+ * sandbox_gaps_describe), or -errno with `why` set to one line naming the
+ * cause and the fix (user.max_user_namespaces,
+ * kernel.apparmor_restrict_unprivileged_userns, /dev/net/tun mode and
+ * owner, a seccomp profile denying unshare).
  */
-int sandbox_probe(char *why, size_t size);
+int sandbox_probe(char *why, size_t size, unsigned *gaps);
 
 /*
- * In a job process: unshare(CLONE_NEWUSER|CLONE_NEWNET), write
- * setgroups/uid_map/gid_map, check the network namespace differs from the
- * one we started in, bring lo up.  Returns 0 or -errno with `why` set.
+ * In a freshly forked, single-threaded child of `parent` (0: don't check):
+ * setsid(), die with the parent, unshare user, network, mount and PID
+ * namespaces, check the network namespace differs from the one we started
+ * in, then fork twice: the process outside waits and ends as the job ends,
+ * PID 1 reaps, and the job (this call's only return, as PID 2) builds its
+ * file system view and brings lo up.  Returns 0 or -errno with `why` set
+ * (then still outside, with no namespace entered but the user's).
  */
-int sandbox_enter(char *why, size_t size);
+int sandbox_enter(pid_t parent, char *why, size_t size);
 
-/* True once sandbox_enter() verified we are in a namespace we created. */
+/*
+ * Only a user and a network namespace, lo up: the raw reference sequence
+ * of `tuncheck bench`.  0 or -errno with `why` set.
+ */
+int sandbox_enter_net(char *why, size_t size);
+
+/* True once a sandbox_enter*() verified a network namespace of our own. */
 bool sandbox_is_entered(void);
 
-/* Deny setns() from now on (libseccomp), so nothing re-enters the host. */
-int sandbox_lock(char *why, size_t size);
+/* Apply the lockdown layers with limits l.  0 or -errno with `why` set. */
+int sandbox_lock(const struct lockdown_limits *l, char *why, size_t size);
+
+/* The layers this process's sandbox lacks (a bit mask of *_GAP_*). */
+unsigned sandbox_gaps(void);
+
+/* The gaps as text, "; "-separated, into buf ("" for none). */
+const char *sandbox_gaps_describe(unsigned gaps, char *buf, size_t size);
 
 #endif

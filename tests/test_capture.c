@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -26,7 +27,7 @@ static void test_roundtrip_through_libpcap(void **state)
 
 	(void)state;
 	assert_true(fd >= 0);
-	c = capture_open(fd, false);
+	c = capture_open(fd, false, 0);
 	assert_non_null(c);
 	capture_packet(c, ip, sizeof(ip), false);
 	capture_packet(c, pi, sizeof(pi), true); /* header stripped */
@@ -47,10 +48,37 @@ static void test_roundtrip_through_libpcap(void **state)
 	unlink(path);
 }
 
+/* The cap: the file never grows past it, and says when it was reached. */
+static void test_cap_bounds_the_file(void **state)
+{
+	char path[] = "/tmp/tuncheck-capture-XXXXXX";
+	unsigned char pkt[1000] = { 0x45 };
+	struct capture *c;
+	struct stat st;
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	c = capture_open(fd, false, 10000);
+	assert_non_null(c);
+	for (int i = 0; i < 9; i++)
+		capture_packet(c, pkt, sizeof(pkt), false);
+	assert_false(capture_full(c)); /* 24 + 9 * 1016 = 9168 bytes */
+	capture_packet(c, pkt, sizeof(pkt), false);
+	assert_true(capture_full(c));
+	for (int i = 0; i < 1000; i++)
+		capture_packet(c, pkt, sizeof(pkt), false);
+	capture_close(c);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size, 24 + 9 * (16 + sizeof(pkt)));
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip_through_libpcap),
+		cmocka_unit_test(test_cap_bounds_the_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
