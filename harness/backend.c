@@ -161,9 +161,10 @@ backend_probe_child(const char *path, pid_t parent, int out)
 		char why[sizeof(r.err)];
 
 		memcpy(why, r.err, sizeof(why));
-		snprintf(r.err, sizeof(r.err),
-			 "%s: cannot probe the plugin: no sandbox here: %.400s",
-			 path, why);
+		snprintf(
+			r.err, sizeof(r.err),
+			"%.150s: cannot probe the plugin: no sandbox here: %.300s",
+			path, why);
 	} else if ((ops = backend_load(path, r.err, sizeof(r.err)))) {
 		r.ok = 1;
 		snprintf(r.name, sizeof(r.name), "%s", ops->name);
@@ -267,7 +268,8 @@ backend_plugin_select(const char *spec, char *err, size_t size)
 	}
 	snprintf(pl->path, sizeof(pl->path), "%s", path);
 	snprintf(pl->name, sizeof(pl->name), "%s", r.name);
-	snprintf(pl->about, sizeof(pl->about), "plugin %s: %s", spec, r.about);
+	snprintf(pl->about, sizeof(pl->about), "plugin %.60s: %.90s", spec,
+		 r.about);
 	pl->ops = (struct tuncheck_backend_ops){
 		.abi_version = TUNCHECK_BACKEND_ABI,
 		.name = pl->name,

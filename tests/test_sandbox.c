@@ -10,21 +10,30 @@
 #include <fcntl.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <dirent.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "link.h"
+#include "lockdown.h"
 #include "sandbox.h"
 #include "tun.h"
 
@@ -36,8 +45,15 @@ struct result {
 	struct link_info li;
 	int bad_mtu, mq_ifindex, mq_q0, mq_q1, mq_detach, mq_attach;
 	int sq_detach, sysctl_net, sysctl_host, del, get_deleted;
+	/* containment, read after sandbox_lock() */
+	int pid, procs, dumpable, tty, host_write, host_chmod, host_utime;
+	int tmp_create, devnull, sysrq, kernel_sysctl, tiocsti, tiocsti_hi;
+	int mount, unshare, clone_ns, nproc;
 	char why[512], err[320];
 };
+
+/* A host file the child must not be able to change (not under /tmp). */
+static char host_file[] = "/var/tmp/tuncheck-test-sandbox-XXXXXX";
 
 static char probe_why[512];
 static int probe_ret;
@@ -48,6 +64,7 @@ static void test_child_body(struct result *r)
 	const struct tun_opts o = { 0 }, mq = { .multi_queue = true };
 	struct sockaddr_in6 sa = { .sin6_family = AF_INET6 };
 	uint8_t a4[4] = { 198, 18, 0, 1 };
+	struct lockdown_limits lim;
 	struct stat st;
 	struct nl *nl;
 	int fd, q0, q1;
@@ -57,7 +74,8 @@ static void test_child_body(struct result *r)
 			st.st_ino != r->host_ns;
 	fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	r->setns_before = setns(fd, CLONE_NEWNET) < 0 ? -errno : 0;
-	r->setns_after = sandbox_lock(r->why, sizeof(r->why));
+	lockdown_limits_default(&lim);
+	r->setns_after = sandbox_lock(&lim, r->why, sizeof(r->why));
 	if (!r->setns_after)
 		r->setns_after = setns(fd, CLONE_NEWNET) < 0 ? -errno : 0;
 	close(fd);
@@ -100,8 +118,64 @@ static void test_child_body(struct result *r)
 	nl_close(nl);
 }
 
+/* -errno of a -1/errno call, 0 on success (closing a returned fd). */
+static int errno_of(long ret, bool is_fd)
+{
+	if (ret < 0)
+		return -errno;
+	if (is_fd)
+		close((int)ret);
+	return 0;
+}
+
+/* After sandbox_lock(): what a hostile backend would try. */
+static void test_child_contained(struct result *r)
+{
+	struct timespec ts[2] = { { 0, 0 }, { 0, 0 } };
+	struct lockdown_limits lim;
+	struct dirent *de;
+	struct rlimit rl;
+	char c = 'x';
+	DIR *d;
+
+	lockdown_limits_default(&lim);
+	if (sandbox_lock(&lim, r->why, sizeof(r->why)) < 0)
+		return;
+	r->pid = getpid();
+	d = opendir("/proc");
+	while (d && (de = readdir(d)))
+		r->procs += de->d_name[0] >= '1' && de->d_name[0] <= '9';
+	if (d)
+		closedir(d);
+	r->dumpable = prctl(PR_GET_DUMPABLE);
+	r->tty = errno_of(open("/dev/tty", O_RDONLY | O_CLOEXEC), true);
+	r->host_write = errno_of(open(host_file, O_WRONLY | O_CLOEXEC), true);
+	r->host_chmod = errno_of(chmod(host_file, 04777), false);
+	r->host_utime = errno_of(utimensat(AT_FDCWD, host_file, ts, 0), false);
+	r->tmp_create =
+		errno_of(open("/tmp/tuncheck-test-sandbox-private",
+			      O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600),
+			 true);
+	r->devnull = errno_of(open("/dev/null", O_WRONLY | O_CLOEXEC), true);
+	r->sysrq = errno_of(open("/proc/sysrq-trigger", O_WRONLY | O_CLOEXEC),
+			    true);
+	r->kernel_sysctl = errno_of(
+		open("/proc/sys/kernel/hostname", O_WRONLY | O_CLOEXEC), true);
+	r->tiocsti = errno_of(ioctl(0, TIOCSTI, &c), false);
+	/* the kernel reads cmd as 32 bits: high bits must not slip past */
+	r->tiocsti_hi = errno_of(
+		syscall(SYS_ioctl, 0, (1UL << 32) | TIOCSTI, &c), false);
+	r->mount = errno_of(mount("tmpfs", "/tmp", "tmpfs", 0, NULL), false);
+	r->unshare = errno_of(unshare(CLONE_NEWNS), false);
+	r->clone_ns = errno_of(syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, 0,
+				       NULL, NULL, 0),
+			       false);
+	if (getrlimit(RLIMIT_NPROC, &rl) == 0)
+		r->nproc = (int)rl.rlim_cur;
+}
+
 /* Run the body in a child inside a sandbox; its report. */
-static void test_run_child(struct result *r)
+static void test_run_child(struct result *r, void (*body)(struct result *r))
 {
 	struct stat st;
 	int p[2], status;
@@ -115,9 +189,9 @@ static void test_run_child(struct result *r)
 	if (pid == 0) {
 		close(p[0]);
 		r->host_ns = st.st_ino;
-		r->enter = sandbox_enter(r->why, sizeof(r->why));
+		r->enter = sandbox_enter(getppid(), r->why, sizeof(r->why));
 		if (!r->enter)
-			test_child_body(r);
+			body(r);
 		_exit(write(p[1], r, sizeof(*r)) == sizeof(*r) ? 0 : 1);
 	}
 	close(p[1]);
@@ -146,7 +220,7 @@ static void test_enter_and_configure(void **state)
 		print_message("sandbox_probe: %s\n", probe_why);
 		skip();
 	}
-	test_run_child(&r);
+	test_run_child(&r, test_child_body);
 	assert_int_equal(r.enter, 0);
 	assert_true(r.entered);
 	assert_true(r.ns_changed);
@@ -178,7 +252,7 @@ static void test_queues_and_sysctls(void **state)
 	(void)state;
 	if (probe_ret < 0)
 		skip();
-	test_run_child(&r);
+	test_run_child(&r, test_child_body);
 	assert_int_equal(r.enter, 0);
 	assert_true(r.mq_ifindex > 1);
 	assert_int_equal(r.mq_q0, 0);
@@ -192,14 +266,65 @@ static void test_queues_and_sysctls(void **state)
 	assert_int_equal(r.get_deleted, -ENODEV);
 }
 
+/*
+ * A job's containment: its own PID namespace and no terminal; the host's
+ * files (a throwaway one here) unchanged in content, mode and times, even
+ * for a root caller; terminal injection, mounts and new namespaces refused.
+ */
+static void test_containment(void **state)
+{
+	struct stat before, after;
+	struct result r;
+	int fd;
+
+	(void)state;
+	if (probe_ret < 0)
+		skip();
+	fd = mkstemp(host_file);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "host", 4), 4);
+	close(fd);
+	assert_int_equal(stat(host_file, &before), 0);
+	test_run_child(&r, test_child_contained);
+	assert_int_equal(stat(host_file, &after), 0);
+	unlink(host_file);
+	assert_string_equal(r.why, "");
+	assert_int_equal(r.pid, 2); /* PID 1 is the sandbox's reaper */
+	assert_true(r.procs <= 3);  /* 1, 2 and maybe a dying one */
+	assert_int_equal(r.dumpable, 0);
+	assert_int_equal(r.tty, -ENXIO); /* no controlling terminal */
+	assert_true(r.host_write == -EROFS || r.host_write == -EACCES);
+	assert_true(r.host_chmod == -EROFS || r.host_chmod == -EACCES);
+	assert_true(r.host_utime == -EROFS || r.host_utime == -EACCES);
+	assert_int_equal(after.st_mode, before.st_mode);
+	assert_int_equal(after.st_mtim.tv_sec, before.st_mtim.tv_sec);
+	assert_int_equal(after.st_size, 4);
+	assert_int_equal(r.tmp_create, 0); /* a private /tmp */
+	assert_int_equal(access("/tmp/tuncheck-test-sandbox-private", F_OK),
+			 -1);
+	assert_int_equal(r.devnull, 0);
+	/* ENOENT: a kernel without CONFIG_MAGIC_SYSRQ */
+	assert_true(r.sysrq == -EROFS || r.sysrq == -EACCES ||
+		    r.sysrq == -ENOENT);
+	assert_true(r.kernel_sysctl == -EROFS || r.kernel_sysctl == -EACCES);
+	assert_int_equal(r.tiocsti, -EPERM);
+	assert_int_equal(r.tiocsti_hi, -EPERM);
+	assert_int_equal(r.mount, -EPERM);
+	assert_int_equal(r.unshare, -EPERM);
+	assert_int_equal(r.clone_ns, -EPERM);
+	assert_int_equal(r.nproc, 128);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_outside),
 		cmocka_unit_test(test_enter_and_configure),
 		cmocka_unit_test(test_queues_and_sysctls),
+		cmocka_unit_test(test_containment),
 	};
+	unsigned gaps;
 
-	probe_ret = sandbox_probe(probe_why, sizeof(probe_why));
+	probe_ret = sandbox_probe(probe_why, sizeof(probe_why), &gaps);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
