@@ -528,6 +528,8 @@ int bench_main(const struct tuncheck_backend_ops **ops, size_t n, long count,
 		fprintf(stderr, "tuncheck: cannot run jobs here: %s\n", why);
 		return 4;
 	}
+	if (lockdown_prepare(why, sizeof(why)) < 0)
+		fprintf(stderr, "tuncheck: %s\n", why);
 	snprintf(text, sizeof(text),
 		 "case bench\n"
 		 "tun t0 addr=" BENCH_ADDR "/24\n"

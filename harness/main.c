@@ -306,6 +306,9 @@ static int sandbox_check(char *why, size_t size)
 
 	if (sandbox_probe(why, size, &gaps) < 0)
 		return -1;
+	if (lockdown_prepare(text, sizeof(text)) < 0)
+		fprintf(stderr, "tuncheck: %s: each job compiles its filter\n",
+			text);
 	if (gaps)
 		fprintf(stderr,
 			"tuncheck: sandbox: this kernel lacks %s; jobs run "

@@ -6,16 +6,21 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
 #include <linux/landlock.h>
+#include <linux/seccomp.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -284,32 +289,95 @@ static int lockdown_seccomp_args(scmp_filter_ctx ctx)
 	return ret;
 }
 
-static int lockdown_seccomp(char *why, size_t size)
+/* The filter's context, every rule added; NULL with why set. */
+static scmp_filter_ctx lockdown_seccomp_ctx(char *why, size_t size)
 {
-	scmp_filter_ctx ctx;
-	const char *call;
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	int ret;
 
-	ctx = seccomp_init(SCMP_ACT_ALLOW);
 	if (!ctx) {
 		snprintf(why, size, "seccomp_init: out of memory");
-		return -ENOMEM;
+		return NULL;
 	}
-	call = "seccomp_attr_set(SCMP_FLTATR_API_SYSRAWRC)";
 	ret = seccomp_attr_set(ctx, SCMP_FLTATR_API_SYSRAWRC, 1);
-	call = "seccomp_rule_add";
 	for (size_t i = 0;
 	     !ret && i < sizeof(lockdown_denied) / sizeof(*lockdown_denied);
 	     i++)
 		ret = lockdown_deny(ctx, lockdown_denied[i]);
 	if (!ret)
 		ret = lockdown_seccomp_args(ctx);
-	if (!ret) {
-		call = "seccomp_load";
-		ret = seccomp_load(ctx);
+	if (!ret)
+		return ctx;
+	snprintf(why, size, "seccomp_rule_add: %s", strerror(-ret));
+	seccomp_release(ctx);
+	return NULL;
+}
+
+/* The filter compiled once by lockdown_prepare(), inherited by jobs. */
+static struct sock_filter *lockdown_bpf;
+static unsigned short lockdown_bpf_len;
+
+int lockdown_prepare(char *why, size_t size)
+{
+	scmp_filter_ctx ctx = lockdown_seccomp_ctx(why, size);
+	struct stat st;
+	int fd, ret = 0;
+
+	if (!ctx)
+		return -EINVAL;
+	fd = memfd_create("tuncheck-seccomp", MFD_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		goto release;
 	}
+	ret = seccomp_export_bpf(ctx, fd);
+	if (!ret && fstat(fd, &st) < 0)
+		ret = -errno;
+	if (!ret &&
+	    (st.st_size <= 0 || st.st_size % sizeof(struct sock_filter) ||
+	     st.st_size / sizeof(struct sock_filter) > BPF_MAXINSNS))
+		ret = -E2BIG;
+	if (!ret && !(lockdown_bpf = malloc((size_t)st.st_size)))
+		ret = -ENOMEM;
+	if (!ret &&
+	    pread(fd, lockdown_bpf, (size_t)st.st_size, 0) != st.st_size)
+		ret = -EIO;
+	if (!ret)
+		lockdown_bpf_len = (unsigned short)(st.st_size /
+						    sizeof(struct sock_filter));
+	close(fd);
+release:
 	if (ret < 0)
-		snprintf(why, size, "%s: %s%s", call, strerror(-ret),
+		snprintf(why, size, "seccomp_export_bpf: %s", strerror(-ret));
+	seccomp_release(ctx);
+	return ret;
+}
+
+/* Load the filter: the prepared program, else compiled here. */
+static int lockdown_seccomp(char *why, size_t size)
+{
+	struct sock_fprog prog = { .len = lockdown_bpf_len,
+				   .filter = lockdown_bpf };
+	scmp_filter_ctx ctx;
+	int ret;
+
+	if (lockdown_bpf) {
+		if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == 0)
+			return 0;
+		ret = -errno;
+		snprintf(why, size, "prctl(PR_SET_SECCOMP): %s%s",
+			 strerror(-ret),
+			 ret == -EINVAL
+				 ? " — kernel without CONFIG_SECCOMP_FILTER?"
+				 : "");
+		return ret;
+	}
+	ctx = lockdown_seccomp_ctx(why, size);
+	if (!ctx)
+		return -EINVAL;
+	ret = seccomp_load(ctx);
+	if (ret < 0)
+		snprintf(why, size, "seccomp_load: %s%s", strerror(-ret),
 			 ret == -EINVAL
 				 ? " — kernel without CONFIG_SECCOMP_FILTER?"
 				 : "");

@@ -30,6 +30,13 @@ enum lockdown_gap {
 void lockdown_limits_default(struct lockdown_limits *l);
 
 /*
+ * Optional, in the parent before forking jobs: compile the seccomp filter
+ * once, so each job only loads it (about 0.2 ms less per job).  0 or
+ * -errno with `why` set; without it each job compiles its own.
+ */
+int lockdown_prepare(char *why, size_t size);
+
+/*
  * Apply every layer to this process (and so to every thread and child it
  * makes later).  Returns 0 with *gaps set, or -errno with `why` set.
  */
