@@ -241,6 +241,28 @@ static int backend_probe(const char *path, struct backend_probe_report *r,
 	return -1;
 }
 
+/*
+ * The words of an exec spec that name files (the program, a script it
+ * is given): kept visible in the jobs' private /tmp, /run, /dev/shm.
+ */
+static void backend_exec_expose(const char *words)
+{
+	char word[PATH_MAX];
+
+	while (*words) {
+		size_t n = strcspn(words, " \t");
+
+		if (n && n < sizeof(word)) {
+			memcpy(word, words, n);
+			word[n] = '\0';
+			if (strchr(word, '/') && access(word, F_OK) == 0)
+				sandbox_expose(word);
+		}
+		words += n;
+		words += strspn(words, " \t");
+	}
+}
+
 /* A plugin by path: probed, then known by its name only. */
 static const struct tuncheck_backend_ops *
 backend_plugin_select(const char *spec, char *err, size_t size)
@@ -259,6 +281,8 @@ backend_plugin_select(const char *spec, char *err, size_t size)
 			 spec, strerror(errno));
 		return NULL;
 	}
+	/* a plugin below /tmp stays visible in the job's private /tmp */
+	sandbox_expose(path);
 	if (backend_probe(path, &r, err, size) < 0)
 		return NULL;
 	pl = calloc(1, sizeof(*pl));
@@ -287,6 +311,8 @@ const struct tuncheck_backend_ops *backend_select(const char *spec, char *err,
 		const struct tuncheck_backend_ops *ops =
 			backend_exec_new(spec, err, size);
 
+		if (ops)
+			backend_exec_expose(spec + 5);
 		return ops ? backend_check(ops, spec, err, size) : NULL;
 	}
 	if (strchr(spec, '/'))

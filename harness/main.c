@@ -728,6 +728,8 @@ int main(int argc, char **argv)
 	}
 	/* a closed reader pipe must not kill the parent mid-report */
 	signal(SIGPIPE, SIG_IGN);
+	/* the run's directory stays visible in each job's private /tmp */
+	sandbox_expose(".");
 	if (!strcmp(argv[1], "run"))
 		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "check"))

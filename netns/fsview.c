@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/mount.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -22,8 +23,106 @@
 #ifndef AT_RECURSIVE
 #define AT_RECURSIVE 0x8000
 #endif
+#ifndef OPEN_TREE_CLONE /* glibc 2.36's <sys/mount.h> has them; older not */
+#define OPEN_TREE_CLONE	  1
+#define OPEN_TREE_CLOEXEC O_CLOEXEC
+#endif
+
+#define FSVIEW_EXPOSE_MAX 32
 
 static const char *const fsview_tmpfs[] = { "/tmp", "/run", "/dev/shm" };
+
+/* Host paths under a private tmpfs that jobs still need (fsview_expose). */
+static char *fsview_exposed[FSVIEW_EXPOSE_MAX];
+static size_t fsview_n_exposed;
+
+int fsview_expose(const char *path)
+{
+	char *real = realpath(path, NULL);
+
+	if (!real)
+		return -errno;
+	for (size_t i = 0; i < fsview_n_exposed; i++)
+		if (!strcmp(fsview_exposed[i], real)) {
+			free(real);
+			return 0;
+		}
+	if (fsview_n_exposed == FSVIEW_EXPOSE_MAX) {
+		free(real);
+		return -ENOSPC;
+	}
+	fsview_exposed[fsview_n_exposed++] = real;
+	return 0;
+}
+
+/*
+ * dir/NAME, the entry right below dir that leads to path, into buf; false
+ * when path is not below dir.
+ */
+static bool fsview_top_entry(const char *dir, const char *path, char *buf,
+			     size_t size)
+{
+	size_t n = strlen(dir);
+
+	if (strncmp(path, dir, n) || path[n] != '/' || !path[n + 1])
+		return false;
+	n += 1 + strcspn(path + n + 1, "/");
+	if (n >= size)
+		return false;
+	memcpy(buf, path, n);
+	buf[n] = '\0';
+	return true;
+}
+
+/*
+ * Before dir is covered by a private tmpfs: a detached copy of each
+ * exposed entry below it (open_tree, Linux 5.2), in fds[]/names[].
+ */
+static size_t fsview_grab(const char *dir, int *fds, char names[][PATH_MAX])
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < fsview_n_exposed; i++) {
+		char top[PATH_MAX];
+		bool seen = false;
+		int fd;
+
+		if (!fsview_top_entry(dir, fsview_exposed[i], top, sizeof(top)))
+			continue;
+		for (size_t k = 0; k < n; k++)
+			seen |= !strcmp(names[k], top);
+		if (seen)
+			continue;
+		fd = (int)syscall(SYS_open_tree, AT_FDCWD, top,
+				  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+					  AT_RECURSIVE);
+		if (fd < 0)
+			continue;
+		fds[n] = fd;
+		snprintf(names[n++], PATH_MAX, "%s", top);
+	}
+	return n;
+}
+
+/* Put the grabbed entries back, read-only, at their old paths. */
+static void fsview_restore(const int *fds, char names[][PATH_MAX], size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+
+		if (fstat(fds[i], &st) == 0) {
+			if (S_ISDIR(st.st_mode))
+				mkdir(names[i], 0755);
+			else
+				close(open(names[i],
+					   O_WRONLY | O_CREAT | O_CLOEXEC,
+					   0644));
+			syscall(SYS_move_mount, fds[i], "", AT_FDCWD, names[i],
+				MOVE_MOUNT_F_EMPTY_PATH);
+		}
+		close(fds[i]);
+	}
+}
 
 /* mount_setattr(2) through syscall(): glibc 2.36 has no wrapper. */
 static int fsview_setattr(const char *path, unsigned flags, uint64_t set,
@@ -116,18 +215,31 @@ static int fsview_readonly(void)
 	return ret;
 }
 
-/* Private tmpfs where programs expect to write; missing dirs skipped. */
+/*
+ * Private tmpfs where programs expect to write; missing dirs skipped.
+ * What the run needs from below them (its directory, a plugin, an exec
+ * program) stays visible, read-only; nothing else of the host's (an X11
+ * socket in /tmp, the D-Bus socket in /run) does.
+ */
 static void fsview_scratch(void)
 {
+	static char names[FSVIEW_EXPOSE_MAX][PATH_MAX];
+	int fds[FSVIEW_EXPOSE_MAX];
 	struct stat st;
+	size_t n;
 
 	for (size_t i = 0; i < sizeof(fsview_tmpfs) / sizeof(*fsview_tmpfs);
 	     i++) {
 		if (stat(fsview_tmpfs[i], &st) < 0 || !S_ISDIR(st.st_mode))
 			continue;
+		n = fsview_grab(fsview_tmpfs[i], fds, names);
 		/* best effort: without it the directory is read-only */
-		(void)mount("tmpfs", fsview_tmpfs[i], "tmpfs",
-			    MS_NOSUID | MS_NODEV, "mode=1777,size=64m");
+		if (mount("tmpfs", fsview_tmpfs[i], "tmpfs",
+			  MS_NOSUID | MS_NODEV, "mode=1777,size=64m") == 0)
+			fsview_restore(fds, names, n);
+		else
+			for (size_t k = 0; k < n; k++)
+				close(fds[k]);
 	}
 }
 

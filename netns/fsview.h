@@ -17,6 +17,13 @@ enum fsview_gap {
 };
 
 /*
+ * Before any job: a host path a job needs although it lies below /tmp,
+ * /run or /dev/shm (the run's directory, a plugin, an exec program).  Its
+ * top entry there stays visible, read-only.  0 or -errno.
+ */
+int fsview_expose(const char *path);
+
+/*
  * In PID 1 of fresh user, mount and PID namespaces: build the view.
  * Returns 0 with *gaps set (a missing layer is not fatal), or -errno with
  * `why` set when the view cannot be made safe at all.

@@ -363,6 +363,11 @@ int sandbox_lock(const struct lockdown_limits *l, char *why, size_t size)
 	return ret;
 }
 
+int sandbox_expose(const char *path)
+{
+	return fsview_expose(path);
+}
+
 unsigned sandbox_gaps(void)
 {
 	return sandbox_gap_bits;

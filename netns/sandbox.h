@@ -43,6 +43,13 @@ int sandbox_enter(pid_t parent, char *why, size_t size);
  */
 int sandbox_enter_net(char *why, size_t size);
 
+/*
+ * Before any job: keep a host path a job needs visible although it lies
+ * below a directory each job gets a private tmpfs for (/tmp, /run,
+ * /dev/shm).  0 or -errno.
+ */
+int sandbox_expose(const char *path);
+
 /* True once a sandbox_enter*() verified a network namespace of our own. */
 bool sandbox_is_entered(void);
 
