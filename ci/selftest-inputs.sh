@@ -1,6 +1,7 @@
 #!/bin/sh
 # Generate the malformed case files that cannot live in git as text:
-# a 1 MiB line, binary garbage, an empty file, a directory.
+# a 1 MiB line, binary garbage, an empty file, a directory, too many
+# queues, a FIFO.
 D=$1
 mkdir -p "$D/a-directory.case"
 : >"$D/empty.case"
@@ -13,3 +14,16 @@ mkdir -p "$D/a-directory.case"
 	echo "case garbage"
 	printf 'tun t0\001\002\377\000\033[2J\n'
 } >"$D/garbage.case"
+# one tun and 17 queues: the job has 16 slots (CASE_MAX_QUEUES)
+{
+	echo "case too-many-queues"
+	echo "tun t0 addr=198.18.0.1/24"
+	i=0
+	while [ $i -lt 17 ]; do
+		echo "open q$i device=t0"
+		i=$((i + 1))
+	done
+} >"$D/too-many-queues.case"
+# a FIFO: refused at once, never read (nobody writes it)
+rm -f "$D/fifo.case"
+mkfifo "$D/fifo.case"

@@ -304,12 +304,24 @@ static int case_sym_define(struct case_parser *p, size_t i,
 		return -1;
 	if (!strcmp(w->s, "send"))
 		return case_fail(p, w->col, "'send' is reserved (expect send)");
+	static const size_t max[] = { CASE_MAX_DEVICES, CASE_MAX_QUEUES,
+				      CASE_MAX_READERS };
+	size_t count = 0;
+
 	old = case_sym_find(p, w->s);
 	if (old)
 		return case_fail(p, w->col,
 				 "%s '%s' already defined at "
 				 "line %u",
 				 case_sym_names[old->kind], w->s, old->line);
+	/* the job sizes its tables by these: never more at run time */
+	for (size_t k = 0; k < p->n_syms; k++)
+		count += p->syms[k].kind == kind;
+	if (count == max[kind])
+		return case_fail(p, w->col,
+				 "at most %zu %ss in a case (this is the "
+				 "%zuth)",
+				 max[kind], case_sym_names[kind], count + 1);
 	if (p->n_syms == p->cap_syms) {
 		size_t cap = p->cap_syms ? 2 * p->cap_syms : 16;
 
@@ -1754,7 +1766,8 @@ static int case_read_file(const char *path, char **out, size_t *out_len,
 	ssize_t n = 1;
 	int fd, ret = -1;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		case_load_fail(diag, "cannot open", errno);
 		return -1;
@@ -1765,6 +1778,20 @@ static int case_read_file(const char *path, char **out, size_t *out_len,
 	}
 	if (S_ISDIR(st.st_mode)) {
 		case_load_fail(diag, "is a directory", 0);
+		goto close_fd;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		case_load_fail(diag,
+			       S_ISFIFO(st.st_mode)
+				       ? "is a FIFO, not a regular file"
+			       : S_ISSOCK(st.st_mode)
+				       ? "is a socket, not a regular file"
+				       : "is a device, not a regular file",
+			       0);
+		goto close_fd;
+	}
+	if (fcntl(fd, F_SETFL, 0) < 0) {
+		case_load_fail(diag, "cannot read", errno);
 		goto close_fd;
 	}
 	/* one byte over the limit tells "too large" from "exactly 4 MiB" */

@@ -35,7 +35,7 @@
 #include "timeline.h"
 #include "tun.h"
 
-#define JOB_MAX		  16		/* devices, queues, readers per case */
+#define SEND_ERRS_MAX	  16 /* distinct errnos of one send step */
 #define READY_TIMEOUT_NS  2000000000ull /* a backend must register by then */
 #define CONSERVE_POLL_NS  20000000ull	/* re-read drop counters this often */
 #define READABLE_POLL_NS  5000000ull
@@ -71,8 +71,8 @@ struct reader_rt {
 
 struct send_result {
 	long total, ok;
-	int errs[JOB_MAX]; /* distinct errnos seen, with counts */
-	long err_count[JOB_MAX];
+	int errs[SEND_ERRS_MAX]; /* distinct errnos seen, with counts */
+	long err_count[SEND_ERRS_MAX];
 	size_t n_errs;
 	unsigned line;
 };
@@ -85,9 +85,9 @@ struct job {
 	struct nl *nl;
 	struct timeline tl;
 	uint64_t start_ns;
-	struct dev devs[JOB_MAX];
-	struct queue queues[JOB_MAX];
-	struct reader_rt readers[JOB_MAX];
+	struct dev devs[CASE_MAX_DEVICES];
+	struct queue queues[CASE_MAX_QUEUES];
+	struct reader_rt readers[CASE_MAX_READERS];
 	size_t n_devs, n_queues, n_readers;
 	struct send_result last_send;
 	bool xpass;
@@ -519,7 +519,7 @@ static void send_record(struct send_result *r, int err)
 			return;
 		}
 	}
-	if (r->n_errs < JOB_MAX) {
+	if (r->n_errs < SEND_ERRS_MAX) {
 		r->errs[r->n_errs] = err;
 		r->err_count[r->n_errs++] = 1;
 	}

@@ -604,6 +604,76 @@ static void test_too_many_steps(void **state)
 	free(t);
 }
 
+/*
+ * The 17th tun, open or dup, and reader is refused at its name: the job's
+ * tables have CASE_MAX_* slots, and a case check accepts never overflows.
+ */
+static void test_object_limits(void **state)
+{
+	static const struct {
+		const char *head, *pre, *post, *msg;
+	} t[] = {
+		{ "case c\n", "tun t", "\n",
+		  "at most 16 devices in a case (this is the 17th)" },
+		{ "case c\ntun t0\n", "open q", " device=t0\n",
+		  "at most 16 queues in a case (this is the 17th)" },
+		{ "case c\ntun t0\nopen q0 device=t0\n", "dup q0 as d", "\n",
+		  "at most 16 queues in a case (this is the 17th)" },
+		{ "case c\ntun t0\nopen q0 device=t0\n", "reader r",
+		  " queue=q0\n",
+		  "at most 16 readers in a case (this is the 17th)" },
+	};
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(t) / sizeof(t[0]); k++) {
+		unsigned head_lines = 0, limit_line;
+		char text[4096], line[64];
+		struct case_diag d = { 0 };
+		struct case_file *c;
+		size_t len, n;
+
+		for (const char *h = t[k].head; *h; h++)
+			head_lines += *h == '\n';
+		/* a dup adds to q0: one line fewer reaches the limit */
+		n = k == 2 ? 15 : 16;
+		snprintf(text, sizeof(text), "%s", t[k].head);
+		for (size_t i = 0; i < n; i++) {
+			snprintf(line, sizeof(line), "%s%zu%s", t[k].pre, i,
+				 t[k].post);
+			strcat(text, line);
+		}
+		len = strlen(text);
+		c = case_parse("lim.case", text, len, &d);
+		assert_non_null(c); /* exactly at the limit: fine */
+		case_free(c);
+		snprintf(line, sizeof(line), "%s%zu%s", t[k].pre, n,
+			 t[k].post);
+		strcat(text, line);
+		assert_null(case_parse("lim.case", text, strlen(text), &d));
+		limit_line = head_lines + (unsigned)n + 1;
+		assert_int_equal(d.line, limit_line);
+		assert_string_equal(d.msg, t[k].msg);
+	}
+}
+
+/* A FIFO is refused at once, never opened for a blocking read. */
+static void test_load_fifo(void **state)
+{
+	char dir[] = "/tmp/test_case.XXXXXX", path[64];
+	struct case_diag d = { 0 };
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/f.case", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_null(case_load(path, &d));
+	assert_string_equal(d.msg, "is a FIFO, not a regular file");
+	assert_null(case_load("/dev/null", &d));
+	assert_string_equal(d.msg, "is a device, not a regular file");
+	unlink(path);
+	rmdir(dir);
+}
+
 static void test_load(void **state)
 {
 	char path[] = "/tmp/test_case.XXXXXX";
@@ -869,8 +939,7 @@ static void test_rearm_and_backends(void **state)
 
 int main(void)
 {
-	struct CMUnitTest tests[16 + N_BAD] = {
-		/* 16 named, then the table */
+	static const struct CMUnitTest named[] = {
 		cmocka_unit_test(test_every_directive),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_deadline_capped),
@@ -887,11 +956,16 @@ int main(void)
 		cmocka_unit_test(test_kernel_directive),
 		cmocka_unit_test(test_rearm_and_backends),
 		cmocka_unit_test(test_pingpong),
+		cmocka_unit_test(test_object_limits),
+		cmocka_unit_test(test_load_fifo),
 	};
+	enum { N_NAMED = sizeof(named) / sizeof(named[0]) };
+	struct CMUnitTest tests[N_NAMED + N_BAD];
 
-	/* one test per malformed case, named after it */
+	/* the named tests, then one per malformed case, named after it */
+	memcpy(tests, named, sizeof(named));
 	for (size_t i = 0; i < N_BAD; i++)
-		tests[16 + i] = (struct CMUnitTest){
+		tests[N_NAMED + i] = (struct CMUnitTest){
 			.name = bad_cases[i].name,
 			.test_func = test_bad_case,
 			.initial_state = (void *)&bad_cases[i],
