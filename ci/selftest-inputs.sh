@@ -27,3 +27,9 @@ mkdir -p "$D/a-directory.case"
 # a FIFO: refused at once, never read (nobody writes it)
 rm -f "$D/fifo.case"
 mkfifo "$D/fifo.case"
+# a directory whose symlinks lead back into itself, twice
+rm -rf "$D/loop"
+mkdir -p "$D/loop/sub"
+cp cases/seed/register-after-attach.case "$D/loop/sub/"
+ln -s .. "$D/loop/sub/up"
+ln -s . "$D/loop/self"

@@ -15,9 +15,9 @@
 #define CASE_NAME_MAX	     32	  /* names of cases, devices, queues, readers */
 #define CASE_LINE_MAX	     4096 /* longest accepted line, in bytes */
 #define CASE_MAX_ADDRS	     4	  /* addresses per device */
-#define CASE_MAX_DEVICES     16 /* tun lines per case */
-#define CASE_MAX_QUEUES	     16 /* open and dup lines per case */
-#define CASE_MAX_READERS     16 /* reader lines per case */
+#define CASE_MAX_DEVICES     16	  /* tun lines per case */
+#define CASE_MAX_QUEUES	     16	  /* open and dup lines per case */
+#define CASE_MAX_READERS     16	  /* reader lines per case */
 #define CASE_MAX_XFAIL	     16 /* backends named by the xfails of an expect */
 #define CASE_MAX_XFAIL_LINES 8	/* xfail lines after one expect */
 #define CASE_MAX_PARAMS	     8	/* extra backend parameters per reader */

@@ -35,7 +35,7 @@
 #include "timeline.h"
 #include "tun.h"
 
-#define SEND_ERRS_MAX	  16 /* distinct errnos of one send step */
+#define SEND_ERRS_MAX	  16		/* distinct errnos of one send step */
 #define READY_TIMEOUT_NS  2000000000ull /* a backend must register by then */
 #define CONSERVE_POLL_NS  20000000ull	/* re-read drop counters this often */
 #define READABLE_POLL_NS  5000000ull

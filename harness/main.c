@@ -21,6 +21,7 @@
 #include "bench.h"
 #include "case.h"
 #include "expect.h"
+#include "outdir.h"
 #include "report.h"
 #include "runner.h"
 #include "sandbox.h"
@@ -31,6 +32,12 @@
 struct paths {
 	char **v;
 	size_t n, cap;
+	/* every directory and file collected, by device and inode */
+	struct paths_id {
+		dev_t dev;
+		ino_t ino;
+	} * seen;
+	size_t n_seen, cap_seen;
 };
 
 static void __attribute__((noreturn, format(printf, 2, 3)))
@@ -93,8 +100,8 @@ static void paths_free(struct paths *p)
 	for (size_t i = 0; i < p->n; i++)
 		free(p->v[i]);
 	free(p->v);
-	p->v = NULL;
-	p->n = p->cap = 0;
+	free(p->seen);
+	*p = (struct paths){ 0 };
 }
 
 static bool has_suffix(const char *s, const char *suf)
@@ -104,7 +111,31 @@ static bool has_suffix(const char *s, const char *suf)
 	return a >= b && !strcmp(s + a - b, suf);
 }
 
-/* Collect *.case below dir, sorted; skip selftest/ (cases that must fail). */
+/*
+ * Remember st's file; false if it was seen before (a directory reached
+ * again through a symlink loop, a file named twice).
+ */
+static bool paths_first_visit(struct paths *p, const struct stat *st)
+{
+	for (size_t i = 0; i < p->n_seen; i++)
+		if (p->seen[i].dev == st->st_dev &&
+		    p->seen[i].ino == st->st_ino)
+			return false;
+	if (p->n_seen == p->cap_seen) {
+		p->cap_seen = p->cap_seen ? 2 * p->cap_seen : 64;
+		p->seen = realloc(p->seen, p->cap_seen * sizeof(*p->seen));
+		if (!p->seen)
+			die(1, "out of memory");
+	}
+	p->seen[p->n_seen++] = (struct paths_id){ st->st_dev, st->st_ino };
+	return true;
+}
+
+/*
+ * Collect *.case below dir, sorted; skip selftest/ (cases that must fail).
+ * Each directory is entered once and each file listed once, however many
+ * symlinks lead to them, so a loop ends.
+ */
 static void paths_walk(struct paths *p, const char *dir)
 {
 	struct dirent **de;
@@ -119,11 +150,14 @@ static void paths_walk(struct paths *p, const char *dir)
 		snprintf(path, sizeof(path), "%s/%s", dir, de[i]->d_name);
 		if (de[i]->d_name[0] != '.' && !stat(path, &st)) {
 			if (S_ISDIR(st.st_mode) &&
-			    strcmp(de[i]->d_name, "selftest"))
-				paths_walk(p, path);
-			else if (S_ISREG(st.st_mode) &&
-				 has_suffix(path, ".case"))
+			    strcmp(de[i]->d_name, "selftest")) {
+				if (paths_first_visit(p, &st))
+					paths_walk(p, path);
+			} else if (S_ISREG(st.st_mode) &&
+				   has_suffix(path, ".case") &&
+				   paths_first_visit(p, &st)) {
 				paths_add(p, path);
+			}
 		}
 		free(de[i]);
 	}
@@ -136,10 +170,12 @@ static void paths_collect(struct paths *p, char **argv, int argc)
 		struct stat st;
 
 		if (!stat(argv[i], &st) && S_ISDIR(st.st_mode) &&
-		    !has_suffix(argv[i], ".case"))
-			paths_walk(p, argv[i]);
-		else
+		    !has_suffix(argv[i], ".case")) {
+			if (paths_first_visit(p, &st))
+				paths_walk(p, argv[i]);
+		} else if (stat(argv[i], &st) || paths_first_visit(p, &st)) {
 			paths_add(p, argv[i]); /* case_load reports errors */
+		}
 	}
 }
 
@@ -317,6 +353,15 @@ static int sandbox_check(char *why, size_t size)
 	return 0;
 }
 
+/* -b twice for one backend would run and name its jobs twice: refuse. */
+static void opt_backend_unique(const struct tuncheck_backend_ops **ops,
+			       size_t nb)
+{
+	for (size_t i = 0; i + 1 < nb; i++)
+		if (!strcmp(ops[i]->name, ops[nb - 1]->name))
+			die(2, "backend '%s' given twice", ops[nb - 1]->name);
+}
+
 /* -b SPEC: append the selected backend to ops, or die with the reason. */
 static void opt_backend(const struct tuncheck_backend_ops **ops, size_t *nb,
 			const char *spec)
@@ -328,14 +373,43 @@ static void opt_backend(const struct tuncheck_backend_ops **ops, size_t *nb,
 	ops[*nb] = backend_select(spec, err, sizeof(err));
 	if (!ops[(*nb)++])
 		die(2, "%s", err);
+	opt_backend_unique(ops, *nb);
 }
 
-/* A directory option (--log-dir, --pcap-dir): created if missing. */
-static const char *opt_dir(const char *flag, const char *arg)
+/*
+ * A directory option (--log-dir, --pcap-dir): created if missing, and
+ * proven writable before the first job; its fd into *fd.
+ */
+static const char *opt_dir(const char *flag, const char *arg, int *fd)
 {
-	if (mkdir(arg, 0755) < 0 && errno != EEXIST)
-		die(2, "%s %s: %s", flag, arg, strerror(errno));
+	char why[512];
+
+	*fd = outdir_open(arg, why, sizeof(why));
+	if (*fd < 0)
+		die(2, "%s %s", flag, why);
 	return arg;
+}
+
+/* A report file option (--junit, --json): opened before the first job. */
+static FILE *opt_report(const char *flag, const char *arg)
+{
+	FILE *f = fopen(arg, "we");
+
+	if (!f)
+		die(2, "%s %s: %s", flag, arg, strerror(errno));
+	return f;
+}
+
+/* Two cases of one name would share reports and files: refuse. */
+static void cases_unique(struct case_file **cs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = i + 1; k < n; k++)
+			if (!strcmp(cs[i]->name, cs[k]->name))
+				die(2,
+				    "case name '%s' is used by both %s and %s: "
+				    "rename one",
+				    cs[i]->name, cs[i]->path, cs[k]->path);
 }
 
 static int cmd_run(int argc, char **argv)
@@ -359,6 +433,7 @@ static int cmd_run(int argc, char **argv)
 	const struct tuncheck_backend_ops *ops[MAX_BACKENDS];
 	struct runner_opts ro = { .job = { .log_fd = -1, .pcap_fd = -1 } };
 	const char *junit = NULL, *json = NULL;
+	FILE *junit_f = NULL, *json_f = NULL;
 	struct report rep = { .tap = stdout, .term = stderr };
 	struct paths p = { 0 };
 	struct case_file **cs;
@@ -398,7 +473,8 @@ static int cmd_run(int argc, char **argv)
 			ro.parallel = opt_jobs(optarg);
 			break;
 		case 'L':
-			ro.log_dir = opt_dir("--log-dir", optarg);
+			ro.log_dir =
+				opt_dir("--log-dir", optarg, &ro.log_dirfd);
 			break;
 		case 'I':
 			if (job_inject_parse(optarg, &ro.job.inject) < 0)
@@ -408,12 +484,15 @@ static int cmd_run(int argc, char **argv)
 			break;
 		case 'J':
 			junit = optarg;
+			junit_f = opt_report("--junit", optarg);
 			break;
 		case 'O':
 			json = optarg;
+			json_f = opt_report("--json", optarg);
 			break;
 		case 'P':
-			ro.pcap_dir = opt_dir("--pcap-dir", optarg);
+			ro.pcap_dir =
+				opt_dir("--pcap-dir", optarg, &ro.pcap_dirfd);
 			break;
 		case 'h':
 			usage(stdout);
@@ -436,6 +515,7 @@ static int cmd_run(int argc, char **argv)
 		paths_free(&p);
 		return 2;
 	}
+	cases_unique(cs, p.n);
 	jobs = calloc(p.n * nb, sizeof(*jobs));
 	if (!jobs)
 		die(1, "out of memory");
@@ -469,9 +549,9 @@ static int cmd_run(int argc, char **argv)
 		report_bail_out(&rep, why);
 	}
 	report_matrix(&rep, jobs, nj);
-	if (junit && (ret = report_junit(junit, jobs, nj)) < 0)
+	if (junit_f && (ret = report_junit(junit_f, jobs, nj)) < 0)
 		die(1, "--junit %s: %s", junit, strerror(-ret));
-	if (json && (ret = report_json(json, jobs, nj)) < 0)
+	if (json_f && (ret = report_json(json_f, jobs, nj)) < 0)
 		die(1, "--json %s: %s", json, strerror(-ret));
 	ret = ro.interrupted ? 128 + ro.interrupted
 			     : report_exit_status(jobs, nj);
@@ -492,18 +572,26 @@ struct compare_side {
 };
 
 /* Count a job's events in its timeline log (job.c, job_emit). */
-static void compare_side_load(const char *dir, const struct job_spec *js,
+static void compare_side_load(int dirfd, const struct job_spec *js,
 			      struct compare_side *sd, bool remove)
 {
-	char path[4096], line[256];
-	int type, err;
+	char path[1024], out[1024], line[256];
+	int type, err, fd;
 	FILE *f;
 
 	*sd = (struct compare_side){ .v = js->res.v, .ns = js->res.wall_ns };
-	runner_job_path(dir, js, "log", path, sizeof(path));
-	f = fopen(path, "re");
-	if (!f)
+	if (!runner_job_name(js, "log", path, sizeof(path)) ||
+	    !runner_job_name(js, "out", out, sizeof(out)))
 		return;
+	if (remove)
+		unlinkat(dirfd, out, 0);
+	fd = openat(dirfd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	f = fd < 0 ? NULL : fdopen(fd, "r");
+	if (!f) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
 	while (fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "%*u r%*d type=%d err=%d", &type, &err) != 2)
 			continue;
@@ -514,7 +602,7 @@ static void compare_side_load(const char *dir, const struct job_spec *js,
 	}
 	fclose(f);
 	if (remove)
-		unlink(path);
+		unlinkat(dirfd, path, 0);
 }
 
 /* One side of a row: verdict, wakes, reads, first errno, time. */
@@ -529,7 +617,7 @@ static void compare_side_print(const struct compare_side *sd)
 
 /* Print the side-by-side table; returns the number of verdicts differing. */
 static size_t compare_print(const struct job_spec *jobs, size_t n_cases,
-			    const char *dir, bool remove)
+			    int dir, bool remove)
 {
 	int w = 4;
 	size_t differ = 0, other = 0;
@@ -601,7 +689,8 @@ static int cmd_compare(int argc, char **argv)
 			ro.parallel = opt_jobs(optarg);
 			break;
 		case 'L':
-			ro.log_dir = opt_dir("--log-dir", optarg);
+			ro.log_dir =
+				opt_dir("--log-dir", optarg, &ro.log_dirfd);
 			break;
 		case 'h':
 			usage(stdout);
@@ -633,6 +722,7 @@ static int cmd_compare(int argc, char **argv)
 		paths_free(&p);
 		return 2;
 	}
+	cases_unique(cs, p.n);
 	jobs = calloc(2 * p.n, sizeof(*jobs));
 	if (!jobs)
 		die(1, "out of memory");
@@ -646,8 +736,12 @@ static int cmd_compare(int argc, char **argv)
 			jobs[i].done = 3;
 		}
 	}
-	if (!ro.log_dir && !(ro.log_dir = mkdtemp(tmp)))
-		die(1, "mkdtemp %s: %s", tmp, strerror(errno));
+	if (!ro.log_dir) {
+		if (!mkdtemp(tmp))
+			die(1, "mkdtemp %s: %s", tmp, strerror(errno));
+		ro.log_dir = opt_dir("compare: temporary directory", tmp,
+				     &ro.log_dirfd);
+	}
 	lockdown_limits_default(&ro.job.limits);
 	ro.job.pcap_max = PCAP_MAX_DEFAULT;
 	if (sandbox_check(why, sizeof(why)) < 0) {
@@ -657,7 +751,9 @@ static int cmd_compare(int argc, char **argv)
 	} else if ((ret = runner_run(jobs, 2 * p.n, &ro)) < 0) {
 		die(1, "runner: %s", strerror(-ret));
 	}
-	differ = compare_print(jobs, p.n, ro.log_dir, ro.log_dir == tmp);
+	differ = compare_print(jobs, p.n, ro.log_dirfd, ro.log_dir == tmp);
+	if (ro.interrupted)
+		ret = 128 + ro.interrupted;
 	if (ro.log_dir == tmp)
 		rmdir(tmp);
 	for (size_t i = 0; i < p.n; i++)

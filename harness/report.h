@@ -20,10 +20,13 @@ void report_begin(struct report *r, size_t n);
 void report_job_done(struct job_spec *jobs, size_t n, size_t idx, void *arg);
 /* The cases x backends matrix and the totals. */
 void report_matrix(struct report *r, const struct job_spec *jobs, size_t n);
-/* Write every job's result as one JSON document: 0 or -errno. */
-int report_json(const char *path, const struct job_spec *jobs, size_t n);
-/* Write a JUnit XML report of every job (CI dashboards): 0 or -errno. */
-int report_junit(const char *path, const struct job_spec *jobs, size_t n);
+/*
+ * Write every job's result as one JSON document into f (opened before the
+ * first job) and close it: 0 or -errno.
+ */
+int report_json(FILE *f, const struct job_spec *jobs, size_t n);
+/* Write a JUnit XML report of every job into f, close it: 0 or -errno. */
+int report_junit(FILE *f, const struct job_spec *jobs, size_t n);
 /* End the TAP stream early: "Bail out! why". */
 void report_bail_out(struct report *r, const char *why);
 /* 0 all as expected, 1 a failure, 4 everything skipped. */

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "expect.h"
+#include "outdir.h"
 #include "runner.h"
 #include "timeline.h"
 
@@ -154,59 +155,57 @@ out:
 	js->done = 3;
 }
 
-const char *runner_job_path(const char *dir, const struct job_spec *js,
-			    const char *ext, char *buf, size_t size)
+const char *runner_job_name(const struct job_spec *js, const char *ext,
+			    char *buf, size_t size)
 {
-	char *f;
-
-	snprintf(buf, size, "%s/", dir);
-	f = buf + strlen(buf);
-	snprintf(f, size - (size_t)(f - buf), "%s-%s.%s", js->c->name,
-		 js->ops->name, ext);
-	/* variant names and plugin paths carry slashes */
-	for (; *f; f++)
-		if (*f == '/')
-			*f = '_';
-	return buf;
+	return outdir_job_name(js->c->name, js->ops->name, ext, buf, size);
 }
 
-/* A file for the job in dir, opened before the sandbox locks files away. */
-static int runner_job_file(const char *dir, const struct job_spec *js,
+/*
+ * A file for the job in dirfd (dir names it for messages), created in
+ * the runner before the fork; -1, with a note in the job's result, when
+ * it cannot be.
+ */
+static int runner_job_file(const char *dir, int dirfd, struct job_spec *js,
 			   const char *ext)
 {
-	char path[4096];
+	size_t l = strlen(js->res.notes);
+	char name[1024];
+	int fd;
 
 	if (!dir)
 		return -1;
-	runner_job_path(dir, js, ext, path, sizeof(path));
-	return open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd = runner_job_name(js, ext, name, sizeof(name))
+		     ? outdir_create(dirfd, name)
+		     : -ENAMETOOLONG;
+	if (fd < 0)
+		snprintf(js->res.notes + l, sizeof(js->res.notes) - l,
+			 "%scannot create %s/%s: %s", l ? "; " : "", dir, name,
+			 strerror(-fd));
+	return fd;
 }
 
-static void runner_child(struct job_spec *jobs, size_t idx,
-			 const struct runner_opts *o, int wfd, int snap)
+/* In the forked child: the runner's signal handling off, then the job. */
+static void runner_child(const struct job_spec *js, struct job_opts *jo,
+			 int wfd)
 {
-	struct job_opts jo = o->job;
 	sigset_t none;
 
-	/* the runner's signal handling is not the job's */
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	jo.runner = getppid();
-	jo.snap_fd = snap;
-	jo.log_fd = runner_job_file(o->log_dir, &jobs[idx], "log");
-	jo.pcap_fd = runner_job_file(o->pcap_dir, &jobs[idx], "pcap");
-	jo.stdio_fd = runner_job_file(o->log_dir, &jobs[idx], "out");
-	job_main(jobs[idx].c, jobs[idx].ops, &jo, wfd);
+	jo->runner = getppid();
+	job_main(js->c, js->ops, jo, wfd);
 }
 
 static int runner_start(struct job_spec *jobs, size_t idx,
 			const struct runner_opts *o)
 {
 	struct job_spec *js = &jobs[idx];
-	int p[2], snap[2];
+	struct job_opts jo = o->job;
+	int p[2], snap[2], ret = 0;
 
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return -errno;
@@ -215,22 +214,32 @@ static int runner_start(struct job_spec *jobs, size_t idx,
 		close(p[1]);
 		return -errno;
 	}
+	jo.snap_fd = snap[0];
+	jo.log_fd = runner_job_file(o->log_dir, o->log_dirfd, js, "log");
+	jo.stdio_fd = runner_job_file(o->log_dir, o->log_dirfd, js, "out");
+	jo.pcap_fd = runner_job_file(o->pcap_dir, o->pcap_dirfd, js, "pcap");
 	fflush(NULL);
 	js->pid = fork();
-	if (js->pid < 0) {
-		close(p[0]);
-		close(p[1]);
-		close(snap[0]);
-		close(snap[1]);
-		return -errno;
-	}
 	if (js->pid == 0) {
 		close(p[0]);
 		close(snap[1]);
-		runner_child(jobs, idx, o, p[1], snap[0]);
+		runner_child(js, &jo, p[1]);
 	}
+	if (js->pid < 0)
+		ret = -errno;
 	close(p[1]);
 	close(snap[0]);
+	if (jo.log_fd >= 0)
+		close(jo.log_fd);
+	if (jo.stdio_fd >= 0)
+		close(jo.stdio_fd);
+	if (jo.pcap_fd >= 0)
+		close(jo.pcap_fd);
+	if (ret < 0) {
+		close(p[0]);
+		close(snap[1]);
+		return ret;
+	}
 	js->out_fd = p[0];
 	js->snap_fd = snap[1];
 	/* a backend's own child may keep the pipe open after the job ends */

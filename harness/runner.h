@@ -46,8 +46,9 @@ struct job_spec {
 struct runner_opts {
 	unsigned parallel;
 	struct job_opts job;
-	const char *log_dir;  /* one timeline file per job, or NULL */
-	const char *pcap_dir; /* one pcap file per job, or NULL */
+	const char *log_dir;	   /* one timeline file per job, or NULL */
+	const char *pcap_dir;	   /* one pcap file per job, or NULL */
+	int log_dirfd, pcap_dirfd; /* outdir_open()ed, when the name is set */
 	/* Set by runner_run when SIGINT, SIGTERM or SIGHUP stopped the run. */
 	int interrupted;
 	/* Called in the parent each time a job ends (any order). */
@@ -55,9 +56,9 @@ struct runner_opts {
 	void *arg;
 };
 
-/* DIR/CASE-BACKEND.EXT, with '/' in the names made '_', into buf. */
-const char *runner_job_path(const char *dir, const struct job_spec *js,
-			    const char *ext, char *buf, size_t size);
+/* The job's file name in an output directory (outdir_job_name). */
+const char *runner_job_name(const struct job_spec *js, const char *ext,
+			    char *buf, size_t size);
 
 /*
  * Run every job; returns 0 or -errno if the runner itself failed.  On

@@ -646,8 +646,7 @@ static void test_object_limits(void **state)
 		c = case_parse("lim.case", text, len, &d);
 		assert_non_null(c); /* exactly at the limit: fine */
 		case_free(c);
-		snprintf(line, sizeof(line), "%s%zu%s", t[k].pre, n,
-			 t[k].post);
+		snprintf(line, sizeof(line), "%s%zu%s", t[k].pre, n, t[k].post);
 		strcat(text, line);
 		assert_null(case_parse("lim.case", text, strlen(text), &d));
 		limit_line = head_lines + (unsigned)n + 1;

@@ -69,11 +69,11 @@ static void test_json_and_junit_escape(void **state)
 	j[0].res.v = VERDICT_FAIL;
 	strcpy(j[0].res.cls, "count");
 	strcpy(j[0].res.observed, "said \"no\"\nthen <&>");
-	assert_int_equal(report_json(path, j, 1), 0);
+	assert_int_equal(report_json(fopen(path, "we"), j, 1), 0);
 	out = slurp(path);
 	assert_non_null(strstr(out, "\"verdict\": \"fail\""));
 	assert_non_null(strstr(out, "said \\\"no\\\"\\u000athen <&>"));
-	assert_int_equal(report_junit(path, j, 1), 0);
+	assert_int_equal(report_junit(fopen(path, "we"), j, 1), 0);
 	out = slurp(path);
 	assert_non_null(strstr(out, "failures=\"1\""));
 	assert_non_null(strstr(out, "said &quot;no&quot;"));

@@ -1,0 +1,1 @@
+OBJ_test_outdir := $(B)/harness/outdir.o
