@@ -111,15 +111,11 @@ examples: $(B)/tuncheck
 deps:
 	sh ci/deps.sh
 
-# libFuzzer on the case parser (clang): FUZZ_TIME seconds from the shipped cases.
+# libFuzzer (clang) on every parser of untrusted input: the case parser,
+# variant expansion and the exec protocol, FUZZ_TIME seconds each.
 FUZZ_TIME ?= 60
 fuzz:
-	@mkdir -p $(B)/fuzz-corpus
-	clang -std=gnu11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all -Iinclude -Iharness -o $(B)/fuzz_case \
-		tests/fuzz_case.c harness/case.c harness/variant.c
-	find cases -name '*.case' -exec cp {} $(B)/fuzz-corpus/ ';'
-	$(B)/fuzz_case -max_len=8192 -timeout=5 -max_total_time=$(FUZZ_TIME) $(B)/fuzz-corpus
+	sh ci/fuzz.sh $(FUZZ_TIME) $(B)
 
 # relative to ${prefix} where they can be: pkg-config --define-prefix works
 PC_INCLUDEDIR = $(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))

@@ -13,6 +13,16 @@ struct variant_key {
 	size_t n;
 };
 
+/* strcspn() over at most max bytes: s need not be NUL-terminated. */
+static size_t variant_cspn(const char *s, size_t max, const char *stop)
+{
+	size_t n = 0;
+
+	while (n < max && s[n] && !strchr(stop, s[n]))
+		n++;
+	return n;
+}
+
 static int variant_fail(struct case_diag *d, unsigned line, unsigned col,
 			const char *msg, const char *hint)
 {
@@ -50,16 +60,21 @@ static int variant_parse_line(const char *s, size_t len, unsigned line,
 	k->name[nl] = 0;
 	i += nl + 1;
 	while (i < len && s[i] != ' ' && s[i] != '\t' && s[i] != '#') {
-		size_t vl = strcspn(s + i, ", \t#\n");
+		size_t vl = variant_cspn(s + i, len - i, ", \t#\n");
 
-		if (vl > len - i)
-			vl = len - i;
 		if (!vl || vl >= sizeof(k->values[0]) ||
 		    k->n == VARIANT_MAX_COMBOS)
 			return variant_fail(d, line, col + (unsigned)nl + 1,
 					    "variant: empty, overlong or too "
 					    "many values",
 					    usage);
+		/* two jobs of one name: refuse a value given twice */
+		for (size_t j = 0; j < k->n; j++)
+			if (strlen(k->values[j]) == vl &&
+			    !strncmp(k->values[j], s + i, vl))
+				return variant_fail(
+					d, line, col + (unsigned)nl + 1,
+					"variant: a value given twice", usage);
 		memcpy(k->values[k->n], s + i, vl);
 		k->values[k->n++][vl] = 0;
 		i += vl;
@@ -106,7 +121,7 @@ static int variant_render(const char *text, size_t len,
 		size_t k;
 
 		if (p[0] == '$' && i + 1 < len && p[1] == '{') {
-			size_t nl = strcspn(p + 2, "}\n");
+			size_t nl = variant_cspn(p + 2, len - i - 2, "}\n");
 
 			for (k = 0; k < nk; k++)
 				if (strlen(keys[k].name) == nl &&
@@ -140,8 +155,12 @@ static int variant_render(const char *text, size_t len,
 /* Blank out the `variant` lines' keyword so the parser sees comments. */
 static void variant_comment_out(char *text, size_t len)
 {
-	for (size_t i = 0; i < len; i = i + strcspn(text + i, "\n") + 1) {
-		size_t s = i + strspn(text + i, " \t");
+	for (size_t i = 0; i < len;
+	     i = i + variant_cspn(text + i, len - i, "\n") + 1) {
+		size_t s = i;
+
+		while (s < len && (text[s] == ' ' || text[s] == '\t'))
+			s++;
 
 		if (len - s >= 8 && !strncmp(text + s, "variant", 7) &&
 		    (text[s + 7] == ' ' || text[s + 7] == '\t'))
@@ -159,11 +178,10 @@ int variant_expand(const char *text, size_t len, struct variant_text **out,
 
 	memset(keys, 0, sizeof(keys));
 	for (size_t i = 0; i < len; line++) {
-		size_t ll = strcspn(text + i, "\n"), s;
+		size_t ll = variant_cspn(text + i, len - i, "\n"), s = 0;
 
-		if (ll > len - i)
-			ll = len - i;
-		s = strspn(text + i, " \t");
+		while (s < ll && (text[i + s] == ' ' || text[i + s] == '\t'))
+			s++;
 		if (s + 8 <= ll && !strncmp(text + i + s, "variant", 7) &&
 		    (text[i + s + 7] == ' ' || text[i + s + 7] == '\t')) {
 			if (nk == VARIANT_MAX_KEYS)
@@ -194,14 +212,20 @@ int variant_expand(const char *text, size_t len, struct variant_text **out,
 			return -1;
 		}
 		variant_comment_out(v[c].text, v[c].len);
-		for (size_t k = 0; k < nk; k++)
-			off += (size_t)snprintf(
-				v[c].label + off,
-				off < sizeof(v[c].label)
-					? sizeof(v[c].label) - off
-					: 0,
-				"%s%s=%s", k ? "," : "", keys[k].name,
-				keys[k].values[pick[k]]);
+		for (size_t k = 0; k < nk && off < sizeof(v[c].label); k++)
+			off += (size_t)snprintf(v[c].label + off,
+						sizeof(v[c].label) - off,
+						"%s%s=%s", k ? "," : "",
+						keys[k].name,
+						keys[k].values[pick[k]]);
+		/* a cut label could name two combinations alike */
+		if (off >= sizeof(v[c].label)) {
+			variant_free(v, total);
+			return variant_fail(d, 0, 0,
+					    "variant names longer than 63 "
+					    "characters",
+					    "use shorter keys or values");
+		}
 		/* next combination, last key fastest */
 		for (size_t k = nk; k-- > 0;) {
 			if (++pick[k] < keys[k].n)

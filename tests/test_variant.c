@@ -3,6 +3,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -81,6 +82,42 @@ static void test_bad_variant_lines(void **state)
 	}
 }
 
+/* Found by fuzz_variant: a value twice would give two jobs one name. */
+static void test_value_twice(void **state)
+{
+	static const char t[] = "case a\nvariant f=4,6,4\n";
+	struct variant_text *v;
+	struct case_diag d = { 0 };
+	size_t n;
+
+	(void)state;
+	assert_int_equal(variant_expand(t, strlen(t), &v, &n, &d), -1);
+	assert_int_equal(d.line, 2);
+	assert_string_equal(d.msg, "variant: a value given twice");
+}
+
+/*
+ * Found by fuzz_variant: the text is len bytes, not a C string; nothing
+ * past len may be read.  An exact-size heap copy lets a sanitizer build
+ * (make SANITIZE=address check) catch any read past its end.
+ */
+static void test_not_nul_terminated(void **state)
+{
+	static const char t[] = "case a\nvariant f=4,6\ntun t${f";
+	size_t len = sizeof(t) - 1;
+	char *buf = malloc(len);
+	struct variant_text *v;
+	struct case_diag d = { 0 };
+	size_t n;
+
+	(void)state;
+	assert_non_null(buf);
+	memcpy(buf, t, len);
+	assert_int_equal(variant_expand(buf, len, &v, &n, &d), -1);
+	assert_string_equal(d.msg, "undefined variant parameter in '${...}'");
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -88,6 +125,8 @@ int main(void)
 		cmocka_unit_test(test_product_and_substitution),
 		cmocka_unit_test(test_undefined_parameter),
 		cmocka_unit_test(test_bad_variant_lines),
+		cmocka_unit_test(test_value_twice),
+		cmocka_unit_test(test_not_nul_terminated),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
