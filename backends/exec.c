@@ -92,7 +92,9 @@ static int exec_parse_read(char **w, size_t n, struct tuncheck_event *ev,
 	}
 	errno = 0;
 	len = strtoul(w[1], &end, 10);
-	if (*end || errno || w[1][0] == '-' || len > EXEC_READ_MAX) {
+	/* digits only: strtoul takes "\v-1", "+1" and wraps negatives */
+	if (*end || errno || strspn(w[1], "0123456789") != strlen(w[1]) ||
+	    len > EXEC_READ_MAX) {
 		snprintf(why, size, "read: '%.20s' is not a length (0..%d)",
 			 w[1], EXEC_READ_MAX);
 		return -EINVAL;

@@ -1,47 +1,76 @@
 #!/bin/sh
-# libFuzzer on tuncheck's parsers of untrusted input, each for SECONDS:
-#   case      harness/case.c      case files
-#   variant   harness/variant.c   variant expansion of case files
-#   exec      backends/exec.c     lines an exec backend prints
-# usage: ci/fuzz.sh SECONDS [BUILD_DIR]; exit 1 on a crash, leak or hang.
-T=${1:-60}
+# make fuzz: build the libFuzzer targets with clang (ASan + UBSan) and run
+# each for SECONDS from its seed corpus; one line per target with the runs
+# executed.  Exits 1 when a target crashes (the input is kept as
+# BUILD_DIR/fuzz-NAME-crash-*) or does not build, or when clang is missing.
+# usage: ci/fuzz.sh SECONDS [BUILD_DIR]
+#   case     the case parser (tests/fuzz_case.c), seeds: cases/**/*.case
+#   exec     the exec protocol's line parser (tests/fuzz_exec.c),
+#            seeds: tests/fuzz-corpus/exec/
+#   variant  variant expansion and case_load_all (tests/fuzz_variant.c),
+#            seeds: cases/**/*.case
+SECS=$1
 B=${2:-build}
-if ! command -v clang >/dev/null; then
-	echo "fuzz: clang not found: install the Debian package 'clang'" >&2
+case $SECS in
+'' | *[!0-9]*)
+	echo "usage: ci/fuzz.sh SECONDS [BUILD_DIR]" >&2
+	exit 2
+	;;
+esac
+CC=${FUZZ_CC:-clang}
+if ! command -v "$CC" >/dev/null 2>&1; then
+	echo "fuzz: '$CC' not found: libFuzzer needs clang" \
+		"(Debian/Ubuntu: apt-get install clang)" >&2
 	exit 1
 fi
-CC="clang -std=gnu11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iinclude -Iharness -Ibackends"
-mkdir -p "$B"
-status=0
-fuzz() { # NAME CORPUS-SEED-CMD SOURCES...
+mkdir -p "$B" || exit 1
+CFLAGS="-std=gnu11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined
+	-fno-sanitize-recover=all -Iinclude -Iharness -Ibackends"
+
+# build NAME SOURCES...: $B/fuzz_NAME from tests/fuzz_NAME.c and SOURCES
+build() {
 	name=$1
 	shift
-	corpus=$B/fuzz-corpus-$name
-	# shellcheck disable=SC2086
-	$CC -o "$B/fuzz_$name" "$@" || {
-		echo "fuzz $name: build failed"
-		status=1
-		return
-	}
-	"$B/fuzz_$name" -max_len=8192 -timeout=5 -max_total_time="$T" \
-		-print_final_stats=0 "$corpus" >"$B/fuzz_$name.log" 2>&1
+	# shellcheck disable=SC2086 # CFLAGS is a list of words
+	$CC $CFLAGS -o "$B/fuzz_$name" "tests/fuzz_$name.c" "$@" -lpthread
+}
+
+# seed NAME FILES...: copy the seeds into the target's corpus directory
+seed() {
+	dir=$B/fuzz-corpus-$1
+	shift
+	mkdir -p "$dir" && cp "$@" "$dir/"
+}
+
+status=0
+# run NAME MAX_LEN: SECS seconds of $B/fuzz_NAME on its corpus
+run() {
+	log=$B/fuzz-$1.log
+	"$B/fuzz_$1" -max_len="$2" -timeout=5 -max_total_time="$SECS" \
+		-artifact_prefix="$B/fuzz-$1-" "$B/fuzz-corpus-$1" >"$log" 2>&1
 	st=$?
-	runs=$(sed -n 's/^Done \([0-9]*\) runs in \([0-9]*\) second.*/\1 runs in \2 s/p' "$B/fuzz_$name.log")
-	if [ "$st" = 0 ]; then
-		echo "fuzz $name: ${runs:-?}, no crash"
-	else
-		echo "fuzz $name: FAILED (exit $st); see $B/fuzz_$name.log and the crash-* file"
-		tail -n 30 "$B/fuzz_$name.log"
+	runs=$(sed -n 's/^Done \([0-9]*\) runs in \([0-9]*\) second.*/\1 runs in \2 s/p' \
+		"$log" | tail -n 1)
+	if [ "$st" != 0 ]; then
+		echo "fuzz $1: CRASH (exit $st; log $log)"
+		grep -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error|artifact_prefix|Test unit written)' \
+			"$log" | head -n 8
 		status=1
+	else
+		echo "fuzz $1: ${runs:-? runs} (corpus $(ls "$B/fuzz-corpus-$1" | wc -l) inputs)"
 	fi
 }
-for n in case variant; do
-	mkdir -p "$B/fuzz-corpus-$n"
-	find cases -name '*.case' -exec cp {} "$B/fuzz-corpus-$n/" ';'
-done
-mkdir -p "$B/fuzz-corpus-exec"
-cp tests/fuzz-corpus/exec/* "$B/fuzz-corpus-exec/"
-fuzz case tests/fuzz_case.c harness/case.c harness/variant.c
-fuzz variant tests/fuzz_variant.c harness/variant.c harness/case.c
-fuzz exec tests/fuzz_exec.c backends/exec.c -lpthread
+
+cases=$(find cases -name '*.case')
+build case harness/case.c harness/variant.c || exit 1
+build exec backends/exec.c || exit 1
+build variant harness/case.c harness/variant.c || exit 1
+# shellcheck disable=SC2086 # file names without blanks
+seed case $cases || exit 1
+seed exec tests/fuzz-corpus/exec/* || exit 1
+# shellcheck disable=SC2086
+seed variant $cases || exit 1
+run case 8192
+run exec $((2 * 65536 + 64))
+run variant 8192
 exit $status

@@ -13,16 +13,6 @@ struct variant_key {
 	size_t n;
 };
 
-/* strcspn() over at most max bytes: s need not be NUL-terminated. */
-static size_t variant_cspn(const char *s, size_t max, const char *stop)
-{
-	size_t n = 0;
-
-	while (n < max && s[n] && !strchr(stop, s[n]))
-		n++;
-	return n;
-}
-
 static int variant_fail(struct case_diag *d, unsigned line, unsigned col,
 			const char *msg, const char *hint)
 {
@@ -31,6 +21,34 @@ static int variant_fail(struct case_diag *d, unsigned line, unsigned col,
 	snprintf(d->msg, sizeof(d->msg), "%s", msg);
 	snprintf(d->hint, sizeof(d->hint), "%s", hint);
 	return -1;
+}
+
+/* Length of s[0..len) before a NUL or a byte of stop (a bounded strcspn). */
+static size_t variant_span(const char *s, size_t len, const char *stop)
+{
+	size_t i = 0;
+
+	while (i < len && s[i] && !strchr(stop, s[i]))
+		i++;
+	return i;
+}
+
+/* Length of the blanks (spaces, tabs) starting s[0..len). */
+static size_t variant_blanks(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	return i;
+}
+
+/* Length of s[0..len) before its first newline. */
+static size_t variant_line_len(const char *s, size_t len)
+{
+	const char *nl = memchr(s, '\n', len);
+
+	return nl ? (size_t)(nl - s) : len;
 }
 
 static bool variant_name_char(char c)
@@ -46,10 +64,8 @@ static int variant_parse_line(const char *s, size_t len, unsigned line,
 {
 	static const char usage[] = "usage: variant KEY=VALUE,VALUE... "
 				    "(then ${KEY} anywhere below)";
-	size_t i = 0, nl = 0;
+	size_t i = variant_blanks(s, len), nl = 0;
 
-	while (i < len && (s[i] == ' ' || s[i] == '\t'))
-		i++;
 	col += (unsigned)i;
 	while (i + nl < len && variant_name_char(s[i + nl]))
 		nl++;
@@ -60,7 +76,7 @@ static int variant_parse_line(const char *s, size_t len, unsigned line,
 	k->name[nl] = 0;
 	i += nl + 1;
 	while (i < len && s[i] != ' ' && s[i] != '\t' && s[i] != '#') {
-		size_t vl = variant_cspn(s + i, len - i, ", \t#\n");
+		size_t vl = variant_span(s + i, len - i, ", \t#\n");
 
 		if (!vl || vl >= sizeof(k->values[0]) ||
 		    k->n == VARIANT_MAX_COMBOS)
@@ -68,15 +84,16 @@ static int variant_parse_line(const char *s, size_t len, unsigned line,
 					    "variant: empty, overlong or too "
 					    "many values",
 					    usage);
-		/* two jobs of one name: refuse a value given twice */
+		memcpy(k->values[k->n], s + i, vl);
+		k->values[k->n][vl] = 0;
 		for (size_t j = 0; j < k->n; j++)
-			if (strlen(k->values[j]) == vl &&
-			    !strncmp(k->values[j], s + i, vl))
+			if (!strcmp(k->values[j], k->values[k->n]))
 				return variant_fail(
 					d, line, col + (unsigned)nl + 1,
-					"variant: a value given twice", usage);
-		memcpy(k->values[k->n], s + i, vl);
-		k->values[k->n++][vl] = 0;
+					"variant: a value given twice",
+					"each value names one case: "
+					"list it once");
+		k->n++;
 		i += vl;
 		if (i < len && s[i] == ',')
 			i++;
@@ -121,7 +138,7 @@ static int variant_render(const char *text, size_t len,
 		size_t k;
 
 		if (p[0] == '$' && i + 1 < len && p[1] == '{') {
-			size_t nl = variant_cspn(p + 2, len - i - 2, "}\n");
+			size_t nl = variant_span(p + 2, len - i - 2, "}\n");
 
 			for (k = 0; k < nk; k++)
 				if (strlen(keys[k].name) == nl &&
@@ -152,20 +169,60 @@ static int variant_render(const char *text, size_t len,
 	return 0;
 }
 
-/* Blank out the `variant` lines' keyword so the parser sees comments. */
-static void variant_comment_out(char *text, size_t len)
+/*
+ * Blank out the `variant` lines' keyword so the parser sees comments: in
+ * a copy of the input, before substitution, so that a value spelling
+ * "variant" never comments out a line.  NULL when out of memory.
+ */
+static char *variant_comment_out(const char *text, size_t len)
 {
-	for (size_t i = 0; i < len;
-	     i = i + variant_cspn(text + i, len - i, "\n") + 1) {
-		size_t s = i;
+	char *t = malloc(len + 1);
 
-		while (s < len && (text[s] == ' ' || text[s] == '\t'))
-			s++;
+	if (!t)
+		return NULL;
+	memcpy(t, text, len);
+	t[len] = 0;
+	for (size_t i = 0; i < len;) {
+		size_t ll = variant_line_len(t + i, len - i),
+		       s = variant_blanks(t + i, ll);
 
-		if (len - s >= 8 && !strncmp(text + s, "variant", 7) &&
-		    (text[s + 7] == ' ' || text[s + 7] == '\t'))
-			text[s] = '#';
+		if (s + 8 <= ll && !strncmp(t + i + s, "variant", 7) &&
+		    (t[i + s + 7] == ' ' || t[i + s + 7] == '\t'))
+			t[i + s] = '#';
+		i += ll + 1;
 	}
+	return t;
+}
+
+/*
+ * keys[nk] against the keys before it: a new name, and every label
+ * ("K1=V1,K2=V2") still fits variant_text.label, so no two cases share a
+ * name after truncation.  0 or -1 with *d filled.
+ */
+static int variant_key_check(const struct variant_key *keys, size_t nk,
+			     unsigned line, unsigned col, struct case_diag *d)
+{
+	size_t lab = 0;
+
+	for (size_t k = 0; k < nk; k++)
+		if (!strcmp(keys[k].name, keys[nk].name))
+			return variant_fail(d, line, col,
+					    "variant: key declared twice",
+					    "give all its values on one line");
+	for (size_t k = 0; k <= nk; k++) {
+		size_t vmax = 0;
+
+		for (size_t j = 0; j < keys[k].n; j++)
+			if (strlen(keys[k].values[j]) > vmax)
+				vmax = strlen(keys[k].values[j]);
+		lab += (k ? 1 : 0) + strlen(keys[k].name) + 1 + vmax;
+	}
+	if (lab >= sizeof(((struct variant_text *)0)->label))
+		return variant_fail(d, line, col,
+				    "variant: keys and values too long",
+				    "the case names KEY=VALUE,... take at "
+				    "most 63 characters");
+	return 0;
 }
 
 int variant_expand(const char *text, size_t len, struct variant_text **out,
@@ -174,14 +231,14 @@ int variant_expand(const char *text, size_t len, struct variant_text **out,
 	struct variant_key keys[VARIANT_MAX_KEYS];
 	size_t nk = 0, total = 1, pick[VARIANT_MAX_KEYS] = { 0 };
 	struct variant_text *v;
+	char *commented;
 	unsigned line = 1;
 
 	memset(keys, 0, sizeof(keys));
 	for (size_t i = 0; i < len; line++) {
-		size_t ll = variant_cspn(text + i, len - i, "\n"), s = 0;
+		size_t ll = variant_line_len(text + i, len - i),
+		       s = variant_blanks(text + i, ll);
 
-		while (s < ll && (text[i + s] == ' ' || text[i + s] == '\t'))
-			s++;
 		if (s + 8 <= ll && !strncmp(text + i + s, "variant", 7) &&
 		    (text[i + s + 7] == ' ' || text[i + s + 7] == '\t')) {
 			if (nk == VARIANT_MAX_KEYS)
@@ -191,6 +248,9 @@ int variant_expand(const char *text, size_t len, struct variant_text **out,
 			if (variant_parse_line(text + i + s + 7, ll - s - 7,
 					       line, (unsigned)s + 8, &keys[nk],
 					       d))
+				return -1;
+			if (variant_key_check(keys, nk, line, (unsigned)s + 1,
+					      d))
 				return -1;
 			total *= keys[nk++].n;
 			if (total > VARIANT_MAX_COMBOS)
@@ -202,30 +262,27 @@ int variant_expand(const char *text, size_t len, struct variant_text **out,
 		i += ll + 1;
 	}
 	v = calloc(total, sizeof(*v));
-	if (!v)
+	commented = v ? variant_comment_out(text, len) : NULL;
+	if (!commented) {
+		free(v);
 		return variant_fail(d, 0, 0, "out of memory", "");
+	}
 	for (size_t c = 0; c < total; c++) {
 		size_t off = 0;
 
-		if (variant_render(text, len, keys, nk, pick, &v[c], d)) {
+		if (variant_render(commented, len, keys, nk, pick, &v[c], d)) {
 			variant_free(v, total);
+			free(commented);
 			return -1;
 		}
-		variant_comment_out(v[c].text, v[c].len);
-		for (size_t k = 0; k < nk && off < sizeof(v[c].label); k++)
-			off += (size_t)snprintf(v[c].label + off,
-						sizeof(v[c].label) - off,
-						"%s%s=%s", k ? "," : "",
-						keys[k].name,
-						keys[k].values[pick[k]]);
-		/* a cut label could name two combinations alike */
-		if (off >= sizeof(v[c].label)) {
-			variant_free(v, total);
-			return variant_fail(d, 0, 0,
-					    "variant names longer than 63 "
-					    "characters",
-					    "use shorter keys or values");
-		}
+		for (size_t k = 0; k < nk; k++)
+			off += (size_t)snprintf(
+				v[c].label + off,
+				off < sizeof(v[c].label)
+					? sizeof(v[c].label) - off
+					: 0,
+				"%s%s=%s", k ? "," : "", keys[k].name,
+				keys[k].values[pick[k]]);
 		/* next combination, last key fastest */
 		for (size_t k = nk; k-- > 0;) {
 			if (++pick[k] < keys[k].n)
@@ -233,6 +290,7 @@ int variant_expand(const char *text, size_t len, struct variant_text **out,
 			pick[k] = 0;
 		}
 	}
+	free(commented);
 	*out = v;
 	*n = total;
 	return 0;

@@ -74,6 +74,11 @@ static void test_parse_errors(void **state)
 		{ "read", "read: needs a length" },
 		{ "read -1", "read: '-1' is not a length (0..65536)" },
 		{ "read 65537", "read: '65537' is not a length (0..65536)" },
+		/* found by fuzz_exec: blanks strtoul skips hid the sign */
+		{ "read \f-18446744073709551615",
+		  "read: '\f-184467440737095516' is not a length (0..65536)" },
+		{ "read \v-0", "read: '\v-0' is not a length (0..65536)" },
+		{ "read +4", "read: '+4' is not a length (0..65536)" },
 		{ "read 4 dead", "read: length 4 but the hex has 2 bytes" },
 		{ "read 2 abc", "read: length 2 but the hex has 1.5 bytes" },
 		{ "read 2 ab0g", "read: '0g' at offset 2 is not hex" },
