@@ -84,12 +84,18 @@ run: $(B)/tuncheck
 bench: $(B)/tuncheck
 	$(B)/tuncheck bench
 
-PLUGINS := $(patsubst tests/plugins/%.c,$(B)/tests/plugins/%.so,$(wildcard tests/plugins/*.c))
+PLUGINS := $(patsubst tests/plugins/%.c,$(B)/tests/plugins/%.so,$(wildcard tests/plugins/*.c)) \
+	$(patsubst tests/hostile/%.c,$(B)/tests/hostile/%.so,$(wildcard tests/hostile/*.c))
 check: check-cmocka-exists $(B)/tuncheck $(TESTS) $(PLUGINS) examples
 	@JOBS=$(JOBS) sh ci/check.sh $(B) $(TESTS)
 
 # Deliberately broken plugins for the isolation selftests (selftests.tsv).
 $(B)/tests/plugins/%.so: tests/plugins/%.c include/tuncheck/backend.h
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CFLAGS) -Iinclude -fPIC -shared -o $@ $<
+
+# Hostile plugins for the containment checks (tests/hostile, ci/hostile.sh).
+$(B)/tests/hostile/%.so: tests/hostile/%.c include/tuncheck/backend.h
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(CFLAGS) -Iinclude -fPIC -shared -o $@ $<
 
@@ -127,7 +133,7 @@ install: $(B)/tuncheck
 	sed -e 's|@PREFIX@|$(PREFIX)|;s|@INCLUDEDIR@|$(PC_INCLUDEDIR)|;s|@LIBDIR@|$(PC_LIBDIR)|' \
 		tuncheck.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/tuncheck.pc
 
-FORMAT_SRC = $(SRC) $(wildcard harness/*.h netns/*.h backends/*.h include/tuncheck/*.h tests/*.c tests/plugins/*.c examples/uv_backend/*.c)
+FORMAT_SRC = $(SRC) $(wildcard harness/*.h netns/*.h backends/*.h include/tuncheck/*.h tests/*.c tests/plugins/*.c tests/hostile/*.c examples/uv_backend/*.c)
 format:
 	clang-format -i $(FORMAT_SRC)
 format-check:

@@ -127,5 +127,17 @@ else
 	[ "$nr" = 0 ] || head -n 5 "$T/mutants.err"
 fi
 
+echo "== hostile backends: every attack on the sandbox must be contained (ci/hostile.sh)"
+sh ci/hostile.sh "$B" >"$T/hostile.out" 2>&1
+cat "$T/hostile.out"
+h=$(sed -n 's/^hostile: \([0-9]*\) contained, \([0-9]*\) breached, \([0-9]*\) skipped$/\1 \2 \3/p' "$T/hostile.out")
+if [ -n "$h" ]; then
+	# shellcheck disable=SC2086
+	count $h
+else
+	count 0 1 0
+	echo "hostile: the suite did not finish"
+fi
+
 echo "check: $pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]

@@ -1,0 +1,21 @@
+#!/bin/sh
+# Limits: 6 GiB allocations fail (--max-memory 4G), 300 processes do not
+# all start (--max-procs 128), a plugin flooding READ events cannot grow
+# its pcap past --pcap-max (16M); every run completes.
+. tests/hostile/lib.sh
+need python3
+HOSTILE_LIMIT=memory run_tc -b exec:tests/hostile/limits.sh "$CASE"
+grep -q '^ok 1 - ' "$W/tap" || breach "$(grep -o 'hostile: [^;"]*' "$W/tap" | head -1)"
+# The kernel never applies RLIMIT_NPROC to host uid 0 (copy_process()
+# exempts INIT_USER), so a root run has no process cap (README: Sandbox).
+procs="300 processes not applicable as root"
+if [ "$(id -u)" != 0 ]; then
+	HOSTILE_LIMIT=procs run_tc -b exec:tests/hostile/limits.sh "$CASE"
+	grep -q '^ok 1 - ' "$W/tap" || breach "$(grep -o 'hostile: [^;"]*' "$W/tap" | head -1)"
+	procs="300 processes refused"
+fi
+HOSTILE_ATTACK=flood run_tc -b "$B/tests/hostile/plugin.so" --pcap-dir "$W/pcap" "$CASE"
+size=$(cat "$W"/pcap/*.pcap | wc -c)
+[ "$size" -le $((16 * 1048576)) ] || breach "the pcap grew to $size bytes"
+grep -q 'pcap capped at' "$W/tap" || breach "the cap was not reported"
+contained "6 GiB refused, $procs, pcap $size bytes with the cap reported"

@@ -1,0 +1,31 @@
+#!/bin/sh
+# Hostile exec backend: exhaust memory or processes, per $HOSTILE_LIMIT.
+# It only goes on to read (and the job only passes) when the limit held.
+case $HOSTILE_LIMIT in
+memory)
+	if python3 -c 'b = bytearray(6 << 30); b[::4096] = b"x" * len(b[::4096])' 2>/dev/null; then
+		echo "hostile: allocated and touched 6 GiB" >&2
+		exit 1
+	fi
+	;;
+procs)
+	python3 -c '
+import os, sys, time
+n = 0
+for i in range(300):
+    try:
+        pid = os.fork()
+    except OSError:
+        break
+    if pid == 0:
+        os.closerange(0, 3)
+        time.sleep(5)
+        os._exit(0)
+    n += 1
+if n > 200:
+    sys.stderr.write("hostile: %d processes started\n" % n)
+    sys.exit(1)
+' || exit 1
+	;;
+esac
+exec "$HOSTILE_READER"
