@@ -1756,6 +1756,14 @@ static void case_load_fail(struct case_diag *d, const char *msg, int err)
 		 err ? strerror(err) : "");
 }
 
+/* Why a file of this mode is no case file. */
+static const char *case_not_regular(mode_t mode)
+{
+	return S_ISFIFO(mode)	? "is a FIFO, not a regular file"
+	       : S_ISSOCK(mode) ? "is a socket, not a regular file"
+				: "is a device, not a regular file";
+}
+
 /* Read a whole case file into a new buffer: 0 or -1 with *diag set. */
 static int case_read_file(const char *path, char **out, size_t *out_len,
 			  struct case_diag *diag)
@@ -1766,6 +1774,12 @@ static int case_read_file(const char *path, char **out, size_t *out_len,
 	ssize_t n = 1;
 	int fd, ret = -1;
 
+	/* never open a socket (ENXIO) or a device (opening may act) */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
+	    !S_ISDIR(st.st_mode)) {
+		case_load_fail(diag, case_not_regular(st.st_mode), 0);
+		return -1;
+	}
 	/* O_NONBLOCK: opening a FIFO must not wait for a writer */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
@@ -1781,13 +1795,7 @@ static int case_read_file(const char *path, char **out, size_t *out_len,
 		goto close_fd;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		case_load_fail(diag,
-			       S_ISFIFO(st.st_mode)
-				       ? "is a FIFO, not a regular file"
-			       : S_ISSOCK(st.st_mode)
-				       ? "is a socket, not a regular file"
-				       : "is a device, not a regular file",
-			       0);
+		case_load_fail(diag, case_not_regular(st.st_mode), 0);
 		goto close_fd;
 	}
 	if (fcntl(fd, F_SETFL, 0) < 0) {
