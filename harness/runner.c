@@ -129,7 +129,10 @@ static void runner_reap(struct job_spec *js, uint64_t started)
 	while (waitpid(js->pid, &status, 0) < 0 && errno == EINTR)
 		;
 	r->wall_ns = now_ns() - started;
-	if (js->done == 2 || r->v == VERDICT_TIMEOUT)
+	/* a job ends with _exit(0) right after its verdict: anything else
+	 * (killed after a verdict line it may not have written) is an error */
+	if (r->v == VERDICT_TIMEOUT ||
+	    (js->done == 2 && WIFEXITED(status) && !WEXITSTATUS(status)))
 		goto out;
 	r->v = VERDICT_ERROR;
 	r->line = r->step;

@@ -10,6 +10,9 @@ st=$?
 completed
 grep -q '^not ok 1 - ' "$W/tap" || breach "a failing job passed: $(grep '^ok 1' "$W/tap")"
 [ ! -s "$W/fd7" ] || breach "a write through an inherited fd reached the host"
+# the same attack owning up to any write that went through
+HOSTILE_PROOF=1 run_tc -b exec:tests/hostile/forge.sh "$CASE"
+grep -q '^ok 1 - ' "$W/tap" || breach "$(grep -m1 'observed:' "$W/tap")"
 HOSTILE_ATTACK=tap run_tc -b "$B/tests/hostile/plugin.so" "$CASE"
 ! grep -q forged "$W/tap" || breach "plugin output in the TAP stream: $(grep forged "$W/tap" | head -1)"
 HOSTILE_ATTACK=name timeout 60 "$TC" run -b "$B/tests/hostile/plugin.so" "$CASE" >"$W/tap" 2>"$W/err"
