@@ -33,3 +33,18 @@ mkdir -p "$D/loop/sub"
 cp cases/seed/register-after-attach.case "$D/loop/sub/"
 ln -s .. "$D/loop/sub/up"
 ln -s . "$D/loop/self"
+# 24 levels, each with two links to the next: no loop, but 2^24 ways down
+rm -rf "$D/fan"
+i=0
+while [ $i -le 24 ]; do
+	mkdir -p "$D/fan/l$i"
+	[ $i = 0 ] || ln -s "../l$i" "$D/fan/l$((i - 1))/a"
+	[ $i = 0 ] || ln -s "../l$i" "$D/fan/l$((i - 1))/b"
+	i=$((i + 1))
+done
+cp cases/seed/register-after-attach.case "$D/fan/l24/"
+# two files of one case name: their jobs would share every output file
+rm -rf "$D/dupname"
+mkdir -p "$D/dupname/one" "$D/dupname/two"
+cp cases/seed/register-after-attach.case "$D/dupname/one/"
+cp cases/seed/register-after-attach.case "$D/dupname/two/"

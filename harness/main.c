@@ -3,10 +3,10 @@
  * tuncheck: run declarative TUN I/O cases against pluggable backends, each
  * job in its own user+network namespace.  Commands: run, check, list.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -22,23 +22,13 @@
 #include "case.h"
 #include "expect.h"
 #include "outdir.h"
+#include "paths.h"
 #include "report.h"
 #include "runner.h"
 #include "sandbox.h"
 
 #define MAX_BACKENDS	 32
 #define PCAP_MAX_DEFAULT (16ull << 20) /* --pcap-max: bytes per job */
-
-struct paths {
-	char **v;
-	size_t n, cap;
-	/* every directory and file collected, by device and inode */
-	struct paths_id {
-		dev_t dev;
-		ino_t ino;
-	} * seen;
-	size_t n_seen, cap_seen;
-};
 
 static void __attribute__((noreturn, format(printf, 2, 3)))
 die(int status, const char *fmt, ...)
@@ -84,99 +74,14 @@ static void usage(FILE *f)
 	      f);
 }
 
-static void paths_add(struct paths *p, const char *s)
+/* Collect the case files argv names (paths.c), or die with the reason. */
+static void cases_collect(struct paths_list *p, char **argv, int argc)
 {
-	if (p->n == p->cap) {
-		p->cap = p->cap ? p->cap * 2 : 64;
-		p->v = realloc(p->v, p->cap * sizeof(*p->v));
-		if (!p->v)
-			die(1, "out of memory");
-	}
-	p->v[p->n++] = strdup(s);
-}
+	char err[2 * PATH_MAX];
+	int ret = paths_list_collect(p, argv, argc, err, sizeof(err));
 
-static void paths_free(struct paths *p)
-{
-	for (size_t i = 0; i < p->n; i++)
-		free(p->v[i]);
-	free(p->v);
-	free(p->seen);
-	*p = (struct paths){ 0 };
-}
-
-static bool has_suffix(const char *s, const char *suf)
-{
-	size_t a = strlen(s), b = strlen(suf);
-
-	return a >= b && !strcmp(s + a - b, suf);
-}
-
-/*
- * Remember st's file; false if it was seen before (a directory reached
- * again through a symlink loop, a file named twice).
- */
-static bool paths_first_visit(struct paths *p, const struct stat *st)
-{
-	for (size_t i = 0; i < p->n_seen; i++)
-		if (p->seen[i].dev == st->st_dev &&
-		    p->seen[i].ino == st->st_ino)
-			return false;
-	if (p->n_seen == p->cap_seen) {
-		p->cap_seen = p->cap_seen ? 2 * p->cap_seen : 64;
-		p->seen = realloc(p->seen, p->cap_seen * sizeof(*p->seen));
-		if (!p->seen)
-			die(1, "out of memory");
-	}
-	p->seen[p->n_seen++] = (struct paths_id){ st->st_dev, st->st_ino };
-	return true;
-}
-
-/*
- * Collect *.case below dir, sorted; skip selftest/ (cases that must fail).
- * Each directory is entered once and each file listed once, however many
- * symlinks lead to them, so a loop ends.
- */
-static void paths_walk(struct paths *p, const char *dir)
-{
-	struct dirent **de;
-	int n = scandir(dir, &de, NULL, alphasort);
-
-	if (n < 0)
-		die(2, "%s: %s", dir, strerror(errno));
-	for (int i = 0; i < n; i++) {
-		char path[4096];
-		struct stat st;
-
-		snprintf(path, sizeof(path), "%s/%s", dir, de[i]->d_name);
-		if (de[i]->d_name[0] != '.' && !stat(path, &st)) {
-			if (S_ISDIR(st.st_mode) &&
-			    strcmp(de[i]->d_name, "selftest")) {
-				if (paths_first_visit(p, &st))
-					paths_walk(p, path);
-			} else if (S_ISREG(st.st_mode) &&
-				   has_suffix(path, ".case") &&
-				   paths_first_visit(p, &st)) {
-				paths_add(p, path);
-			}
-		}
-		free(de[i]);
-	}
-	free(de);
-}
-
-static void paths_collect(struct paths *p, char **argv, int argc)
-{
-	for (int i = 0; i < argc; i++) {
-		struct stat st;
-
-		if (!stat(argv[i], &st) && S_ISDIR(st.st_mode) &&
-		    !has_suffix(argv[i], ".case")) {
-			if (paths_first_visit(p, &st))
-				paths_walk(p, argv[i]);
-		} else if (stat(argv[i], &st) || paths_first_visit(p, &st)) {
-			paths_add(p, argv[i]); /* case_load reports errors */
-		}
-	}
+	if (ret < 0)
+		die(ret == -ENOMEM ? 1 : 2, "%s", err);
 }
 
 /*
@@ -184,9 +89,9 @@ static void paths_collect(struct paths *p, char **argv, int argc)
  * failed.  On success p is rewritten to hold one path per case returned
  * (a file with variants appears once per variant), so p->n counts cases.
  */
-static struct case_file **cases_load(struct paths *p, bool quiet)
+static struct case_file **cases_load(struct paths_list *p, bool quiet)
 {
-	struct paths out = { 0 };
+	struct paths_list out = { 0 };
 	struct case_file **cs = NULL;
 	size_t n = 0;
 	bool bad = false;
@@ -209,7 +114,8 @@ static struct case_file **cases_load(struct paths *p, bool quiet)
 			die(1, "out of memory");
 		for (size_t j = 0; j < k; j++) {
 			cs[n++] = one[j];
-			paths_add(&out, p->v[i]);
+			if (paths_list_add(&out, p->v[i]) < 0)
+				die(1, "out of memory");
 			if (!quiet)
 				printf("%s: ok (%s, %zu steps)\n", p->v[i],
 				       one[j]->name, one[j]->n_steps);
@@ -220,24 +126,24 @@ static struct case_file **cases_load(struct paths *p, bool quiet)
 		for (size_t i = 0; i < n; i++)
 			case_free(cs[i]);
 		free(cs);
-		paths_free(&out);
+		paths_list_free(&out);
 		return NULL;
 	}
 	if (!cs)
 		cs = calloc(1, sizeof(*cs));
-	paths_free(p);
+	paths_list_free(p);
 	*p = out;
 	return cs;
 }
 
 static int cmd_check(int argc, char **argv)
 {
-	struct paths p = { 0 };
+	struct paths_list p = { 0 };
 	struct case_file **cs;
 
 	if (argc < 1)
 		die(2, "check: name at least one case file or directory");
-	paths_collect(&p, argv, argc);
+	cases_collect(&p, argv, argc);
 	if (!p.n)
 		die(2, "check: no .case files found");
 	cs = cases_load(&p, false);
@@ -245,13 +151,13 @@ static int cmd_check(int argc, char **argv)
 		for (size_t i = 0; i < p.n; i++)
 			case_free(cs[i]);
 	free(cs);
-	paths_free(&p);
+	paths_list_free(&p);
 	return cs ? 0 : 2;
 }
 
 static int cmd_list(int argc, char **argv)
 {
-	struct paths p = { 0 };
+	struct paths_list p = { 0 };
 	struct case_file **cs;
 
 	puts("backends:");
@@ -260,10 +166,10 @@ static int cmd_list(int argc, char **argv)
 		       backend_builtin(i)->about);
 	if (argc < 1)
 		return 0;
-	paths_collect(&p, argv, argc);
+	cases_collect(&p, argv, argc);
 	cs = cases_load(&p, true);
 	if (!cs) {
-		paths_free(&p);
+		paths_list_free(&p);
 		return 2;
 	}
 	puts("cases:");
@@ -275,7 +181,7 @@ static int cmd_list(int argc, char **argv)
 		case_free(cs[i]);
 	}
 	free(cs);
-	paths_free(&p);
+	paths_list_free(&p);
 	return 0;
 }
 
@@ -435,7 +341,7 @@ static int cmd_run(int argc, char **argv)
 	const char *junit = NULL, *json = NULL;
 	FILE *junit_f = NULL, *json_f = NULL;
 	struct report rep = { .tap = stdout, .term = stderr };
-	struct paths p = { 0 };
+	struct paths_list p = { 0 };
 	struct case_file **cs;
 	struct job_spec *jobs;
 	size_t nb = 0, nj = 0;
@@ -507,12 +413,12 @@ static int cmd_run(int argc, char **argv)
 	if (!nb)
 		for (size_t i = 0; i < backend_builtin_count(); i++)
 			ops[nb++] = backend_builtin(i);
-	paths_collect(&p, argv + optind, argc - optind);
+	cases_collect(&p, argv + optind, argc - optind);
 	if (!p.n)
 		die(2, "run: no .case files found");
 	cs = cases_load(&p, true);
 	if (!cs) {
-		paths_free(&p);
+		paths_list_free(&p);
 		return 2;
 	}
 	cases_unique(cs, p.n);
@@ -559,7 +465,7 @@ static int cmd_run(int argc, char **argv)
 		case_free(cs[i]);
 	free(cs);
 	free(jobs);
-	paths_free(&p);
+	paths_list_free(&p);
 	return ret;
 }
 
@@ -675,7 +581,7 @@ static int cmd_compare(int argc, char **argv)
 	const struct tuncheck_backend_ops *ops[2];
 	char tmp[] = "/tmp/tuncheck-compare-XXXXXX", err[512], why[512];
 	char *dflt[] = { "cases" };
-	struct paths p = { 0 };
+	struct paths_list p = { 0 };
 	struct case_file **cs;
 	struct job_spec *jobs;
 	int c, ret = 0;
@@ -712,14 +618,14 @@ static int cmd_compare(int argc, char **argv)
 		die(2, "compare: A and B are both '%s'", ops[0]->name);
 	optind += 2;
 	if (optind < argc)
-		paths_collect(&p, argv + optind, argc - optind);
+		cases_collect(&p, argv + optind, argc - optind);
 	else
-		paths_collect(&p, dflt, 1);
+		cases_collect(&p, dflt, 1);
 	if (!p.n)
 		die(2, "compare: no .case files found");
 	cs = cases_load(&p, true);
 	if (!cs) {
-		paths_free(&p);
+		paths_list_free(&p);
 		return 2;
 	}
 	cases_unique(cs, p.n);
@@ -760,7 +666,7 @@ static int cmd_compare(int argc, char **argv)
 		case_free(cs[i]);
 	free(cs);
 	free(jobs);
-	paths_free(&p);
+	paths_list_free(&p);
 	return ret ? ret : differ ? 1 : 0;
 }
 

@@ -1,0 +1,1 @@
+OBJ_test_paths := $(B)/harness/paths.o
