@@ -1201,26 +1201,11 @@ static int job_stdio(const struct job_opts *o)
 /* Close every fd but 0-2 and the job's own (the caller's strays too). */
 static void job_fds_tidy(struct job *j)
 {
-	int keep[] = { j->out_fd, j->o->log_fd, j->o->pcap_fd, j->o->snap_fd };
-	int lo = 3;
+	const int keep[] = {
+		0, 1, 2, j->out_fd, j->o->log_fd, j->o->pcap_fd, j->o->snap_fd
+	};
 
-	/* ascending; -1 entries sort first and are skipped */
-	for (size_t a = 0; a < 4; a++)
-		for (size_t b = a + 1; b < 4; b++)
-			if (keep[b] < keep[a]) {
-				int t = keep[a];
-
-				keep[a] = keep[b];
-				keep[b] = t;
-			}
-	for (size_t i = 0; i < 4; i++) {
-		if (keep[i] < lo)
-			continue;
-		if (keep[i] > lo)
-			close_range((unsigned)lo, (unsigned)keep[i] - 1, 0);
-		lo = keep[i] + 1;
-	}
-	close_range((unsigned)lo, ~0U, 0);
+	sandbox_close_fds_except(keep, sizeof(keep) / sizeof(keep[0]));
 }
 
 /* The watchdog: wait for the runner's request, answer with a snapshot. */

@@ -207,16 +207,23 @@ int sandbox_enter_net(char *why, size_t size)
 	return ret < 0 ? ret : sandbox_lo_up(why, size);
 }
 
-/* Close every fd but a and b. */
-static void sandbox_close_all_but(int a, int b)
+void sandbox_close_fds_except(const int *keep, size_t n)
 {
-	int lo = a < b ? a : b, hi = a < b ? b : a;
+	int lo = 0, next;
 
-	if (lo > 0)
-		close_range(0, (unsigned)lo - 1, 0);
-	if (hi > lo + 1)
-		close_range((unsigned)lo + 1, (unsigned)hi - 1, 0);
-	close_range((unsigned)hi + 1, ~0U, 0);
+	/* the lowest kept fd at or above lo, each round: n is tiny */
+	for (;;) {
+		next = -1;
+		for (size_t i = 0; i < n; i++)
+			if (keep[i] >= lo && (next < 0 || keep[i] < next))
+				next = keep[i];
+		if (next < 0)
+			break;
+		if (next > lo)
+			close_range((unsigned)lo, (unsigned)next - 1, 0);
+		lo = next + 1;
+	}
+	close_range((unsigned)lo, ~0U, 0);
 }
 
 /* End this process the way a wait status says the job ended. */
@@ -252,7 +259,7 @@ sandbox_init(pid_t job, int report, int alive)
 	pid_t w;
 
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	sandbox_close_all_but(report, alive);
+	sandbox_close_fds_except((int[]){ report, alive }, 2);
 	for (;;) {
 		w = waitpid(-1, &status, 0);
 		if (w == job)
@@ -276,7 +283,7 @@ sandbox_outer(pid_t init, int report, int alive)
 	int status = 0, job_status;
 	ssize_t n;
 
-	sandbox_close_all_but(report, alive);
+	sandbox_close_fds_except((int[]){ report, alive }, 2);
 	while (waitpid(init, &status, 0) < 0)
 		if (errno != EINTR)
 			_exit(127);

@@ -50,6 +50,9 @@ int sandbox_enter_net(char *why, size_t size);
  */
 int sandbox_expose(const char *path);
 
+/* Close every fd of this process but the n in keep (-1 entries ignored). */
+void sandbox_close_fds_except(const int *keep, size_t n);
+
 /* True once a sandbox_enter*() verified a network namespace of our own. */
 bool sandbox_is_entered(void);
 
