@@ -7,8 +7,9 @@
  *     the same with a second thread blocked in read() handing each reply
  *     to the writer (mutex + condvar), which is the shape of every job:
  *     its reader thread sleeps and is woken once per packet;
- *   - per-job overhead: fork, sandbox_enter, tun_device_create, link up,
- *     _exit, waitpid, BENCH_JOBS times.
+ *   - per-job overhead: fork, sandbox_enter, the overhead case's device,
+ *     address, queue and link up (bench_raw_setup), _exit, waitpid,
+ *     BENCH_JOBS times.
  * The tuncheck side of each is an in-memory case run through runner_run:
  * `pingpong` (job.c) reports a "note bench ..." line per backend, and a
  * setup-only case gives the per-job wall time.
@@ -326,30 +327,24 @@ static void bench_raw_rt(long count, bool threaded, struct bench_row *r)
 }
 
 /*
- * The raw per-job sequence in a child: namespaces, a persistent TUN
- * device (as tun_device_create makes them), link up, exit.  The exit
+ * The raw per-job sequence in a child: namespaces, then the kernel work
+ * of the overhead case (bench_jobs) done directly: a persistent device
+ * with its address, one queue attached, the link up; exit.  The exit
  * status says which part failed.
  */
 static void __attribute__((noreturn)) bench_raw_job_child(bool full)
 {
-	const struct tun_opts o = { 0 };
+	struct case_addr addr = { .family = AF_INET, .prefix = 24 };
+	struct bench_row r = { 0 };
 	struct lockdown_limits l;
-	char why[256];
-	struct nl *nl;
-	int ifindex;
 
+	inet_pton(AF_INET, BENCH_ADDR, &addr.a.v4);
 	lockdown_limits_default(&l);
-	if (full ? sandbox_enter(0, why, sizeof(why)) < 0 ||
-			    sandbox_lock(&l, why, sizeof(why)) < 0
-		 : sandbox_enter_net(why, sizeof(why)) < 0)
+	if (full ? sandbox_enter(0, r.why, sizeof(r.why)) < 0 ||
+			    sandbox_lock(&l, r.why, sizeof(r.why)) < 0
+		 : sandbox_enter_net(r.why, sizeof(r.why)) < 0)
 		_exit(1);
-	ifindex = tun_device_create(BENCH_DEV, &o);
-	if (ifindex < 0)
-		_exit(2);
-	nl = nl_open();
-	if (!nl || link_set_up(nl, ifindex, true) < 0)
-		_exit(3);
-	_exit(0);
+	_exit(bench_raw_setup(&r, &addr) < 0 ? 2 : 0);
 }
 
 /*
@@ -360,7 +355,7 @@ static void __attribute__((noreturn)) bench_raw_job_child(bool full)
 static uint64_t bench_raw_jobs(bool full, char *why, size_t size)
 {
 	static const char *const what[] = { "ok", "sandbox_enter",
-					    "tun_device_create", "link up" };
+					    "the device, queue and link" };
 	uint64_t ns[BENCH_JOBS];
 
 	for (size_t i = 0; i < BENCH_JOBS; i++) {
@@ -383,7 +378,7 @@ static uint64_t bench_raw_jobs(bool full, char *why, size_t size)
 			snprintf(why, size,
 				 "raw job sequence failed in %s "
 				 "(status 0x%x)",
-				 WIFEXITED(st) && WEXITSTATUS(st) < 4
+				 WIFEXITED(st) && WEXITSTATUS(st) < 3
 					 ? what[WEXITSTATUS(st)]
 					 : "?",
 				 st);
