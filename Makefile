@@ -33,7 +33,11 @@ $(foreach p,$(PKGS),$(if $(shell $(PKG_CONFIG) --exists $(p) && echo y),,\
 endif
 
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+# libpcap is dlopen()ed by harness/capture.c only when a run writes pcaps
+# (its dependencies would otherwise be copied by every job's fork): its
+# headers from pkg-config, its soname from the library itself.
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(filter-out libpcap,$(PKGS)) 2>/dev/null)
+PCAP_SONAME := $(shell objdump -p $$($(PKG_CONFIG) --variable=libdir libpcap 2>/dev/null)/libpcap.so 2>/dev/null | sed -n 's/^ *SONAME *//p')
 ALL_CFLAGS = $(WARN) -D_GNU_SOURCE $(CFLAGS) -Iinclude -Iharness -Inetns -Ibackends $(PKG_CFLAGS)
 
 HARNESS_SRC := $(wildcard harness/*.c)
@@ -48,6 +52,8 @@ all: $(B)/tuncheck
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/harness/capture.o: ALL_CFLAGS += $(if $(PCAP_SONAME),-DPCAP_SONAME='"$(PCAP_SONAME)"')
 
 $(B)/tuncheck: $(OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread -ldl -rdynamic
@@ -67,7 +73,7 @@ $(B)/tests/%.o: tests/%.c
 -include $(wildcard tests/*.mk)
 .SECONDEXPANSION:
 $(B)/tests/%: $(B)/tests/%.o $$(OBJ_$$*)
-	$(CC) $(LDFLAGS) $(WRAP_$*) -o $@ $< $(OBJ_$*) $(PKG_LIBS) $(CMOCKA_LIBS) -lpthread -ldl
+	$(CC) $(LDFLAGS) $(WRAP_$*) -o $@ $< $(OBJ_$*) $(PKG_LIBS) $(LIBS_$*) $(CMOCKA_LIBS) -lpthread -ldl
 
 tests: $(TESTS)
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* One pcap file per job (--pcap-dir), written with libpcap. */
+/* One pcap file per job (--pcap-dir), written with libpcap (dlopen). */
 #ifndef TUNCHECK_CAPTURE_H
 #define TUNCHECK_CAPTURE_H
 
@@ -8,6 +8,12 @@
 #include <stdint.h>
 
 struct capture;
+
+/*
+ * Load libpcap (once, before the first job forks): 0, or -1 with the
+ * reason in why.  Without it capture_open() fails.
+ */
+int capture_load(char *why, size_t size);
 
 /*
  * Start a pcap on an already open fd (opened before the sandbox locks the

@@ -19,6 +19,7 @@
 
 #include "backend.h"
 #include "bench.h"
+#include "capture.h"
 #include "case.h"
 #include "expect.h"
 #include "outdir.h"
@@ -399,6 +400,8 @@ static int cmd_run(int argc, char **argv)
 		case 'P':
 			ro.pcap_dir =
 				opt_dir("--pcap-dir", optarg, &ro.pcap_dirfd);
+			if (capture_load(why, sizeof(why)) < 0)
+				die(2, "--pcap-dir: %s", why);
 			break;
 		case 'h':
 			usage(stdout);
