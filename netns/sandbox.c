@@ -245,52 +245,48 @@ static void __attribute__((noreturn)) sandbox_mirror(int status)
 }
 
 /*
- * PID 1 of the job's PID namespace: reap whatever is orphaned to us until
- * the job itself (pid `job`) ends, hand its wait status to the process
- * outside through `report`, and exit, which kills every process left in
- * (the job sees `alive` close: see sandbox_tie_to_parent)
- * the namespace.  PID 1 cannot die of a signal it sends itself
- * (SIGNAL_UNKILLABLE), which is why the job is its child, not PID 1.
+ * PID 1 of the job's PID namespace, a clone() of the process outside that
+ * shares its memory (no page tables to copy) on a stack of its own.  It
+ * only reaps: with SIGCHLD ignored the kernel reaps for it whatever is
+ * orphaned to it.  It blocks until `alive` reaches EOF (the process outside
+ * ended) or a SIGKILL from outside; its exit kills every process left in
+ * the namespace.  Nothing inside can signal it (SIGNAL_UNKILLABLE: a PID 1
+ * ignores signals it has no handler for).  It touches no errno, no lock:
+ * the thread it shares memory with runs on.
  */
-static void __attribute__((noreturn))
-sandbox_init(pid_t job, int report, int alive)
+static int sandbox_init(void *arg)
 {
-	int status = 0;
-	pid_t w;
+	int alive = *(const int *)arg;
+	char c;
 
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	sandbox_close_fds_except((int[]){ report, alive }, 2);
-	for (;;) {
-		w = waitpid(-1, &status, 0);
-		if (w == job)
-			break;
-		if (w < 0 && errno != EINTR)
-			_exit(127);
-	}
-	if (write(report, &status, sizeof(status)) < 0)
-		_exit(127);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	signal(SIGCHLD, SIG_IGN);
+	sandbox_close_fds_except(&alive, 1);
+	while (read(alive, &c, 1) != 0)
+		;
 	_exit(0);
 }
 
 /*
- * The process outside the namespaces: wait for PID 1 and end as the job
- * did, so the runner's pidfd and wait status mean what they always did.
- * It holds `alive` (PID 1 dies when it closes) until it ends.
+ * The process outside the namespaces, parent of the job: wait for it,
+ * SIGKILL PID 1 (and with it whatever the job left in the namespace),
+ * wait for that, and end as the job did, so the runner's pidfd and wait
+ * status mean what they always did.  It holds `alive`: PID 1 and the job
+ * die when it ends.
  */
 static void __attribute__((noreturn))
-sandbox_outer(pid_t init, int report, int alive)
+sandbox_outer(pid_t init, pid_t job, int alive)
 {
-	int status = 0, job_status;
-	ssize_t n;
+	int status = 0, st;
 
-	sandbox_close_fds_except((int[]){ report, alive }, 2);
-	while (waitpid(init, &status, 0) < 0)
+	sandbox_close_fds_except(&alive, 1);
+	while (waitpid(job, &status, 0) < 0)
 		if (errno != EINTR)
 			_exit(127);
-	do
-		n = read(report, &job_status, sizeof(job_status));
-	while (n < 0 && errno == EINTR);
-	sandbox_mirror(n == sizeof(job_status) ? job_status : status);
+	kill(init, SIGKILL);
+	while (waitpid(init, &st, 0) < 0 && errno == EINTR)
+		;
+	sandbox_mirror(status);
 }
 
 /*
@@ -310,9 +306,10 @@ static void sandbox_tie_to_parent(int alive)
 
 int sandbox_enter(pid_t parent, char *why, size_t size)
 {
-	int report[2], alive[2], ret;
+	static char init_stack[16384] __attribute__((aligned(16)));
+	int alive[2], ret;
 	unsigned fsgaps = 0;
-	pid_t pid;
+	pid_t init, job;
 
 	/* no controlling terminal; a group the runner can kill at once */
 	setsid();
@@ -324,34 +321,31 @@ int sandbox_enter(pid_t parent, char *why, size_t size)
 			     why, size);
 	if (ret < 0)
 		return ret;
-	if (pipe2(report, O_CLOEXEC) < 0 || pipe2(alive, O_CLOEXEC) < 0) {
+	if (pipe2(alive, O_CLOEXEC) < 0) {
 		ret = -errno;
 		snprintf(why, size, "pipe2: %s", strerror(-ret));
 		return ret;
 	}
-	pid = fork();
-	if (pid < 0) {
+	/* the first child in the new PID namespace is its PID 1 */
+	init = clone(sandbox_init, init_stack + sizeof(init_stack),
+		     CLONE_VM | SIGCHLD, &alive[0]);
+	if (init < 0) {
 		ret = -errno;
-		snprintf(why, size, "fork PID 1 of the sandbox: %s",
+		snprintf(why, size, "clone PID 1 of the sandbox: %s",
 			 strerror(-ret));
 		return ret;
 	}
-	if (pid > 0) {
-		close(report[1]);
-		sandbox_outer(pid, report[0], alive[1]);
+	job = fork();
+	if (job < 0) {
+		ret = -errno;
+		kill(init, SIGKILL);
+		snprintf(why, size, "fork the job into the sandbox: %s",
+			 strerror(-ret));
+		return ret;
 	}
-	/* PID 1: the job is its child */
-	close(report[0]);
-	close(alive[1]);
-	sandbox_tie_to_parent(alive[0]);
-	if (pipe2(alive, O_CLOEXEC) < 0)
-		_exit(127);
-	pid = fork();
-	if (pid < 0)
-		_exit(127);
-	if (pid > 0)
-		sandbox_init(pid, report[1], alive[1]);
-	close(report[1]);
+	if (job > 0)
+		sandbox_outer(init, job, alive[1]);
+	/* the job, PID 2 */
 	close(alive[1]);
 	sandbox_tie_to_parent(alive[0]);
 	ret = fsview_build(&fsgaps, why, size);
