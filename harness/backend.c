@@ -219,6 +219,7 @@ static int backend_probe(const char *path, struct backend_probe_report *r,
 	}
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
+	sandbox_reap_init(pid, true);
 	if (n == (ssize_t)sizeof(*r)) {
 		r->err[sizeof(r->err) - 1] = r->name[sizeof(r->name) - 1] = 0;
 		r->about[sizeof(r->about) - 1] = 0;

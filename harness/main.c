@@ -735,6 +735,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	/* the run's directory stays visible in each job's private /tmp */
 	sandbox_expose(".");
+	/* sandboxes' PID 1s outlive their jobs by the teardown: ours to reap */
+	sandbox_reaper();
 	if (!strcmp(argv[1], "run"))
 		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "check"))

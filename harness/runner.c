@@ -15,6 +15,7 @@
 #include "expect.h"
 #include "outdir.h"
 #include "runner.h"
+#include "sandbox.h"
 #include "timeline.h"
 
 #define SETUP_SLACK_NS	 5000000000ull /* sandbox entry on a loaded machine */
@@ -129,6 +130,7 @@ static void runner_reap(struct job_spec *js, uint64_t started)
 	while (waitpid(js->pid, &status, 0) < 0 && errno == EINTR)
 		;
 	r->wall_ns = now_ns() - started;
+	js->init_left = true;
 	/* a job ends with _exit(0) right after its verdict: anything else
 	 * (killed after a verdict line it may not have written) is an error */
 	if (r->v == VERDICT_TIMEOUT ||
@@ -298,6 +300,7 @@ static void runner_interrupt(struct job_spec *jobs, size_t n, int sig)
 			runner_kill(js);
 			while (waitpid(js->pid, NULL, 0) < 0 && errno == EINTR)
 				;
+			js->init_left = true;
 			close(js->out_fd);
 			close(js->pidfd);
 			close(js->snap_fd);
@@ -331,6 +334,27 @@ static void runner_signals(sigset_t *old, sigset_t *in_poll)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+}
+
+/*
+ * Reap the PID 1s of finished jobs' sandboxes (orphaned to us, see
+ * sandbox_reaper), waiting for them if `block`.  While a PID 1 lives its
+ * group's number cannot be reused, so a running job with that pid means
+ * the sandbox never had a PID 1: nothing to reap.
+ */
+static void runner_reap_inits(struct job_spec *jobs, size_t n, bool block)
+{
+	for (size_t i = 0; i < n; i++) {
+		bool reused = false;
+
+		if (!jobs[i].init_left)
+			continue;
+		for (size_t k = 0; k < n && !reused; k++)
+			reused = jobs[k].done >= 1 && jobs[k].done <= 2 &&
+				 jobs[k].pid == jobs[i].pid;
+		if (reused || sandbox_reap_init(jobs[i].pid, block) != 0)
+			jobs[i].init_left = false;
+	}
 }
 
 int runner_run(struct job_spec *jobs, size_t n, struct runner_opts *o)
@@ -422,8 +446,10 @@ int runner_run(struct job_spec *jobs, size_t n, struct runner_opts *o)
 			if (o->on_done)
 				o->on_done(jobs, n, who[k], o->arg);
 		}
+		runner_reap_inits(jobs, next, false);
 	}
 out:
+	runner_reap_inits(jobs, n, true);
 	if (pfd && who && started)
 		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 	free(pfd);

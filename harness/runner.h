@@ -41,6 +41,7 @@ struct job_spec {
 	size_t buf_len;
 	int done;
 	bool out_eof;
+	bool init_left; /* reaped, but its sandbox's PID 1 not yet */
 };
 
 struct runner_opts {

@@ -247,45 +247,46 @@ static void __attribute__((noreturn)) sandbox_mirror(int status)
 /*
  * PID 1 of the job's PID namespace, a clone() of the process outside that
  * shares its memory (no page tables to copy) on a stack of its own.  It
- * only reaps: with SIGCHLD ignored the kernel reaps for it whatever is
- * orphaned to it.  It blocks until `alive` reaches EOF (the process outside
- * ended) or a SIGKILL from outside; its exit kills every process left in
- * the namespace.  Nothing inside can signal it (SIGNAL_UNKILLABLE: a PID 1
- * ignores signals it has no handler for).  It touches no errno, no lock:
- * the thread it shares memory with runs on.
+ * only reaps: with SIGCHLD ignored the kernel reaps whatever is orphaned
+ * to it.  It sleeps until its PR_SET_PDEATHSIG SIGKILL, sent when the
+ * process outside ends, and its exit kills every process left in the
+ * namespace.  Nothing inside can signal it (SIGNAL_UNKILLABLE: a PID 1
+ * ignores signals it has no handler for).  It touches no lock: the
+ * thread it shares memory with runs on.
  */
 static int sandbox_init(void *arg)
 {
 	int alive = *(const int *)arg;
-	char c;
+	struct pollfd p = { .fd = alive, .events = POLLIN };
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	signal(SIGCHLD, SIG_IGN);
 	sandbox_close_fds_except(&alive, 1);
-	while (read(alive, &c, 1) != 0)
-		;
-	_exit(0);
+	/* EOF: the process outside ended before the prctl took hold */
+	if (poll(&p, 1, 0) != 0)
+		_exit(126);
+	close(alive);
+	signal(SIGCHLD, SIG_IGN);
+	for (;;)
+		pause();
 }
 
 /*
- * The process outside the namespaces, parent of the job: wait for it,
- * SIGKILL PID 1 (and with it whatever the job left in the namespace),
- * wait for that, and end as the job did, so the runner's pidfd and wait
- * status mean what they always did.  It holds `alive`: PID 1 and the job
- * die when it ends.
+ * The process outside the namespaces, parent of the job: wait for it and
+ * end as it did, so the runner's pidfd and wait status mean what they
+ * always did.  Its end kills PID 1 (PR_SET_PDEATHSIG), and with it the
+ * namespace; PID 1 is orphaned to the runner (sandbox_reaper), so the
+ * namespaces are torn down while the runner goes on (sandbox_reap_init).
+ * Since PID 1 still holds the mount namespace when this process exits,
+ * that teardown is PID 1's too.
  */
-static void __attribute__((noreturn))
-sandbox_outer(pid_t init, pid_t job, int alive)
+static void __attribute__((noreturn)) sandbox_outer(pid_t job, int alive)
 {
-	int status = 0, st;
+	int status = 0;
 
 	sandbox_close_fds_except(&alive, 1);
 	while (waitpid(job, &status, 0) < 0)
 		if (errno != EINTR)
 			_exit(127);
-	kill(init, SIGKILL);
-	while (waitpid(init, &st, 0) < 0 && errno == EINTR)
-		;
 	sandbox_mirror(status);
 }
 
@@ -344,7 +345,7 @@ int sandbox_enter(pid_t parent, char *why, size_t size)
 		return ret;
 	}
 	if (job > 0)
-		sandbox_outer(init, job, alive[1]);
+		sandbox_outer(job, alive[1]);
 	/* the job, PID 2 */
 	close(alive[1]);
 	sandbox_tie_to_parent(alive[0]);
@@ -353,6 +354,22 @@ int sandbox_enter(pid_t parent, char *why, size_t size)
 	if (ret < 0)
 		return ret;
 	return sandbox_lo_up(why, size);
+}
+
+int sandbox_reaper(void)
+{
+	return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0 ? -errno : 0;
+}
+
+int sandbox_reap_init(pid_t outer, bool block)
+{
+	pid_t w;
+
+	/* PID 1 never leaves the session (and group) `outer` made */
+	do
+		w = waitpid(-outer, NULL, block ? 0 : WNOHANG);
+	while (w < 0 && errno == EINTR);
+	return w > 0 ? 1 : w < 0 ? -errno : 0;
 }
 
 int sandbox_lock(const struct lockdown_limits *l, char *why, size_t size)
@@ -552,6 +569,7 @@ int sandbox_probe(char *why, size_t size, unsigned *gaps)
 	while (n < 0 && errno == EINTR);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
+	sandbox_reap_init(pid, true);
 	if (n == sizeof(r)) {
 		r.why[sizeof(r.why) - 1] = '\0';
 		*gaps = r.gaps;

@@ -30,12 +30,30 @@ int sandbox_probe(char *why, size_t size, unsigned *gaps);
  * In a freshly forked, single-threaded child of `parent` (0: don't check):
  * setsid(), die with the parent, unshare user, network, mount and PID
  * namespaces, check the network namespace differs from the one we started
- * in, then fork twice: the process outside waits and ends as the job ends,
- * PID 1 reaps, and the job (this call's only return, as PID 2) builds its
- * file system view and brings lo up.  Returns 0 or -errno with `why` set
- * (then still outside, with no namespace entered but the user's).
+ * in, then clone PID 1 (it reaps; it shares this process's memory) and
+ * fork the job: this process stays outside, waits and ends as the job
+ * ends; the job (this call's only return, as PID 2) builds its file
+ * system view and brings lo up.  Returns 0 or -errno with `why` set (then
+ * still outside, with no namespace entered but the user's).
  */
 int sandbox_enter(pid_t parent, char *why, size_t size);
+
+/*
+ * In the process that forks sandboxes, once, before the first: become
+ * the subreaper of their PID 1s, which outlive the process outside by
+ * the namespaces' teardown.  0 or -errno.
+ */
+int sandbox_reaper(void);
+
+/*
+ * After reaping a sandbox's process outside (`outer`, the pid fork()
+ * returned): reap its PID 1, waiting for it if `block`.  1 when it was
+ * reaped, 0 while it lives (not `block`), -ECHILD when there is none
+ * (never started, or we are not the subreaper).  Never call it for a pid
+ * that names a live child of ours: the group of a reaped `outer` is gone
+ * once this returned non-zero.
+ */
+int sandbox_reap_init(pid_t outer, bool block);
 
 /*
  * Only a user and a network namespace, lo up: the raw reference sequence

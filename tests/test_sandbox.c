@@ -174,8 +174,8 @@ static void test_child_contained(struct result *r)
 		r->nproc = (int)rl.rlim_cur;
 }
 
-/* Run the body in a child inside a sandbox; its report. */
-static void test_run_child(struct result *r, void (*body)(struct result *r))
+/* Run the body in a child inside a sandbox; its report and its pid. */
+static pid_t test_run_child(struct result *r, void (*body)(struct result *r))
 {
 	struct stat st;
 	int p[2], status;
@@ -199,6 +199,44 @@ static void test_run_child(struct result *r, void (*body)(struct result *r))
 	close(p[0]);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	return pid;
+}
+
+/* A daemon that would outlive the job: double fork, setsid, sleep. */
+static void test_child_daemon(struct result *r)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		setsid();
+		if (fork() == 0)
+			for (;;)
+				pause();
+		_exit(0);
+	}
+	r->pid = waitpid(pid, NULL, 0) == pid ? getpid() : -errno;
+}
+
+/*
+ * PID 1 outlives the process outside (it tears the namespaces down) and
+ * comes back to the subreaper, which reaps it; the daemon died with it
+ * and nothing else is left to reap.
+ */
+static void test_init_reaped(void **state)
+{
+	struct result r;
+	pid_t outer;
+
+	(void)state;
+	if (probe_ret < 0)
+		skip();
+	assert_int_equal(sandbox_reaper(), 0);
+	outer = test_run_child(&r, test_child_daemon);
+	assert_int_equal(r.pid, 2);
+	assert_int_equal(sandbox_reap_init(outer, true), 1);
+	assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
+	assert_int_equal(errno, ECHILD);
+	assert_int_equal(sandbox_reap_init(outer, true), -ECHILD);
 }
 
 static void test_outside(void **state)
@@ -322,6 +360,7 @@ int main(void)
 		cmocka_unit_test(test_enter_and_configure),
 		cmocka_unit_test(test_queues_and_sysctls),
 		cmocka_unit_test(test_containment),
+		cmocka_unit_test(test_init_reaped),
 	};
 	unsigned gaps;
 
