@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
+#include <linux/securebits.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -126,15 +128,127 @@ static int sandbox_ns_stat(struct stat *st, char *why, size_t size)
 }
 
 /*
+ * The host uid a root caller's job runs as (user namespace uid 1): the
+ * kernel never applies RLIMIT_NPROC to a process whose real uid is host
+ * uid 0 (copy_process() exempts INIT_USER), so --max-procs needs another.
+ * The job keeps every capability it had as uid 0 in its namespaces
+ * (sandbox_drop_root) but CAP_SETUID and CAP_SETGID, so it cannot go back.
+ */
+#define SANDBOX_NPROC_HOST_UID 65534 /* "nobody" */
+
+static bool sandbox_uid1_mapped;
+
+/* What the map writer writes, and where it reports. */
+struct sandbox_maps {
+	pid_t target;
+	int go; /* read end: a byte once `target` has unshared, EOF if not */
+	const char *text[3];
+};
+
+static const char *const sandbox_map_files[] = { "setgroups", "uid_map",
+						 "gid_map" };
+
+/* Write /proc/PID/FILE: 0 or -errno. */
+static int sandbox_map_write(pid_t pid, const char *file, const char *text)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	return sandbox_file_write(path, text);
+}
+
+/*
+ * The map writer of a root caller: a clone(CLONE_VM) that stays in the
+ * host's user namespace, where it has CAP_SETUID, so it may write a
+ * two-line uid_map (the process inside may only map itself).  Exit 0,
+ * or the errno of the write that failed.
+ */
+static int sandbox_map_writer(void *arg)
+{
+	const struct sandbox_maps *m = arg;
+	char c;
+	int ret;
+
+	if (read(m->go, &c, 1) != 1)
+		_exit(0); /* unshare failed: nothing to map */
+	for (int i = 0; i < 3; i++) {
+		ret = sandbox_map_write(m->target, sandbox_map_files[i],
+					m->text[i]);
+		if (ret < 0)
+			_exit(-ret);
+	}
+	_exit(0);
+}
+
+/*
+ * unshare(flags) and write our maps: the caller's uid and gid become 0.
+ * A root caller also gets uid 1 mapped to SANDBOX_NPROC_HOST_UID, written
+ * by a helper outside (sandbox_map_writer).  0 or -errno, why set.
+ */
+static int sandbox_unshare_mapped(int flags, char *why, size_t size)
+{
+	static char stack[8192] __attribute__((aligned(16)));
+	char uid[64], gid[32];
+	struct sandbox_maps m = { .target = getpid(),
+				  .text = { "deny", uid, gid } };
+	int go[2] = { -1, -1 }, st, ret = 0;
+	bool root = getuid() == 0 && geteuid() == 0;
+	pid_t writer = -1;
+
+	snprintf(uid, sizeof(uid), "0 %u 1", (unsigned)getuid());
+	snprintf(gid, sizeof(gid), "0 %u 1", (unsigned)getgid());
+	if (root && pipe2(go, O_CLOEXEC) == 0) {
+		snprintf(uid, sizeof(uid), "0 0 1\n1 %u 1\n",
+			 (unsigned)SANDBOX_NPROC_HOST_UID);
+		m.go = go[0];
+		writer = clone(sandbox_map_writer, stack + sizeof(stack),
+			       CLONE_VM | SIGCHLD, &m);
+		close(go[0]);
+		if (writer < 0) {
+			close(go[1]);
+			snprintf(uid, sizeof(uid), "0 0 1");
+		}
+	}
+	if (unshare(flags) < 0) {
+		ret = -errno;
+		snprintf(why, size,
+			 "unshare(CLONE_NEWUSER|CLONE_NEWNET%s): %s — %s",
+			 flags & CLONE_NEWPID ? "|CLONE_NEWPID|CLONE_NEWNS"
+					      : "",
+			 strerror(-ret), sandbox_hint_unshare(-ret));
+	}
+	if (writer > 0) {
+		if (!ret && write(go[1], "", 1) != 1)
+			ret = -errno;
+		close(go[1]);
+		while (waitpid(writer, &st, 0) < 0 && errno == EINTR)
+			;
+		if (!ret && (!WIFEXITED(st) || WEXITSTATUS(st))) {
+			ret = WIFEXITED(st) ? -WEXITSTATUS(st) : -ECHILD;
+			snprintf(why, size, "write the maps of the sandbox: %s",
+				 strerror(-ret));
+		}
+		sandbox_uid1_mapped = !ret;
+		return ret;
+	}
+	for (int i = 0; !ret && i < 3; i++) {
+		ret = sandbox_map_write(m.target, sandbox_map_files[i],
+					m.text[i]);
+		if (ret < 0)
+			snprintf(why, size,
+				 "write /proc/self/%s \"%s\": %s — %s",
+				 sandbox_map_files[i], m.text[i],
+				 strerror(-ret), sandbox_hint_map());
+	}
+	return ret;
+}
+
+/*
  * unshare(flags) (CLONE_NEWUSER among them), map the caller to 0 and prove
  * the network namespace changed before anything may touch it.  0 or -errno.
  */
 static int sandbox_userns(int flags, char *why, size_t size)
 {
-	static const char *const files[] = { "/proc/self/setgroups",
-					     "/proc/self/uid_map",
-					     "/proc/self/gid_map" };
-	char text[3][48];
 	struct stat before, after;
 	int ret;
 
@@ -145,27 +259,9 @@ static int sandbox_userns(int flags, char *why, size_t size)
 	ret = sandbox_ns_stat(&before, why, size);
 	if (ret < 0)
 		return ret;
-	snprintf(text[0], sizeof(text[0]), "deny");
-	snprintf(text[1], sizeof(text[1]), "0 %u 1", (unsigned)getuid());
-	snprintf(text[2], sizeof(text[2]), "0 %u 1", (unsigned)getgid());
-	if (unshare(flags) < 0) {
-		ret = -errno;
-		snprintf(why, size,
-			 "unshare(CLONE_NEWUSER|CLONE_NEWNET%s): %s — %s",
-			 flags & CLONE_NEWPID ? "|CLONE_NEWPID|CLONE_NEWNS"
-					      : "",
-			 strerror(-ret), sandbox_hint_unshare(-ret));
+	ret = sandbox_unshare_mapped(flags, why, size);
+	if (ret < 0)
 		return ret;
-	}
-	for (int i = 0; i < 3; i++) {
-		ret = sandbox_file_write(files[i], text[i]);
-		if (ret < 0) {
-			snprintf(why, size, "write %s \"%s\": %s — %s",
-				 files[i], text[i], strerror(-ret),
-				 sandbox_hint_map());
-			return ret;
-		}
-	}
 	ret = sandbox_ns_stat(&after, why, size);
 	if (ret < 0)
 		return ret;
@@ -372,10 +468,62 @@ int sandbox_reap_init(pid_t outer, bool block)
 	return w > 0 ? 1 : w < 0 ? -errno : 0;
 }
 
+/*
+ * uid 0 -> 1 (all of real, effective, saved, fs) keeping the capabilities
+ * but CAP_SETUID and CAP_SETGID: SECBIT_NO_SETUID_FIXUP keeps them across
+ * the change, the ambient set across execve() (an exec backend has them
+ * as it had as uid 0).  0 or -errno.
+ */
+static int sandbox_drop_root(void)
+{
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3
+	};
+	struct __user_cap_data_struct d[2];
+	const int drop[] = { CAP_SETUID, CAP_SETGID };
+
+	if (prctl(PR_SET_SECUREBITS,
+		  SECBIT_NO_SETUID_FIXUP | SECBIT_NO_SETUID_FIXUP_LOCKED, 0, 0,
+		  0) < 0 ||
+	    setresuid(1, 1, 1) < 0)
+		return -errno;
+	for (size_t i = 0; i < sizeof(drop) / sizeof(*drop); i++)
+		if (prctl(PR_CAPBSET_DROP, drop[i], 0, 0, 0) < 0)
+			return -errno;
+	if (syscall(SYS_capget, &h, d) < 0)
+		return -errno;
+	for (int k = 0; k < 2; k++) {
+		for (size_t i = 0; i < sizeof(drop) / sizeof(*drop); i++)
+			if (drop[i] / 32 == k) {
+				d[k].permitted &= ~(1u << (drop[i] % 32));
+				d[k].effective &= ~(1u << (drop[i] % 32));
+			}
+		d[k].inheritable = d[k].permitted;
+	}
+	if (syscall(SYS_capset, &h, d) < 0)
+		return -errno;
+	for (int c = 0; c < 64; c++)
+		if (d[c / 32].permitted & (1u << (c % 32)))
+			prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0);
+	return 0;
+}
+
 int sandbox_lock(const struct lockdown_limits *l, char *why, size_t size)
 {
 	unsigned gaps = 0;
-	int ret = lockdown_apply(l, &gaps, why, size);
+	int ret;
+
+	/* a root caller's job: a uid the process count applies to */
+	if (sandbox_uid1_mapped) {
+		ret = sandbox_drop_root();
+		if (ret < 0) {
+			snprintf(why, size,
+				 "become uid 1 with capabilities: %s",
+				 strerror(-ret));
+			return ret;
+		}
+	}
+	ret = lockdown_apply(l, &gaps, why, size);
 
 	sandbox_gap_bits |= gaps;
 	return ret;

@@ -48,7 +48,7 @@ struct result {
 	/* containment, read after sandbox_lock() */
 	int pid, procs, dumpable, tty, host_write, host_chmod, host_utime;
 	int tmp_create, devnull, sysrq, kernel_sysctl, tiocsti, tiocsti_hi;
-	int mount, unshare, clone_ns, nproc;
+	int mount, unshare, clone_ns, nproc, uid, euid, setuid0;
 	char why[512], err[320];
 };
 
@@ -172,6 +172,9 @@ static void test_child_contained(struct result *r)
 			       false);
 	if (getrlimit(RLIMIT_NPROC, &rl) == 0)
 		r->nproc = (int)rl.rlim_cur;
+	r->uid = (int)getuid();
+	r->euid = (int)geteuid();
+	r->setuid0 = errno_of(setuid(0), false);
 }
 
 /* Run the body in a child inside a sandbox; its report and its pid. */
@@ -351,6 +354,11 @@ static void test_containment(void **state)
 	assert_int_equal(r.unshare, -EPERM);
 	assert_int_equal(r.clone_ns, -EPERM);
 	assert_int_equal(r.nproc, 128);
+	/* a root caller's job is uid 1 (host 65534), for RLIMIT_NPROC to
+	 * apply, and cannot become 0 again; others stay 0 */
+	assert_int_equal(r.uid, getuid() == 0 ? 1 : 0);
+	assert_int_equal(r.euid, r.uid);
+	assert_int_equal(r.setuid0, getuid() == 0 ? -EPERM : 0);
 }
 
 int main(void)
