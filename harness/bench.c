@@ -36,7 +36,7 @@
 #include "timeline.h"
 #include "tun.h"
 
-#define BENCH_JOBS    50    /* jobs per side of the overhead median */
+#define BENCH_JOBS    100   /* jobs per side of the overhead median */
 #define BENCH_PAYLOAD 56    /* echo payload bytes, as `send` sends */
 #define BENCH_BUFSIZE 65536 /* read buffer, as a reader's default */
 #define BENCH_DEV     "t0"

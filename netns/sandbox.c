@@ -182,17 +182,19 @@ static int sandbox_map_writer(void *arg)
 
 /*
  * unshare(flags) and write our maps: the caller's uid and gid become 0.
- * A root caller also gets uid 1 mapped to SANDBOX_NPROC_HOST_UID, written
- * by a helper outside (sandbox_map_writer).  0 or -errno, why set.
+ * With uid1, a root caller also gets uid 1 mapped to
+ * SANDBOX_NPROC_HOST_UID, written by a helper outside
+ * (sandbox_map_writer).  0 or -errno, why set.
  */
-static int sandbox_unshare_mapped(int flags, char *why, size_t size)
+static int sandbox_unshare_mapped(int flags, bool uid1, char *why,
+				  size_t size)
 {
 	static char stack[8192] __attribute__((aligned(16)));
 	char uid[64], gid[32];
 	struct sandbox_maps m = { .target = getpid(),
 				  .text = { "deny", uid, gid } };
 	int go[2] = { -1, -1 }, st, ret = 0;
-	bool root = getuid() == 0 && geteuid() == 0;
+	bool root = uid1 && getuid() == 0 && geteuid() == 0;
 	pid_t writer = -1;
 
 	snprintf(uid, sizeof(uid), "0 %u 1", (unsigned)getuid());
@@ -259,7 +261,8 @@ static int sandbox_userns(int flags, char *why, size_t size)
 	ret = sandbox_ns_stat(&before, why, size);
 	if (ret < 0)
 		return ret;
-	ret = sandbox_unshare_mapped(flags, why, size);
+	/* a job's sandbox (with a PID namespace) maps uid 1 for root */
+	ret = sandbox_unshare_mapped(flags, flags & CLONE_NEWPID, why, size);
 	if (ret < 0)
 		return ret;
 	ret = sandbox_ns_stat(&after, why, size);
