@@ -8,6 +8,7 @@
  * reader thread (PR_SET_PDEATHSIG), so it never outlives its job.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -571,50 +572,15 @@ static int exec_close(struct tuncheck_reader *r)
 
 /* ---- selection --------------------------------------------------------- */
 
-/*
- * ops->run gets only the reader, so each exec backend has its own run
- * function, bound to its slot.
- */
-static const struct exec_backend *exec_slots[EXEC_MAX_BACKENDS];
-
-static int exec_run0(struct tuncheck_reader *r)
+/* ops->run: the reader carries its table, embedded in its exec_backend. */
+static int exec_run_ops(struct tuncheck_reader *r)
 {
-	return exec_run(exec_slots[0], r);
-}
+	const struct exec_backend *be =
+		(const struct exec_backend *)((const char *)r->ops -
+					      offsetof(struct exec_backend,
+						       ops));
 
-static int exec_run1(struct tuncheck_reader *r)
-{
-	return exec_run(exec_slots[1], r);
-}
-
-static int exec_run2(struct tuncheck_reader *r)
-{
-	return exec_run(exec_slots[2], r);
-}
-
-static int exec_run3(struct tuncheck_reader *r)
-{
-	return exec_run(exec_slots[3], r);
-}
-
-static int exec_run4(struct tuncheck_reader *r)
-{
-	return exec_run(exec_slots[4], r);
-}
-
-static int exec_run5(struct tuncheck_reader *r)
-{
-	return exec_run(exec_slots[5], r);
-}
-
-static int exec_run6(struct tuncheck_reader *r)
-{
-	return exec_run(exec_slots[6], r);
-}
-
-static int exec_run7(struct tuncheck_reader *r)
-{
-	return exec_run(exec_slots[7], r);
+	return exec_run(be, r);
 }
 
 /* Is prog executable, as execvp() would find it?  0 or -errno. */
@@ -656,26 +622,15 @@ static void exec_name(struct exec_backend *be)
 			*p = '_';
 }
 
-/* See exec.h: checked, named and bound to a free slot. */
+/* See exec.h: checked and named; as many as a run names. */
 const struct tuncheck_backend_ops *backend_exec_new(const char *spec, char *err,
 						    size_t size)
 {
-	static int (*const runs[EXEC_MAX_BACKENDS])(
-		struct tuncheck_reader *) = {
-		exec_run0, exec_run1, exec_run2, exec_run3,
-		exec_run4, exec_run5, exec_run6, exec_run7,
-	};
-	static size_t n_slots;
 	struct exec_backend *be;
 	size_t n = 0;
 	char *save, *tok;
 	int ret;
 
-	if (n_slots == EXEC_MAX_BACKENDS) {
-		snprintf(err, size, "%s: at most %d exec backends in one run",
-			 spec, EXEC_MAX_BACKENDS);
-		return NULL;
-	}
 	be = calloc(1, sizeof(*be));
 	if (!be || !(be->words = strdup(spec + strlen("exec:"))))
 		goto nomem;
@@ -708,10 +663,9 @@ const struct tuncheck_backend_ops *backend_exec_new(const char *spec, char *err,
 		.abi_version = TUNCHECK_BACKEND_ABI,
 		.name = be->name,
 		.about = be->about,
-		.run = runs[n_slots],
+		.run = exec_run_ops,
 		.close = exec_close,
 	};
-	exec_slots[n_slots++] = be;
 	return &be->ops;
 nomem:
 	snprintf(err, size, "%s: out of memory", spec);

@@ -10,9 +10,8 @@
 #include <stdint.h>
 #include <tuncheck/backend.h>
 
-#define EXEC_FD		  3	/* the queue fd, in the program */
-#define EXEC_READ_MAX	  65536 /* longest packet a `read` line may carry */
-#define EXEC_MAX_BACKENDS 8	/* exec backends selected in one run */
+#define EXEC_FD	      3	    /* the queue fd, in the program */
+#define EXEC_READ_MAX 65536 /* longest packet a `read` line may carry */
 
 /*
  * "exec:PROGRAM [ARGS]" (split on blanks) into an allocated ops table

@@ -66,8 +66,28 @@ fi
 # the Python asyncio exec backend (examples/asyncio_reader.py)
 if command -v python3 >/dev/null; then
 	run_matrix "asyncio exec backend" "$T/asyncio.tap" -b exec:./examples/asyncio_reader.py
+	# backend ABI 2: no limit on exec backends in one run (ABI 1 had 8)
+	mkdir -p "$T/exec12"
+	set --
+	for i in 01 02 03 04 05 06 07 08 09 10 11 12; do
+		ln -sf "$PWD/examples/asyncio_reader.py" "$T/exec12/r$i.py"
+		set -- "$@" -b "exec:$T/exec12/r$i.py"
+	done
+	"$B/tuncheck" run -j "$J" "$@" cases/seed/register-after-attach.case >"$T/exec12.tap" 2>&1
+	st=$? n=$(grep -c -E '^ok [0-9]+ - register-after-attach \[exec-r[0-9]+\.py\]$' "$T/exec12.tap")
+	if [ "$st" = 4 ]; then
+		count 0 0 1
+		echo "12 exec backends: skipped (no sandbox here)"
+	elif [ "$st" = 0 ] && [ "$n" = 12 ]; then
+		count 1 0 0
+		echo "12 exec backends at once: 12 ok"
+	else
+		count 0 1 0
+		echo "FAILED: 12 exec backends at once: exit $st, $n ok of 12"
+		head -n 20 "$T/exec12.tap"
+	fi
 else
-	count 0 0 1
+	count 0 0 2
 	echo "asyncio exec backend: skipped (no python3)"
 fi
 

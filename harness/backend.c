@@ -97,9 +97,11 @@ backend_check(const struct tuncheck_backend_ops *ops, const char *spec,
 	}
 	if (ops->abi_version != TUNCHECK_BACKEND_ABI) {
 		snprintf(err, size,
-			 "%s: backend ABI version %u, tuncheck speaks %u "
-			 "(rebuild it against this tuncheck's header)",
-			 spec, ops->abi_version, TUNCHECK_BACKEND_ABI);
+			 "%s: built for backend ABI %u, this tuncheck speaks "
+			 "ABI %u: rebuild it against tuncheck %u's "
+			 "<tuncheck/backend.h>",
+			 spec, ops->abi_version, TUNCHECK_BACKEND_ABI,
+			 TUNCHECK_BACKEND_ABI);
 		return NULL;
 	}
 	if (!ops->name || !*ops->name || !ops->run) {

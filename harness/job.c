@@ -328,6 +328,7 @@ static int step_reader(struct job *j, const struct step *s)
 	rt->decl = s;
 	rt->index = (int)j->n_readers;
 	rt->pi = q->dev->decl->u.tun.pi;
+	rt->r.ops = j->ops;
 	rt->r.fd = q->fd;
 	rt->r.bufsize = s->u.reader.bufsize;
 	rt->r.drain = (enum tuncheck_drain)s->u.reader.drain;

@@ -186,8 +186,7 @@ static int sandbox_map_writer(void *arg)
  * SANDBOX_NPROC_HOST_UID, written by a helper outside
  * (sandbox_map_writer).  0 or -errno, why set.
  */
-static int sandbox_unshare_mapped(int flags, bool uid1, char *why,
-				  size_t size)
+static int sandbox_unshare_mapped(int flags, bool uid1, char *why, size_t size)
 {
 	static char stack[8192] __attribute__((aligned(16)));
 	char uid[64], gid[32];

@@ -163,6 +163,7 @@ static int run_spec(const char *spec, bool close_on_ready, int *ret, int q[2])
 	assert_non_null(run_ops);
 	assert_int_equal(pipe(q), 0);
 	r = (struct tuncheck_reader){
+		.ops = run_ops,
 		.fd = q[1],
 		.bufsize = 1500,
 		.drain = TUNCHECK_DRAIN_ONE,
@@ -207,6 +208,48 @@ static void test_run_events_and_close(void **state)
 	assert_string_equal(buf, "3 1500 one return a=1 b=2\n");
 	assert_int_equal(read(q[0], buf, sizeof(buf)), 0);
 	close(q[0]);
+}
+
+/*
+ * ABI 2: no slot table, no count limit.  Twelve exec backends, each run
+ * through its own table, return the errno their own arguments name.
+ */
+static void test_many_backends(void **state)
+{
+	static const char *const names[] = { "EPERM",  "ENOENT",  "ESRCH",
+					     "EINTR",  "EIO",	  "ENXIO",
+					     "E2BIG",  "ENOEXEC", "EBADF",
+					     "ECHILD", "ENOMEM",  "EACCES" };
+	static const int errs[] = { EPERM, ENOENT, ESRCH,  EINTR,
+				    EIO,   ENXIO,  E2BIG,  ENOEXEC,
+				    EBADF, ECHILD, ENOMEM, EACCES };
+	const struct tuncheck_backend_ops *ops[12];
+	char spec[128], err[512];
+	int q[2];
+
+	(void)state;
+	for (int i = 0; i < 12; i++) {
+		snprintf(spec, sizeof(spec),
+			 "exec:sh tests/plugins/return-arg.sh %s", names[i]);
+		ops[i] = backend_exec_new(spec, err, sizeof(err));
+		assert_non_null(ops[i]);
+	}
+	for (int i = 11; i >= 0; i--) {
+		struct tuncheck_reader r = {
+			.ops = ops[i],
+			.bufsize = 1500,
+			.emit = rec_emit,
+			.fail = rec_fail,
+		};
+
+		assert_int_equal(pipe(q), 0);
+		r.fd = q[1];
+		run_ops = ops[i];
+		n_seen = 0;
+		assert_int_equal(ops[i]->run(&r), -errs[i]);
+		free(r.backend_data);
+		close(q[0]);
+	}
 }
 
 static void test_run_garbage(void **state)
@@ -255,6 +298,7 @@ int main(void)
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_new),
 		cmocka_unit_test(test_run_events_and_close),
+		cmocka_unit_test(test_many_backends),
 		cmocka_unit_test(test_run_garbage),
 		cmocka_unit_test(test_run_crash),
 		cmocka_unit_test(test_run_exit_status),

@@ -7,6 +7,10 @@
  * Built-in backends and out-of-tree plugins use exactly this header.  A
  * plugin exports one symbol, TUNCHECK_BACKEND_ENTRY, returning its ops table;
  * tuncheck refuses a table whose abi_version differs from its own.
+ *
+ * ABI 2 (tuncheck 2): struct tuncheck_reader carries the ops table it runs
+ * (r->ops), so one backend may serve several tables (container_of) without
+ * a function per table.  A plugin built for ABI 1 must be rebuilt.
  */
 #ifndef TUNCHECK_BACKEND_H
 #define TUNCHECK_BACKEND_H
@@ -18,7 +22,7 @@
 extern "C" {
 #endif
 
-#define TUNCHECK_BACKEND_ABI   1
+#define TUNCHECK_BACKEND_ABI   2
 #define TUNCHECK_BACKEND_ENTRY "tuncheck_backend_entry"
 
 enum tuncheck_event_type {
@@ -50,6 +54,9 @@ struct tuncheck_reader;
  * before ops->run is called; the backend must not free anything here.
  */
 struct tuncheck_reader {
+	/* The table whose run() is called, as the kernel's file ops take
+	 * the file: a backend with several tables finds its own here. */
+	const struct tuncheck_backend_ops *ops;
 	int fd;			   /* the queue fd to read */
 	size_t bufsize;		   /* read buffer size the case asks for */
 	enum tuncheck_drain drain; /* drain policy */

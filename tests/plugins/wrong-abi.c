@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Broken plugin: built for another ABI version. */
+/* Broken plugin: built for ABI 1 (tuncheck 1), before r->ops. */
 #include <tuncheck/backend.h>
 
 const struct tuncheck_backend_ops *tuncheck_backend_entry(void);
@@ -12,7 +12,7 @@ static int wrong_run(struct tuncheck_reader *r)
 }
 
 static const struct tuncheck_backend_ops ops = {
-	.abi_version = 99,
+	.abi_version = 1,
 	.name = "wrong-abi",
 	.run = wrong_run,
 };
