@@ -9,6 +9,8 @@
 #            seeds: tests/fuzz-corpus/exec/
 #   variant  variant expansion and case_load_all (tests/fuzz_variant.c),
 #            seeds: cases/**/*.case
+#   protocol the runner's decoding of what a job writes to its pipe
+#            (tests/fuzz_protocol.c), seeds: tests/fuzz-corpus/protocol/
 SECS=$1
 B=${2:-build}
 case $SECS in
@@ -65,12 +67,15 @@ cases=$(find cases -name '*.case')
 build case harness/case.c harness/variant.c || exit 1
 build exec backends/exec.c || exit 1
 build variant harness/case.c harness/variant.c || exit 1
+build protocol harness/protocol.c || exit 1
 # shellcheck disable=SC2086 # file names without blanks
 seed case $cases || exit 1
 seed exec tests/fuzz-corpus/exec/* || exit 1
 # shellcheck disable=SC2086
 seed variant $cases || exit 1
+seed protocol tests/fuzz-corpus/protocol/* || exit 1
 run case 8192
 run exec $((2 * 65536 + 64))
 run variant 8192
+run protocol 16384
 exit $status

@@ -11,7 +11,7 @@
  *     address, queue and link up (bench_raw_setup), _exit, waitpid,
  *     BENCH_JOBS times.
  * The tuncheck side of each is an in-memory case run through runner_run:
- * `pingpong` (job.c) reports a "note bench ..." line per backend, and a
+ * `pingpong` (job.c) sends its figures (PROTO_BENCH) per backend, and a
  * setup-only case gives the per-job wall time.
  */
 #include <arpa/inet.h>
@@ -424,7 +424,7 @@ static void bench_job_why(const struct job_result *res, char *why, size_t size)
 		snprintf(why, size, "%s: %.200s", verdict_name(res->v), obs);
 }
 
-/* Run one pingpong job for backend ops and read its "bench" note. */
+/* Run one pingpong job for backend ops; its figures into r. */
 static void bench_backend(const struct case_file *c,
 			  const struct tuncheck_backend_ops *ops,
 			  struct bench_row *r)
@@ -432,7 +432,6 @@ static void bench_backend(const struct case_file *c,
 	struct runner_opts ro = { .parallel = 1,
 				  .job = { .log_fd = -1, .pcap_fd = -1 } };
 	struct job_spec js = { .c = c, .ops = ops };
-	const char *note;
 	int ret;
 
 	lockdown_limits_default(&ro.job.limits);
@@ -442,16 +441,15 @@ static void bench_backend(const struct case_file *c,
 		bench_row_fail(r, "runner", -ret);
 		return;
 	}
-	note = strstr(js.res.notes, "bench ");
-	if (js.res.v != VERDICT_PASS || !note ||
-	    sscanf(note,
-		   "bench rt_per_s=%lf wakes_per_pkt=%lf p50_us=%lf "
-		   "p99_us=%lf n=%ld",
-		   &r->rt_per_s, &r->wakes_per_pkt, &r->p50_us, &r->p99_us,
-		   &r->n) != 5) {
+	if (js.res.v != VERDICT_PASS || !js.res.has_bench) {
 		bench_job_why(&js.res, r->why, sizeof(r->why));
 		return;
 	}
+	r->rt_per_s = js.res.bench.rt_per_s;
+	r->wakes_per_pkt = js.res.bench.wakes_per_pkt;
+	r->p50_us = js.res.bench.p50_us;
+	r->p99_us = js.res.bench.p99_us;
+	r->n = (long)js.res.bench.n;
 	r->ok = 1;
 }
 

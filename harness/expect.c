@@ -215,6 +215,7 @@ static enum expect_state eval_returns(struct expect_eval *x, struct tally *t,
 {
 	const struct expect *e = x->e;
 
+	x->returned = t->ret != NULL;
 	if (t->ret) {
 		snprintf(x->observed, sizeof(x->observed), "reader returned %s",
 			 errno_or_ok(t->ret->err));

@@ -30,6 +30,7 @@ struct expect_eval {
 	uint64_t dropped;  /* READS conserve: kernel drops since last account */
 	bool settled;	   /* READS: nothing moved for a while, queue empty */
 	bool too_few;	   /* FAIL because fewer reads/wakes than asked */
+	bool returned;	   /* RETURNS: the reader returned (else: hung) */
 	/* Results. */
 	size_t next_cursor; /* where the reader's cursor moves on PASS */
 	uint64_t at_ns;	    /* when it was decided */

@@ -2,13 +2,11 @@
 /*
  * A job process: enter the sandbox, then the controller thread (this one)
  * executes the case's steps in order while reader threads run the backend.
- * Progress and the verdict go to the parent as lines:
- *   step LINE            a step starts
- *   note TEXT            something the report should say (drops counted)
- *   blocked TEXT         where each thread is, when the runner asks
- *   verdict KIND LINE AT_NS\tEXPECTED\tOBSERVED
- * The pipe is the only way out: stdout and stderr go to the job's own
- * file (or /dev/null), every other inherited fd is closed.
+ * Progress, figures and the verdict go to the parent as typed messages
+ * (protocol.h): a step starts, a note for the report, where each thread
+ * is when the runner asks, pingpong's figures, the event totals, then the
+ * verdict.  The pipe is the only way out: stdout and stderr go to the
+ * job's own file (or /dev/null), every other inherited fd is closed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +26,7 @@
 #include "exec.h"
 #include "expect.h"
 #include "job.h"
+#include "protocol.h"
 #include "link.h"
 #include "packet.h"
 #include "sandbox.h"
@@ -92,9 +91,10 @@ struct job {
 	struct send_result last_send;
 	bool xpass;
 	unsigned xpass_line;
-	char err[512];	      /* why a step could not run */
-	const char *cls;      /* failure class for the matrix */
-	struct capture *pcap; /* --pcap-dir, from the first device on */
+	char err[512];		    /* why a step could not run */
+	const char *cls;	    /* failure class for the matrix */
+	struct capture *pcap;	    /* --pcap-dir, from the first device on */
+	struct proto_counts counts; /* every reader's, atomically */
 };
 
 const char *verdict_name(enum verdict v)
@@ -105,14 +105,6 @@ const char *verdict_name(enum verdict v)
 	};
 
 	return v < VERDICT_COUNT ? names[v] : "?";
-}
-
-int verdict_parse(const char *s)
-{
-	for (int v = 0; v < VERDICT_COUNT; v++)
-		if (!strcmp(s, verdict_name(v)))
-			return v;
-	return -1;
 }
 
 int job_inject_parse(const char *s, struct job_inject *inj)
@@ -134,29 +126,26 @@ int job_inject_parse(const char *s, struct job_inject *inj)
 	return -EINVAL;
 }
 
-/* Write one protocol line to the parent; text must not contain newlines. */
-static void job_say(struct job *j, const char *fmt, ...)
+/* Send one message to the runner; a broken channel ends the job. */
+static void job_send(struct job *j, const struct proto_msg *m)
 {
-	char buf[2048];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n > sizeof(buf) - 2)
-		n = sizeof(buf) - 2;
-	for (int i = 0; i < n; i++)
-		if (buf[i] == '\n')
-			buf[i] = ' ';
-	buf[n++] = '\n';
-	if (write(j->out_fd, buf, (size_t)n) < 0)
+	if (proto_send(j->out_fd, m) < 0)
 		_exit(3);
 }
 
-/* Send the verdict and end the process: blocked threads die with it. */
+/* A NOTE for the report. */
+static void __attribute__((format(printf, 2, 3)))
+job_note(struct job *j, const char *fmt, ...)
+{
+	struct proto_msg m = { .type = PROTO_NOTE };
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(m.u.text, sizeof(m.u.text), fmt, ap);
+	va_end(ap);
+	job_send(j, &m);
+}
+
 /* The running kernel's major.minor. */
 static void kernel_version(unsigned v[2], char *rel, size_t size)
 {
@@ -169,11 +158,16 @@ static void kernel_version(unsigned v[2], char *rel, size_t size)
 	}
 }
 
+/*
+ * Send the event totals and the verdict, and end the process: blocked
+ * threads die with it.
+ */
 static void __attribute__((noreturn))
 job_finish(struct job *j, enum verdict v, unsigned line, uint64_t at,
 	   const char *expected, const char *observed)
 {
 	static pthread_mutex_t once = PTHREAD_MUTEX_INITIALIZER;
+	static struct proto_msg m;
 	const unsigned *o = j->c ? j->c->kobserved : NULL;
 	char obs[1400], rel[65] = "?";
 	unsigned k[2];
@@ -192,14 +186,32 @@ job_finish(struct job *j, enum verdict v, unsigned line, uint64_t at,
 	/* the controller and a failing backend may race: first one wins */
 	pthread_mutex_lock(&once);
 	if (capture_full(j->pcap))
-		job_say(j,
-			"note pcap capped at %llu bytes (--pcap-max): "
-			"later packets not recorded",
-			(unsigned long long)j->o->pcap_max);
-	job_say(j, "verdict %s %u %llu %s\t%s\t%s", verdict_name(v), line,
-		(unsigned long long)(at > j->start_ns ? at - j->start_ns : 0),
-		j->cls ? j->cls : verdict_name(v), expected ? expected : "",
-		observed ? observed : "");
+		job_note(j,
+			 "pcap capped at %llu bytes (--pcap-max): "
+			 "later packets not recorded",
+			 (unsigned long long)j->o->pcap_max);
+	m.type = PROTO_COUNTS;
+	m.u.counts = (struct proto_counts){
+		.wakes = __atomic_load_n(&j->counts.wakes, __ATOMIC_RELAXED),
+		.reads = __atomic_load_n(&j->counts.reads, __ATOMIC_RELAXED),
+		.first_err =
+			__atomic_load_n(&j->counts.first_err, __ATOMIC_RELAXED),
+	};
+	job_send(j, &m);
+	m = (struct proto_msg){ .type = PROTO_VERDICT };
+	m.u.verdict.verdict = (int32_t)v;
+	m.u.verdict.line = line;
+	m.u.verdict.at_ns = at > j->start_ns ? at - j->start_ns : 0;
+	snprintf(m.u.verdict.cls, sizeof(m.u.verdict.cls), "%s",
+		 j->cls ? j->cls : verdict_name(v));
+	/* longer texts are cut, as the report's fields would cut them */
+	snprintf(m.u.verdict.expected, sizeof(m.u.verdict.expected), "%.*s",
+		 (int)sizeof(m.u.verdict.expected) - 1,
+		 expected ? expected : "");
+	snprintf(m.u.verdict.observed, sizeof(m.u.verdict.observed), "%.*s",
+		 (int)sizeof(m.u.verdict.observed) - 1,
+		 observed ? observed : "");
+	job_send(j, &m);
 	_exit(0);
 }
 
@@ -262,6 +274,18 @@ static int job_emit(struct tuncheck_reader *r, const struct tuncheck_event *ev)
 		e.len = (uint32_t)ev->len;
 		e.proto = packet_classify(ev->data, ev->len, rt->pi);
 		capture_packet(rt->job->pcap, ev->data, ev->len, rt->pi);
+	}
+	/* the totals the runner gets (compare): what the timeline holds */
+	if (e.type == TUNCHECK_EV_WAKE)
+		__atomic_add_fetch(&rt->job->counts.wakes, 1, __ATOMIC_RELAXED);
+	if (e.type == TUNCHECK_EV_READ)
+		__atomic_add_fetch(&rt->job->counts.reads, 1, __ATOMIC_RELAXED);
+	if (e.type == TUNCHECK_EV_ERROR) {
+		int32_t none = 0;
+
+		__atomic_compare_exchange_n(&rt->job->counts.first_err, &none,
+					    e.err, false, __ATOMIC_RELAXED,
+					    __ATOMIC_RELAXED);
 	}
 	if (rt->job->o->log_fd >= 0)
 		dprintf(rt->job->o->log_fd,
@@ -805,6 +829,7 @@ static int step_pingpong(struct job *j, const struct step *s)
 	struct queue *q = job_find_queue(j, s->name2);
 	long n = s->u.send.count, wakes = 0;
 	uint64_t *lat, t_first = 0, t_read = 0, span;
+	struct proto_msg bench;
 	struct send_pkt p;
 	size_t cursor;
 	int ret;
@@ -864,12 +889,15 @@ static int step_pingpong(struct job *j, const struct step *s)
 	qsort(lat, (size_t)n, sizeof(*lat), u64_cmp);
 	span = t_read > t_first ? t_read - t_first : 1;
 	/* nearest rank: the ceil(p * n)-th smallest */
-	job_say(j,
-		"note bench rt_per_s=%.0f wakes_per_pkt=%.3f p50_us=%.2f "
-		"p99_us=%.2f n=%ld",
-		(double)n * 1e9 / (double)span, (double)wakes / (double)n,
-		(double)lat[(n * 50 + 99) / 100 - 1] / 1e3,
-		(double)lat[(n * 99 + 99) / 100 - 1] / 1e3, n);
+	bench.type = PROTO_BENCH;
+	bench.u.bench = (struct proto_bench){
+		.rt_per_s = (double)n * 1e9 / (double)span,
+		.wakes_per_pkt = (double)wakes / (double)n,
+		.p50_us = (double)lat[(n * 50 + 99) / 100 - 1] / 1e3,
+		.p99_us = (double)lat[(n * 99 + 99) / 100 - 1] / 1e3,
+		.n = n,
+	};
+	job_send(j, &bench);
 free_buf:
 	free(p.buf);
 free_lat:
@@ -996,8 +1024,8 @@ static enum expect_state expect_reader(struct job *j, const struct step *s,
 		rt->cursor[EXPECT_ERROR] = x->next_cursor;
 		if (e->conserve && d && x->dropped) {
 			d->dropped_accounted += x->dropped;
-			job_say(j, "note line %u: %s (%s)", s->line,
-				x->observed, counters);
+			job_note(j, "line %u: %s (%s)", s->line, x->observed,
+				 counters);
 		}
 	}
 	return st;
@@ -1095,7 +1123,7 @@ static const char *expect_fail_class(const struct expect *e,
 	case EXPECT_NO_WAKE:
 		return "woke";
 	case EXPECT_RETURNS:
-		return strstr(x->observed, "returned") ? "errno" : "hang";
+		return x->returned ? "errno" : "hang";
 	case EXPECT_ERROR:
 	case EXPECT_SEND:
 		return "errno";
@@ -1222,7 +1250,8 @@ static void *job_watchdog(void *arg)
 	while (n < 0 && errno == EINTR);
 	if (n == 1) {
 		snapshot_self(text, sizeof(text));
-		job_say(j, "blocked %s", text);
+		if (proto_sendf(j->out_fd, PROTO_BLOCKED, "%s", text) < 0)
+			_exit(3);
 	}
 	return NULL;
 }
@@ -1359,7 +1388,8 @@ void job_main(const struct case_file *c, const struct tuncheck_backend_ops *ops,
 	for (size_t i = 0; i < c->n_steps; i++) {
 		const struct step *s = &c->steps[i];
 
-		job_say(&j, "step %u", s->line);
+		job_send(&j, &(struct proto_msg){ .type = PROTO_STEP,
+						  .u.step = s->line });
 		ret = job_step(&j, s);
 		if (ret < 0)
 			job_finish(&j, VERDICT_ERROR, s->line, now_ns(),

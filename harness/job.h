@@ -2,7 +2,7 @@
 /*
  * One job: a (case, backend) pair run inside its own process, sandbox and
  * threads.  job_main() is called in the forked child; it streams progress
- * and its verdict to the parent as lines on out_fd (see runner.c), then the
+ * and its verdict to the parent as messages on out_fd (protocol.h), then the
  * process exits (threads blocked in the kernel die with it).
  */
 #ifndef TUNCHECK_JOB_H
@@ -44,7 +44,6 @@ struct job_opts {
 };
 
 const char *verdict_name(enum verdict v);
-int verdict_parse(const char *s); /* verdict or -1 */
 
 /* Run the job in this (fresh, single-threaded) process; never returns. */
 void job_main(const struct case_file *c, const struct tuncheck_backend_ops *ops,

@@ -442,8 +442,6 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, "tuncheck: cannot run jobs here: %s\n", why);
 		runner_skip_all(jobs, nj, why);
 		for (size_t i = 0; i < nj; i++)
-			jobs[i].done = 3;
-		for (size_t i = 0; i < nj; i++)
 			report_job_done(jobs, nj, i, &rep);
 	} else {
 		ro.on_done = report_job_done;
@@ -480,38 +478,16 @@ struct compare_side {
 	uint64_t ns; /* job wall time, fork to reap */
 };
 
-/* Count a job's events in its timeline log (job.c, job_emit). */
-static void compare_side_load(int dirfd, const struct job_spec *js,
-			      struct compare_side *sd, bool remove)
+/* A job's side of a row, from its typed result (protocol.h). */
+static void compare_side_load(const struct job_spec *js,
+			      struct compare_side *sd)
 {
-	char path[1024], out[1024], line[256];
-	int type, err, fd;
-	FILE *f;
-
 	*sd = (struct compare_side){ .v = js->res.v, .ns = js->res.wall_ns };
-	if (!runner_job_name(js, "log", path, sizeof(path)) ||
-	    !runner_job_name(js, "out", out, sizeof(out)))
+	if (!js->res.has_counts)
 		return;
-	if (remove)
-		unlinkat(dirfd, out, 0);
-	fd = openat(dirfd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	f = fd < 0 ? NULL : fdopen(fd, "r");
-	if (!f) {
-		if (fd >= 0)
-			close(fd);
-		return;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%*u r%*d type=%d err=%d", &type, &err) != 2)
-			continue;
-		sd->wakes += type == TUNCHECK_EV_WAKE;
-		sd->reads += type == TUNCHECK_EV_READ;
-		if (type == TUNCHECK_EV_ERROR && !sd->err)
-			sd->err = err;
-	}
-	fclose(f);
-	if (remove)
-		unlinkat(dirfd, path, 0);
+	sd->wakes = (long)js->res.counts.wakes;
+	sd->reads = (long)js->res.counts.reads;
+	sd->err = js->res.counts.first_err;
 }
 
 /* One side of a row: verdict, wakes, reads, first errno, time. */
@@ -525,8 +501,7 @@ static void compare_side_print(const struct compare_side *sd)
 }
 
 /* Print the side-by-side table; returns the number of verdicts differing. */
-static size_t compare_print(const struct job_spec *jobs, size_t n_cases,
-			    int dir, bool remove)
+static size_t compare_print(const struct job_spec *jobs, size_t n_cases)
 {
 	int w = 4;
 	size_t differ = 0, other = 0;
@@ -542,8 +517,8 @@ static size_t compare_print(const struct job_spec *jobs, size_t n_cases,
 	for (size_t i = 0; i < n_cases; i++) {
 		struct compare_side a, b;
 
-		compare_side_load(dir, &jobs[2 * i], &a, remove);
-		compare_side_load(dir, &jobs[2 * i + 1], &b, remove);
+		compare_side_load(&jobs[2 * i], &a);
+		compare_side_load(&jobs[2 * i + 1], &b);
 		printf("%-*s  ", w, jobs[2 * i].c->name);
 		compare_side_print(&a);
 		printf(" | ");
@@ -568,8 +543,8 @@ static size_t compare_print(const struct job_spec *jobs, size_t n_cases,
 
 /*
  * compare A B [PATH...]: both backends over the same cases, one row per
- * case.  Wakes, reads and the first errno come from the jobs' timeline
- * logs (a temporary --log-dir unless one is given).  Exit 1 when any
+ * case.  Wakes, reads and the first errno come with each job's result
+ * (PROTO_COUNTS); --log-dir keeps the timelines too.  Exit 1 when any
  * verdict differs, 0 when none does, 2 usage, 4 nothing could run.
  */
 static int cmd_compare(int argc, char **argv)
@@ -582,7 +557,7 @@ static int cmd_compare(int argc, char **argv)
 	};
 	struct runner_opts ro = { .job = { .log_fd = -1, .pcap_fd = -1 } };
 	const struct tuncheck_backend_ops *ops[2];
-	char tmp[] = "/tmp/tuncheck-compare-XXXXXX", err[512], why[512];
+	char err[512], why[512];
 	char *dflt[] = { "cases" };
 	struct paths_list p = { 0 };
 	struct case_file **cs;
@@ -642,14 +617,7 @@ static int cmd_compare(int argc, char **argv)
 			runner_skip_all(&jobs[i], 1,
 					"the case's backends line "
 					"excludes this backend");
-			jobs[i].done = 3;
 		}
-	}
-	if (!ro.log_dir) {
-		if (!mkdtemp(tmp))
-			die(1, "mkdtemp %s: %s", tmp, strerror(errno));
-		ro.log_dir = opt_dir("compare: temporary directory", tmp,
-				     &ro.log_dirfd);
 	}
 	lockdown_limits_default(&ro.job.limits);
 	ro.job.pcap_max = PCAP_MAX_DEFAULT;
@@ -660,11 +628,9 @@ static int cmd_compare(int argc, char **argv)
 	} else if ((ret = runner_run(jobs, 2 * p.n, &ro)) < 0) {
 		die(1, "runner: %s", strerror(-ret));
 	}
-	differ = compare_print(jobs, p.n, ro.log_dirfd, ro.log_dir == tmp);
+	differ = compare_print(jobs, p.n);
 	if (ro.interrupted)
 		ret = 128 + ro.interrupted;
-	if (ro.log_dir == tmp)
-		rmdir(tmp);
 	for (size_t i = 0; i < p.n; i++)
 		case_free(cs[i]);
 	free(cs);

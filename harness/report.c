@@ -77,7 +77,7 @@ void report_job_done(struct job_spec *jobs, size_t n, size_t idx, void *arg)
 			js->res.line, js->c->name, js->ops->name,
 			verdict_name(js->res.v), js->res.expected,
 			js->res.observed);
-	while (r->printed < n && jobs[r->printed].done == 3) {
+	while (r->printed < n && jobs[r->printed].state == JOB_SETTLED) {
 		report_tap_one(r, &jobs[r->printed], r->printed + 1);
 		r->printed++;
 	}

@@ -40,69 +40,79 @@ void runner_skip_all(struct job_spec *jobs, size_t n, const char *why)
 		snprintf(jobs[i].res.cls, sizeof(jobs[i].res.cls), "skip");
 		snprintf(jobs[i].res.observed, sizeof(jobs[i].res.observed),
 			 "%s", why);
-		jobs[i].done = 1;
+		jobs[i].state = JOB_SETTLED;
 	}
 }
 
-/* Apply one protocol line from a job (see job.c's head comment). */
-static void runner_line(struct job_spec *js, char *line)
+/* Apply one message from a job (protocol.h). */
+static void runner_msg(struct job_spec *js, const struct proto_msg *m)
 {
 	struct job_result *r = &js->res;
-	char kind[16], *tab, *tab2;
-	unsigned long long at;
-	int v;
+	const struct proto_verdict *v = &m->u.verdict;
+	size_t l;
 
-	if (sscanf(line, "step %u", &r->step) == 1)
-		return;
-	if (!strncmp(line, "blocked ", 8)) {
-		snprintf(r->blocked, sizeof(r->blocked), "%s", line + 8);
-		return;
-	}
-	if (!strncmp(line, "note ", 5)) {
-		size_t l = strlen(r->notes);
-
+	switch (m->type) {
+	case PROTO_STEP:
+		r->step = m->u.step;
+		break;
+	case PROTO_NOTE:
+		l = strlen(r->notes);
 		snprintf(r->notes + l, sizeof(r->notes) - l, "%s%s",
-			 l ? "; " : "", line + 5);
-		return;
+			 l ? "; " : "", m->u.text);
+		break;
+	case PROTO_BLOCKED:
+		snprintf(r->blocked, sizeof(r->blocked), "%s", m->u.text);
+		break;
+	case PROTO_BENCH:
+		r->bench = m->u.bench;
+		r->has_bench = true;
+		break;
+	case PROTO_COUNTS:
+		r->counts = m->u.counts;
+		r->has_counts = true;
+		break;
+	case PROTO_VERDICT:
+		if (v->verdict < 0 || v->verdict >= VERDICT_COUNT ||
+		    js->state != JOB_RUNNING)
+			break;
+		r->v = (enum verdict)v->verdict;
+		r->line = v->line;
+		r->at_ns = v->at_ns;
+		snprintf(r->cls, sizeof(r->cls), "%s", v->cls);
+		snprintf(r->expected, sizeof(r->expected), "%s", v->expected);
+		snprintf(r->observed, sizeof(r->observed), "%s", v->observed);
+		js->state = JOB_VERDICT; /* reaped later */
+		break;
 	}
-	if (sscanf(line, "verdict %15s %u %llu %23s", kind, &r->line, &at,
-		   r->cls) != 4 ||
-	    (v = verdict_parse(kind)) < 0)
-		return;
-	r->v = (enum verdict)v;
-	r->at_ns = at;
-	tab = strchr(line, '\t');
-	tab2 = tab ? strchr(tab + 1, '\t') : NULL;
-	if (tab2) {
-		*tab2 = 0;
-		snprintf(r->expected, sizeof(r->expected), "%s", tab + 1);
-		snprintf(r->observed, sizeof(r->observed), "%s", tab2 + 1);
-	}
-	js->done = 2; /* verdict seen; reaped later */
 }
 
 /* Read what the job wrote; returns false at EOF. */
 static bool runner_read(struct job_spec *js)
 {
 	ssize_t n = read(js->out_fd, js->buf + js->buf_len,
-			 sizeof(js->buf) - 1 - js->buf_len);
-	char *nl, *p = js->buf;
+			 sizeof(js->buf) - js->buf_len);
+	struct proto_msg m;
+	size_t off = 0;
+	ssize_t used;
 
 	if (n == 0)
 		js->out_eof = true;
 	if (n <= 0)
 		return n < 0 && errno == EINTR;
 	js->buf_len += (size_t)n;
-	js->buf[js->buf_len] = 0;
-	while ((nl = strchr(p, '\n'))) {
-		*nl = 0;
-		runner_line(js, p);
-		p = nl + 1;
+	while (!js->out_bad &&
+	       (used = proto_decode(js->buf + off, js->buf_len - off, &m))) {
+		if (used < 0) {
+			js->out_bad = true;
+			break;
+		}
+		runner_msg(js, &m);
+		off += (size_t)used;
 	}
-	js->buf_len -= (size_t)(p - js->buf);
-	memmove(js->buf, p, js->buf_len);
-	if (js->buf_len == sizeof(js->buf) - 1)
-		js->buf_len = 0; /* an overlong line: drop it */
+	if (js->out_bad)
+		off = js->buf_len; /* discard: nothing after it is trusted */
+	js->buf_len -= off;
+	memmove(js->buf, js->buf + off, js->buf_len);
 	return true;
 }
 
@@ -134,7 +144,8 @@ static void runner_reap(struct job_spec *js, uint64_t started)
 	/* a job ends with _exit(0) right after its verdict: anything else
 	 * (killed after a verdict line it may not have written) is an error */
 	if (r->v == VERDICT_TIMEOUT ||
-	    (js->done == 2 && WIFEXITED(status) && !WEXITSTATUS(status)))
+	    (js->state == JOB_VERDICT && WIFEXITED(status) &&
+	     !WEXITSTATUS(status)))
 		goto out;
 	r->v = VERDICT_ERROR;
 	r->line = r->step;
@@ -151,13 +162,14 @@ static void runner_reap(struct job_spec *js, uint64_t started)
 	else
 		snprintf(r->observed, sizeof(r->observed),
 			 "job exited with status %d during the step at line %u "
-			 "without a verdict",
-			 WEXITSTATUS(status), r->step);
+			 "without a verdict%s",
+			 WEXITSTATUS(status), r->step,
+			 js->out_bad ? " (it sent a malformed message)" : "");
 out:
 	close(js->out_fd);
 	close(js->pidfd);
 	close(js->snap_fd);
-	js->done = 3;
+	js->state = JOB_SETTLED;
 }
 
 const char *runner_job_name(const struct job_spec *js, const char *ext,
@@ -254,7 +266,7 @@ static int runner_start(struct job_spec *jobs, size_t idx,
 	if (js->pidfd < 0)
 		return -errno;
 	js->deadline = now_ns() + js->c->deadline_ns + SETUP_SLACK_NS;
-	js->done = 1;
+	js->state = JOB_RUNNING;
 	return 0;
 }
 
@@ -294,9 +306,9 @@ static void runner_interrupt(struct job_spec *jobs, size_t n, int sig)
 	for (size_t i = 0; i < n; i++) {
 		struct job_spec *js = &jobs[i];
 
-		if (js->done == 3)
+		if (js->state == JOB_SETTLED)
 			continue;
-		if (js->done >= 1 && js->pid > 0) {
+		if (js->state != JOB_PENDING && js->pid > 0) {
 			runner_kill(js);
 			while (waitpid(js->pid, NULL, 0) < 0 && errno == EINTR)
 				;
@@ -310,9 +322,9 @@ static void runner_interrupt(struct job_spec *jobs, size_t n, int sig)
 		snprintf(js->res.observed, sizeof(js->res.observed),
 			 "the run was interrupted by SIG%s %s",
 			 sigabbrev_np(sig) ? sigabbrev_np(sig) : "?",
-			 js->done >= 1 ? "while this job ran"
-				       : "before this job started");
-		js->done = 3;
+			 js->state != JOB_PENDING ? "while this job ran"
+						  : "before this job started");
+		js->state = JOB_SETTLED;
 	}
 }
 
@@ -350,7 +362,8 @@ static void runner_reap_inits(struct job_spec *jobs, size_t n, bool block)
 		if (!jobs[i].init_left)
 			continue;
 		for (size_t k = 0; k < n && !reused; k++)
-			reused = jobs[k].done >= 1 && jobs[k].done <= 2 &&
+			reused = (jobs[k].state == JOB_RUNNING ||
+				  jobs[k].state == JOB_VERDICT) &&
 				 jobs[k].pid == jobs[i].pid;
 		if (reused || sandbox_reap_init(jobs[i].pid, block) != 0)
 			jobs[i].init_left = false;
@@ -372,7 +385,7 @@ int runner_run(struct job_spec *jobs, size_t n, struct runner_opts *o)
 	}
 	runner_signals(&old_mask, &poll_mask);
 	for (size_t i = 0; i < n; i++)
-		if (jobs[i].done)
+		if (jobs[i].state == JOB_SETTLED)
 			finished++; /* pre-settled (skipped) */
 	while (finished < n) {
 		uint64_t now = now_ns(), soonest = UINT64_MAX;
@@ -385,7 +398,7 @@ int runner_run(struct job_spec *jobs, size_t n, struct runner_opts *o)
 			break;
 		}
 		while (running < o->parallel && next < n) {
-			if (jobs[next].done) {
+			if (jobs[next].state == JOB_SETTLED) {
 				next++;
 				continue;
 			}
@@ -400,7 +413,9 @@ int runner_run(struct job_spec *jobs, size_t n, struct runner_opts *o)
 			struct job_spec *js = &jobs[i];
 			uint64_t t;
 
-			if (js->done < 1 || js->done > 2 || !js->pid)
+			if ((js->state != JOB_RUNNING &&
+			     js->state != JOB_VERDICT) ||
+			    !js->pid)
 				continue;
 			if (js->res.v != VERDICT_TIMEOUT && now >= js->deadline)
 				runner_timeout(js, now);
@@ -434,7 +449,7 @@ int runner_run(struct job_spec *jobs, size_t n, struct runner_opts *o)
 		for (size_t k = 0; k < np; k++) {
 			struct job_spec *js = &jobs[who[k]];
 
-			if (!pfd[k].revents || js->done == 3)
+			if (!pfd[k].revents || js->state == JOB_SETTLED)
 				continue;
 			if (pfd[k].fd == js->out_fd) {
 				runner_read(js);

@@ -13,6 +13,7 @@
 
 #include "case.h"
 #include "job.h"
+#include "protocol.h"
 
 struct job_result {
 	enum verdict v;
@@ -23,8 +24,19 @@ struct job_result {
 	char cls[24];	  /* failure class: count, lost-wakeup, hang, ... */
 	char expected[256];
 	char observed[1024];
-	char notes[512];    /* "note" lines, joined */
+	char notes[512];    /* the job's notes, joined with "; " */
 	char blocked[2048]; /* on timeout: threads blocked in, pollers */
+	bool has_counts, has_bench;
+	struct proto_counts counts; /* event totals (compare) */
+	struct proto_bench bench;   /* pingpong's figures (bench) */
+};
+
+/* Where a job is; runner_run moves it along, in this order. */
+enum job_state {
+	JOB_PENDING, /* not started */
+	JOB_RUNNING, /* forked, no verdict yet */
+	JOB_VERDICT, /* its verdict arrived; not reaped yet */
+	JOB_SETTLED, /* reaped, or settled without running (skipped) */
 };
 
 struct job_spec {
@@ -37,10 +49,11 @@ struct job_spec {
 	int snap_fd; /* write a byte: the job answers "blocked ..." */
 	uint64_t deadline;
 	uint64_t kill_at; /* after asking for a snapshot, 0 = not asked */
-	char buf[4096];
+	unsigned char buf[2 * PROTO_MSG_MAX];
 	size_t buf_len;
-	int done;
+	enum job_state state;
 	bool out_eof;
+	bool out_bad;	/* a malformed message: the rest is ignored */
 	bool init_left; /* reaped, but its sandbox's PID 1 not yet */
 };
 
@@ -69,7 +82,11 @@ const char *runner_job_name(const struct job_spec *js, const char *ext,
  */
 int runner_run(struct job_spec *jobs, size_t n, struct runner_opts *o);
 
-/* Mark every job skipped with the same reason (no sandbox possible). */
+/*
+ * Settle jobs without running them: verdict skip with this reason (no
+ * sandbox possible here, or a `backends` line excluding the backend).
+ * runner_run leaves settled jobs alone.
+ */
 void runner_skip_all(struct job_spec *jobs, size_t n, const char *why);
 
 #endif

@@ -34,7 +34,7 @@ static void jobs_init(struct job_spec *j, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		j[i].c = &c;
 		j[i].ops = &ops;
-		j[i].done = 3;
+		j[i].state = JOB_SETTLED;
 	}
 }
 

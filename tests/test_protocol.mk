@@ -1,0 +1,1 @@
+OBJ_test_protocol := build/harness/protocol.o
