@@ -1385,6 +1385,10 @@ void job_main(const struct case_file *c, const struct tuncheck_backend_ops *ops,
 			 strerror(errno));
 		job_finish(&j, VERDICT_ERROR, 0, 0, "netlink", why);
 	}
+	if (link_lo_up(j.nl) < 0) {
+		snprintf(why, sizeof(why), "bring up lo: %s", nl_error(j.nl));
+		job_finish(&j, VERDICT_ERROR, 0, 0, "netlink", why);
+	}
 	for (size_t i = 0; i < c->n_steps; i++) {
 		const struct step *s = &c->steps[i];
 

@@ -15,7 +15,7 @@
 #include <linux/rtnetlink.h>
 
 #include "link.h"
-#include "sandbox.h"
+#include "userns.h"
 
 /* Receive buffer as MNL_SOCKET_DUMP_SIZE (libmnl 1.0.5): no MSG_TRUNC. */
 enum { NL_BUF_SIZE = 32768, NL_ERR_SIZE = 320, NL_EXT_SIZE = 160 };
@@ -43,7 +43,7 @@ struct nl *nl_open(void)
 	struct nl *nl;
 	int err;
 
-	if (!sandbox_is_entered()) {
+	if (!userns_entered()) {
 		errno = EPERM;
 		return NULL;
 	}
@@ -205,6 +205,13 @@ int link_set_up(struct nl *nl, int ifindex, bool up)
 				      LINK_KEEP, LINK_KEEP);
 
 	return nl_request_index(nl, len, ifindex, NULL);
+}
+
+int link_lo_up(struct nl *nl)
+{
+	int lo = link_index(nl, "lo");
+
+	return lo < 0 ? lo : link_set_up(nl, lo, true);
 }
 
 /* Set IFLA_MTU; the kernel's range check answers through extack. */

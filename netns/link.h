@@ -32,6 +32,8 @@ struct link_info {
 
 int link_index(struct nl *nl, const char *name); /* ifindex or -errno */
 int link_set_up(struct nl *nl, int ifindex, bool up);
+/* Bring the namespace's loopback up: 0 or -errno (nl_error says why). */
+int link_lo_up(struct nl *nl);
 int link_set_mtu(struct nl *nl, int ifindex, unsigned mtu);
 int link_set_txqlen(struct nl *nl, int ifindex, unsigned txqlen);
 int link_delete(struct nl *nl, int ifindex);

@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The sandbox of a job: fresh user (caller's uid/gid mapped to 0,
- * setgroups denied), network, mount and PID namespaces, a session of its
- * own, the host's tree read-only (fsview.h), then the lockdown layers
- * (lockdown.h).  Every other netns/ module refuses to act until
- * sandbox_is_entered() is true.
+ * setgroups denied) and network namespaces (userns.h), mount and PID
+ * namespaces, a session of its own, the host's tree read-only (fsview.h),
+ * then the lockdown layers (lockdown.h).  Bringing `lo` up is the job's.
  */
 #ifndef TUNCHECK_SANDBOX_H
 #define TUNCHECK_SANDBOX_H
@@ -33,7 +32,7 @@ int sandbox_probe(char *why, size_t size, unsigned *gaps);
  * in, then clone PID 1 (it reaps; it shares this process's memory) and
  * fork the job: this process stays outside, waits and ends as the job
  * ends; the job (this call's only return, as PID 2) builds its file
- * system view and brings lo up.  Returns 0 or -errno with `why` set (then
+ * system view.  Returns 0 or -errno with `why` set (then
  * still outside, with no namespace entered but the user's).
  */
 int sandbox_enter(pid_t parent, char *why, size_t size);
@@ -56,12 +55,6 @@ int sandbox_reaper(void);
 int sandbox_reap_init(pid_t outer, bool block);
 
 /*
- * Only a user and a network namespace, lo up: the raw reference sequence
- * of `tuncheck bench`.  0 or -errno with `why` set.
- */
-int sandbox_enter_net(char *why, size_t size);
-
-/*
  * Before any job: keep a host path a job needs visible although it lies
  * below a directory each job gets a private tmpfs for (/tmp, /run,
  * /dev/shm).  0 or -errno.
@@ -70,9 +63,6 @@ int sandbox_expose(const char *path);
 
 /* Close every fd of this process but the n in keep (-1 entries ignored). */
 void sandbox_close_fds_except(const int *keep, size_t n);
-
-/* True once a sandbox_enter*() verified a network namespace of our own. */
-bool sandbox_is_entered(void);
 
 /* Apply the lockdown layers with limits l.  0 or -errno with `why` set. */
 int sandbox_lock(const struct lockdown_limits *l, char *why, size_t size);

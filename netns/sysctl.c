@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "link.h"
-#include "sandbox.h"
+#include "userns.h"
 
 /* Write /proc/sys/KEY, dots as slashes; only net.* and only inside the
  * sandbox. */
@@ -23,7 +23,7 @@ int sysctl_set(const char *key, const char *value)
 	 * proc_sys_permission) lets euid GLOBAL_ROOT_UID write them, which a
 	 * root caller still is in its user namespace (uid_map "0 0 1").
 	 */
-	if (!sandbox_is_entered() || strncmp(key, "net.", 4))
+	if (!userns_entered() || strncmp(key, "net.", 4))
 		return -EPERM;
 	len = snprintf(path, sizeof(path), "/proc/sys/%s", key);
 	if (!key[0] || strchr(key, '/') || strstr(key, "..") || key[0] == '.' ||

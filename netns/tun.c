@@ -12,7 +12,7 @@
 
 #include <linux/if_tun.h>
 
-#include "sandbox.h"
+#include "userns.h"
 #include "tun.h"
 
 static const char TUN_PATH[] = "/dev/net/tun";
@@ -22,7 +22,7 @@ int tun_queue_open(void)
 {
 	int fd;
 
-	if (!sandbox_is_entered())
+	if (!userns_entered())
 		return -EPERM;
 	fd = open(TUN_PATH, O_RDWR | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
@@ -39,7 +39,7 @@ int tun_queue_setiff(int fd, const char *name, const struct tun_opts *o)
 {
 	struct ifreq ifr;
 
-	if (!sandbox_is_entered())
+	if (!userns_entered())
 		return -EPERM;
 	if (!name[0] || strlen(name) >= IFNAMSIZ)
 		return -EINVAL;
@@ -56,6 +56,8 @@ int tun_queue_setiff(int fd, const char *name, const struct tun_opts *o)
 /* TUNSETPERSIST on the device fd is attached to. */
 int tun_queue_persist(int fd, bool on)
 {
+	if (!userns_entered())
+		return -EPERM;
 	return ioctl(fd, TUNSETPERSIST, (unsigned long)on) < 0 ? -errno : 0;
 }
 
@@ -64,6 +66,8 @@ int tun_queue_attach(int fd)
 {
 	struct ifreq ifr;
 
+	if (!userns_entered())
+		return -EPERM;
 	memset(&ifr, 0, sizeof(ifr));
 	ifr.ifr_flags = IFF_ATTACH_QUEUE;
 	return tun_queue_ioctl(fd, TUNSETQUEUE, &ifr);
@@ -74,6 +78,8 @@ int tun_queue_detach(int fd)
 {
 	struct ifreq ifr;
 
+	if (!userns_entered())
+		return -EPERM;
 	memset(&ifr, 0, sizeof(ifr));
 	ifr.ifr_flags = IFF_DETACH_QUEUE;
 	return tun_queue_ioctl(fd, TUNSETQUEUE, &ifr);

@@ -1,1 +1,1 @@
-OBJ_test_case := build/harness/case.o build/harness/variant.o
+OBJ_test_case := $(B)/harness/case.o $(B)/harness/variant.o

@@ -1,1 +1,1 @@
-OBJ_test_expect := build/harness/expect.o build/harness/case.o build/harness/variant.o
+OBJ_test_expect := $(B)/harness/expect.o $(B)/harness/case.o $(B)/harness/variant.o

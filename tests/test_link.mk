@@ -1,3 +1,2 @@
-OBJ_test_link := build/netns/link_msg.o build/netns/link.o build/netns/sysctl.o \
-	build/netns/sandbox.o build/netns/tun.o \
-	build/netns/fsview.o build/netns/lockdown.o
+OBJ_test_link := $(B)/netns/link_msg.o $(B)/netns/link.o $(B)/netns/sysctl.o \
+	$(B)/netns/userns.o

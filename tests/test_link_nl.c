@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * Unit tests for netns/link.c's request path with the libmnl socket calls
- * and sandbox_is_entered() mocked (-Wl,--wrap): what is sent, how replies,
+ * and userns_entered() mocked (-Wl,--wrap): what is sent, how replies,
  * ACKs, extack and sequence errors come back through nl_error().
  */
 #include <errno.h>
@@ -19,7 +19,7 @@
 #include <linux/rtnetlink.h>
 
 #include "link.h"
-#include "sandbox.h"
+#include "userns.h"
 
 enum { PORTID = 4242, MSG_MAX = 1024 };
 
@@ -38,8 +38,8 @@ static struct {
 static char sock_dummy;
 static uint8_t want[8192]; /* builders take MNL_SOCKET_BUFFER_SIZE */
 
-bool __real_sandbox_is_entered(void);
-bool __wrap_sandbox_is_entered(void);
+bool __real_userns_entered(void);
+bool __wrap_userns_entered(void);
 struct mnl_socket *__wrap_mnl_socket_open2(int bus, int flags);
 int __wrap_mnl_socket_setsockopt(const struct mnl_socket *s, int type,
 				 void *buf, socklen_t len);
@@ -52,9 +52,9 @@ ssize_t __wrap_mnl_socket_recvfrom(const struct mnl_socket *s, void *buf,
 int __wrap_mnl_socket_close(struct mnl_socket *s);
 
 /* The real answer can only add "entered", never take it away. */
-bool __wrap_sandbox_is_entered(void)
+bool __wrap_userns_entered(void)
 {
-	return mock.entered || __real_sandbox_is_entered();
+	return mock.entered || __real_userns_entered();
 }
 
 struct mnl_socket *__wrap_mnl_socket_open2(int bus, int flags)

@@ -1,1 +1,1 @@
-OBJ_test_packet := build/harness/packet.o
+OBJ_test_packet := $(B)/harness/packet.o

@@ -1,3 +1,3 @@
-OBJ_test_sandbox := build/netns/sandbox.o build/netns/tun.o build/netns/link.o \
-	build/netns/link_msg.o build/netns/sysctl.o build/netns/fsview.o \
-	build/netns/lockdown.o
+OBJ_test_sandbox := $(B)/netns/link_msg.o $(B)/netns/link.o $(B)/netns/sysctl.o \
+	$(B)/netns/userns.o $(B)/netns/sandbox.o $(B)/netns/probe.o $(B)/netns/tun.o \
+	$(B)/netns/fsview.o $(B)/netns/lockdown.o
