@@ -33,19 +33,19 @@ $(foreach p,$(PKGS),$(if $(shell $(PKG_CONFIG) --exists $(p) && echo y),,\
 endif
 
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-# libpcap is dlopen()ed by harness/capture.c only when a run writes pcaps
+# libpcap is dlopen()ed by harness/job/capture.c only when a run writes pcaps
 # (its dependencies would otherwise be copied by every job's fork): its
 # headers from pkg-config, its soname from the library itself.
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(filter-out libpcap,$(PKGS)) 2>/dev/null)
 PCAP_SONAME := $(shell objdump -p $$($(PKG_CONFIG) --variable=libdir libpcap 2>/dev/null)/libpcap.so 2>/dev/null | sed -n 's/^ *SONAME *//p')
-ALL_CFLAGS = $(WARN) -D_GNU_SOURCE $(CFLAGS) -Iinclude -Iharness -Inetns -Ibackends $(PKG_CFLAGS)
+ALL_CFLAGS = $(WARN) -D_GNU_SOURCE $(CFLAGS) -Iinclude -Iharness/cli -Iharness/case -Iharness/run -Iharness/job -Inetns -Ibackends $(PKG_CFLAGS)
 
-HARNESS_SRC := $(wildcard harness/*.c)
+HARNESS_SRC := $(wildcard harness/*/*.c)
 NETNS_SRC := $(wildcard netns/*.c)
 BACKEND_SRC := $(wildcard backends/*.c)
 SRC := $(HARNESS_SRC) $(NETNS_SRC) $(BACKEND_SRC)
 OBJ := $(SRC:%.c=$(B)/%.o)
-LIB_OBJ := $(filter-out $(B)/harness/main.o,$(OBJ))
+LIB_OBJ := $(filter-out $(B)/harness/cli/main.o,$(OBJ))
 
 all: $(B)/tuncheck
 
@@ -53,7 +53,7 @@ $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(B)/harness/capture.o: ALL_CFLAGS += $(if $(PCAP_SONAME),-DPCAP_SONAME='"$(PCAP_SONAME)"')
+$(B)/harness/job/capture.o: ALL_CFLAGS += $(if $(PCAP_SONAME),-DPCAP_SONAME='"$(PCAP_SONAME)"')
 
 $(B)/tuncheck: $(OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread -ldl -rdynamic
@@ -139,7 +139,7 @@ install: $(B)/tuncheck
 	sed -e 's|@PREFIX@|$(PREFIX)|;s|@INCLUDEDIR@|$(PC_INCLUDEDIR)|;s|@LIBDIR@|$(PC_LIBDIR)|' \
 		tuncheck.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/tuncheck.pc
 
-FORMAT_SRC = $(SRC) $(wildcard harness/*.h netns/*.h backends/*.h include/tuncheck/*.h tests/*.c tests/plugins/*.c tests/hostile/*.c examples/uv_backend/*.c)
+FORMAT_SRC = $(SRC) $(wildcard harness/*/*.h netns/*.h backends/*.h include/tuncheck/*.h tests/*.c tests/plugins/*.c tests/hostile/*.c examples/uv_backend/*.c)
 format:
 	clang-format -i $(FORMAT_SRC)
 format-check:

@@ -27,7 +27,7 @@ if ! command -v "$CC" >/dev/null 2>&1; then
 fi
 mkdir -p "$B" || exit 1
 CFLAGS="-std=gnu11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined
-	-fno-sanitize-recover=all -Iinclude -Iharness -Ibackends"
+	-fno-sanitize-recover=all -Iinclude -Iharness/case -Iharness/run -Iharness/job -Ibackends"
 
 # build NAME SOURCES...: $B/fuzz_NAME from tests/fuzz_NAME.c and SOURCES
 build() {
@@ -64,10 +64,10 @@ run() {
 }
 
 cases=$(find cases -name '*.case')
-build case harness/case.c harness/variant.c || exit 1
+build case harness/case/case.c harness/case/variant.c || exit 1
 build exec backends/exec.c || exit 1
-build variant harness/case.c harness/variant.c || exit 1
-build protocol harness/protocol.c || exit 1
+build variant harness/case/case.c harness/case/variant.c || exit 1
+build protocol harness/run/protocol.c || exit 1
 # shellcheck disable=SC2086 # file names without blanks
 seed case $cases || exit 1
 seed exec tests/fuzz-corpus/exec/* || exit 1

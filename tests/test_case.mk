@@ -1,1 +1,1 @@
-OBJ_test_case := $(B)/harness/case.o $(B)/harness/variant.o
+OBJ_test_case := $(B)/harness/case/case.o $(B)/harness/case/variant.o

@@ -1,1 +1,1 @@
-OBJ_test_expect := $(B)/harness/expect.o $(B)/harness/case.o $(B)/harness/variant.o
+OBJ_test_expect := $(B)/harness/job/expect.o $(B)/harness/case/case.o $(B)/harness/case/variant.o

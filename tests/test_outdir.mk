@@ -1,1 +1,1 @@
-OBJ_test_outdir := $(B)/harness/outdir.o
+OBJ_test_outdir := $(B)/harness/run/outdir.o

@@ -1,1 +1,1 @@
-OBJ_test_packet := $(B)/harness/packet.o
+OBJ_test_packet := $(B)/harness/job/packet.o

@@ -1,1 +1,1 @@
-OBJ_test_paths := $(B)/harness/paths.o
+OBJ_test_paths := $(B)/harness/case/paths.o

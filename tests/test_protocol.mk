@@ -1,1 +1,1 @@
-OBJ_test_protocol := $(B)/harness/protocol.o
+OBJ_test_protocol := $(B)/harness/run/protocol.o

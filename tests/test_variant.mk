@@ -1,1 +1,1 @@
-OBJ_test_variant := $(B)/harness/variant.o $(B)/harness/case.o
+OBJ_test_variant := $(B)/harness/case/variant.o $(B)/harness/case/case.o

@@ -21,7 +21,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "backend.h"
+#include "registry.h"
 #include "capture.h"
 #include "exec.h"
 #include "expect.h"

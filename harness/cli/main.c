@@ -17,7 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "backend.h"
+#include "registry.h"
 #include "bench.h"
 #include "capture.h"
 #include "case.h"

@@ -15,7 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "backend.h"
+#include "registry.h"
 #include "builtin.h"
 #include "exec.h"
 #include "sandbox.h"
