@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The command line: one file per command (cmd_*.c), the option parsers
+ * and case-file helpers they share (options.c, cases.c), and main.c's
+ * command table, from which the usage text is made.
+ */
+#ifndef TUNCHECK_CLI_H
+#define TUNCHECK_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "case.h"
+#include "paths.h"
+#include <tuncheck/backend.h>
+
+#define MAX_BACKENDS	 32
+#define PCAP_MAX_DEFAULT (16ull << 20) /* --pcap-max: bytes per job */
+
+/* Each command gets argv with argv[0] its name; returns the exit status. */
+int cmd_run(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
+
+/* The usage text (main.c), on f; `cmd` NULL: every command. */
+void usage(FILE *f, const char *cmd);
+
+/* "tuncheck: MESSAGE" on stderr, then exit(status). */
+void die(int status, const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 2, 3)));
+
+/* Option values, each checked before the first job; die() otherwise. */
+unsigned opt_jobs(const char *arg); /* -j N; NULL: the default */
+uint64_t opt_size(const char *flag, const char *arg);
+unsigned long opt_count(const char *flag, const char *arg, unsigned long max);
+void opt_backend(const struct tuncheck_backend_ops **ops, size_t *nb,
+		 const char *spec);
+/* Every built-in backend into ops when none was named. */
+void opt_backends_default(const struct tuncheck_backend_ops **ops, size_t *nb);
+const char *opt_dir(const char *flag, const char *arg, int *fd);
+FILE *opt_report(const char *flag, const char *arg);
+
+/* The sandbox probe, and the layers this kernel lacks said once: 0/-1. */
+int sandbox_check(char *why, size_t size);
+
+/* Case files: collect (paths.c), load (variants expanded), no name twice. */
+void cases_collect(struct paths_list *p, char **argv, int argc);
+struct case_file **cases_load(struct paths_list *p, bool quiet);
+void cases_unique(struct case_file **cs, size_t n);
+/* Free what cases_load returned for the p.n cases of p, and p. */
+void cases_free(struct case_file **cs, struct paths_list *p);
+
+#endif

@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: MIT
+/*
+ * tuncheck compare A B [PATH...]: both backends over the same cases, one
+ * row per case, from each job's typed result.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "case.h"
+#include "cli.h"
+#include "expect.h"
+#include "registry.h"
+#include "runner.h"
+
+/* One side of a compare row: the verdict and what the timeline showed. */
+struct compare_side {
+	enum verdict v;
+	long wakes, reads;
+	int err;     /* errno of the first ERROR event, 0 = none */
+	uint64_t ns; /* job wall time, fork to reap */
+};
+
+/* A job's side of a row, from its typed result (protocol.h). */
+static void compare_side_load(const struct job_spec *js,
+			      struct compare_side *sd)
+{
+	*sd = (struct compare_side){ .v = js->res.v, .ns = js->res.wall_ns };
+	if (!js->res.has_counts)
+		return;
+	sd->wakes = (long)js->res.counts.wakes;
+	sd->reads = (long)js->res.counts.reads;
+	sd->err = js->res.counts.first_err;
+}
+
+/* One side of a row: verdict, wakes, reads, first errno, time. */
+static void compare_side_print(const struct compare_side *sd)
+{
+	char d[32];
+
+	printf("%-8s %6ld %6ld %-9s %8s", verdict_name(sd->v), sd->wakes,
+	       sd->reads, sd->err ? errno_name(sd->err) : "-",
+	       fmt_duration(sd->ns, d, sizeof(d)));
+}
+
+/* Print the side-by-side table; returns the number of verdicts differing. */
+static size_t compare_print(const struct job_spec *jobs, size_t n_cases)
+{
+	int w = 4;
+	size_t differ = 0, other = 0;
+
+	for (size_t i = 0; i < n_cases; i++)
+		if ((int)strlen(jobs[2 * i].c->name) > w)
+			w = (int)strlen(jobs[2 * i].c->name);
+	printf("%-*s  A = %-36s | B = %s\n", w, "", jobs[0].ops->name,
+	       jobs[1].ops->name);
+	printf("%-*s  verdict   wakes  reads errno         time "
+	       "| verdict   wakes  reads errno         time\n",
+	       w, "case");
+	for (size_t i = 0; i < n_cases; i++) {
+		struct compare_side a, b;
+
+		compare_side_load(&jobs[2 * i], &a);
+		compare_side_load(&jobs[2 * i + 1], &b);
+		printf("%-*s  ", w, jobs[2 * i].c->name);
+		compare_side_print(&a);
+		printf(" | ");
+		compare_side_print(&b);
+		if (a.v != b.v) {
+			differ++;
+			printf("  <> verdict");
+		} else if (a.wakes != b.wakes || a.reads != b.reads ||
+			   a.err != b.err) {
+			other++;
+			printf("  ~%s%s%s", a.wakes != b.wakes ? " wakes" : "",
+			       a.reads != b.reads ? " reads" : "",
+			       a.err != b.err ? " errno" : "");
+		}
+		putchar('\n');
+	}
+	printf("%zu case%s: %zu with a different verdict (<>), %zu differing "
+	       "only in wakes, reads or errno (~)\n",
+	       n_cases, n_cases == 1 ? "" : "s", differ, other);
+	return differ;
+}
+
+/*
+ * compare A B [PATH...]: both backends over the same cases, one row per
+ * case.  Wakes, reads and the first errno come with each job's result
+ * (PROTO_COUNTS); --log-dir keeps the timelines too.  Exit 1 when any
+ * verdict differs, 0 when none does, 2 usage, 4 nothing could run.
+ */
+int cmd_compare(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "log-dir", required_argument, NULL, 'L' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct runner_opts ro = { .job = { .log_fd = -1, .pcap_fd = -1 } };
+	const struct tuncheck_backend_ops *ops[2];
+	char err[512], why[512];
+	char *dflt[] = { "cases" };
+	struct paths_list p = { 0 };
+	struct case_file **cs;
+	struct job_spec *jobs;
+	int c, ret = 0;
+	size_t differ;
+
+	ro.parallel = opt_jobs(NULL);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+j:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			ro.parallel = opt_jobs(optarg);
+			break;
+		case 'L':
+			ro.log_dir =
+				opt_dir("--log-dir", optarg, &ro.log_dirfd);
+			break;
+		case 'h':
+			usage(stdout, "compare");
+			return 0;
+		default:
+			usage(stderr, "compare");
+			return 2;
+		}
+	}
+	if (argc - optind < 2)
+		die(2,
+		    "compare: name two backends, e.g. compare read epoll-lt");
+	for (int i = 0; i < 2; i++) {
+		ops[i] = backend_select(argv[optind + i], err, sizeof(err));
+		if (!ops[i])
+			die(2, "%s", err);
+	}
+	if (!strcmp(ops[0]->name, ops[1]->name))
+		die(2, "compare: A and B are both '%s'", ops[0]->name);
+	optind += 2;
+	if (optind < argc)
+		cases_collect(&p, argv + optind, argc - optind);
+	else
+		cases_collect(&p, dflt, 1);
+	if (!p.n)
+		die(2, "compare: no .case files found");
+	cs = cases_load(&p, true);
+	if (!cs) {
+		paths_list_free(&p);
+		return 2;
+	}
+	cases_unique(cs, p.n);
+	jobs = calloc(2 * p.n, sizeof(*jobs));
+	if (!jobs)
+		die(1, "out of memory");
+	for (size_t i = 0; i < 2 * p.n; i++) {
+		jobs[i].c = cs[i / 2];
+		jobs[i].ops = ops[i % 2];
+		if (!case_runs_on(jobs[i].c, jobs[i].ops->name)) {
+			runner_skip_all(&jobs[i], 1,
+					"the case's backends line "
+					"excludes this backend");
+		}
+	}
+	lockdown_limits_default(&ro.job.limits);
+	ro.job.pcap_max = PCAP_MAX_DEFAULT;
+	if (sandbox_check(why, sizeof(why)) < 0) {
+		fprintf(stderr, "tuncheck: cannot run jobs here: %s\n", why);
+		runner_skip_all(jobs, 2 * p.n, why);
+		ret = 4;
+	} else if ((ret = runner_run(jobs, 2 * p.n, &ro)) < 0) {
+		die(1, "runner: %s", strerror(-ret));
+	}
+	differ = compare_print(jobs, p.n);
+	if (ro.interrupted)
+		ret = 128 + ro.interrupted;
+	for (size_t i = 0; i < p.n; i++)
+		case_free(cs[i]);
+	free(cs);
+	free(jobs);
+	paths_list_free(&p);
+	return ret ? ret : differ ? 1 : 0;
+}

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: MIT
+/*
+ * tuncheck run [options] PATH...: every case on every backend, one job
+ * each; TAP on stdout, the matrix on stderr, JUnit and JSON on request.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "cli.h"
+#include "report.h"
+#include "runner.h"
+
+int cmd_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "backend", required_argument, NULL, 'b' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "log-dir", required_argument, NULL, 'L' },
+		{ "inject", required_argument, NULL, 'I' },
+		{ "junit", required_argument, NULL, 'J' },
+		{ "json", required_argument, NULL, 'O' },
+		{ "pcap-dir", required_argument, NULL, 'P' },
+		{ "pcap-max", required_argument, NULL, 'C' },
+		{ "max-memory", required_argument, NULL, 'M' },
+		{ "max-procs", required_argument, NULL, 'N' },
+		{ "max-files", required_argument, NULL, 'F' },
+		{ "max-file-size", required_argument, NULL, 'S' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const struct tuncheck_backend_ops *ops[MAX_BACKENDS];
+	struct runner_opts ro = { .job = { .log_fd = -1, .pcap_fd = -1 } };
+	const char *junit = NULL, *json = NULL;
+	FILE *junit_f = NULL, *json_f = NULL;
+	struct report rep = { .tap = stdout, .term = stderr };
+	struct paths_list p = { 0 };
+	struct case_file **cs;
+	struct job_spec *jobs;
+	size_t nb = 0, nj = 0;
+	char why[512];
+	int c, ret;
+
+	ro.parallel = opt_jobs(NULL);
+	lockdown_limits_default(&ro.job.limits);
+	ro.job.pcap_max = PCAP_MAX_DEFAULT;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+b:j:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			opt_backend(ops, &nb, optarg);
+			break;
+		case 'C':
+			ro.job.pcap_max = opt_size("--pcap-max", optarg);
+			break;
+		case 'M':
+			ro.job.limits.memory = opt_size("--max-memory", optarg);
+			break;
+		case 'S':
+			ro.job.limits.file_size =
+				opt_size("--max-file-size", optarg);
+			break;
+		case 'N':
+			ro.job.limits.procs =
+				opt_count("--max-procs", optarg, 1000000);
+			break;
+		case 'F':
+			ro.job.limits.files =
+				opt_count("--max-files", optarg, 1048576);
+			break;
+		case 'j':
+			ro.parallel = opt_jobs(optarg);
+			break;
+		case 'L':
+			ro.log_dir =
+				opt_dir("--log-dir", optarg, &ro.log_dirfd);
+			break;
+		case 'I':
+			if (job_inject_parse(optarg, &ro.job.inject) < 0)
+				die(2,
+				    "--inject: '%s': use drop-read=N (N>=2) or no-wake",
+				    optarg);
+			break;
+		case 'J':
+			junit = optarg;
+			junit_f = opt_report("--junit", optarg);
+			break;
+		case 'O':
+			json = optarg;
+			json_f = opt_report("--json", optarg);
+			break;
+		case 'P':
+			ro.pcap_dir =
+				opt_dir("--pcap-dir", optarg, &ro.pcap_dirfd);
+			if (capture_load(why, sizeof(why)) < 0)
+				die(2, "--pcap-dir: %s", why);
+			break;
+		case 'h':
+			usage(stdout, "run");
+			return 0;
+		default:
+			usage(stderr, "run");
+			return 2;
+		}
+	}
+	if (optind >= argc)
+		die(2, "run: name case files or directories (e.g. cases)");
+	opt_backends_default(ops, &nb);
+	cases_collect(&p, argv + optind, argc - optind);
+	if (!p.n)
+		die(2, "run: no .case files found");
+	cs = cases_load(&p, true);
+	if (!cs) {
+		paths_list_free(&p);
+		return 2;
+	}
+	cases_unique(cs, p.n);
+	jobs = calloc(p.n * nb, sizeof(*jobs));
+	if (!jobs)
+		die(1, "out of memory");
+	for (size_t i = 0; i < p.n; i++)
+		for (size_t b = 0; b < nb; b++) {
+			/* a `backends` line limits the case to those */
+			if (!case_runs_on(cs[i], ops[b]->name))
+				continue;
+			jobs[nj].c = cs[i];
+			jobs[nj++].ops = ops[b];
+		}
+	rep.progress = isatty(STDERR_FILENO);
+	report_begin(&rep, nj);
+	if (sandbox_check(why, sizeof(why)) < 0) {
+		fprintf(stderr, "tuncheck: cannot run jobs here: %s\n", why);
+		runner_skip_all(jobs, nj, why);
+		for (size_t i = 0; i < nj; i++)
+			report_job_done(jobs, nj, i, &rep);
+	} else {
+		ro.on_done = report_job_done;
+		ro.arg = &rep;
+		ret = runner_run(jobs, nj, &ro);
+		if (ret < 0)
+			die(1, "runner: %s", strerror(-ret));
+	}
+	if (ro.interrupted) {
+		snprintf(why, sizeof(why), "interrupted by SIG%s",
+			 sigabbrev_np(ro.interrupted));
+		report_bail_out(&rep, why);
+	}
+	report_matrix(&rep, jobs, nj);
+	if (junit_f && (ret = report_junit(junit_f, jobs, nj)) < 0)
+		die(1, "--junit %s: %s", junit, strerror(-ret));
+	if (json_f && (ret = report_json(json_f, jobs, nj)) < 0)
+		die(1, "--json %s: %s", json, strerror(-ret));
+	ret = ro.interrupted ? 128 + ro.interrupted
+			     : report_exit_status(jobs, nj);
+	for (size_t i = 0; i < p.n; i++)
+		case_free(cs[i]);
+	free(cs);
+	free(jobs);
+	paths_list_free(&p);
+	return ret;
+}

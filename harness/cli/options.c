@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: MIT
+/* Option parsers shared by the commands: every value checked up front. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "lockdown.h"
+#include "outdir.h"
+#include "registry.h"
+#include "sandbox.h"
+
+void die(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("tuncheck: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(status);
+}
+
+/* -j N (1..256); NULL: the default, one job per CPU. */
+unsigned opt_jobs(const char *arg)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned long n;
+	char *end;
+
+	if (!arg)
+		return cpus > 0 ? (unsigned)cpus : 1;
+	n = strtoul(arg, &end, 10);
+	if (*end || !n || n > 256)
+		die(2, "-j: '%s' is not a job count (1..256)", arg);
+	return (unsigned)n;
+}
+
+/* A size with an optional K, M or G suffix (powers of 1024); 0 = none. */
+uint64_t opt_size(const char *flag, const char *arg)
+{
+	unsigned long long v;
+	char *end;
+	int shift = 0;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (end != arg && *end && !end[1])
+		shift = *end == 'K' || *end == 'k'   ? 10
+			: *end == 'M' || *end == 'm' ? 20
+			: *end == 'G' || *end == 'g' ? 30
+						     : -1;
+	else if (*end)
+		shift = -1;
+	if (errno || end == arg || arg[0] == '-' || shift < 0 ||
+	    v > (~0ULL >> shift))
+		die(2,
+		    "%s: '%s' is not a size (a number, optionally with K, M "
+		    "or G; 0 for no limit)",
+		    flag, arg);
+	return (uint64_t)v << shift;
+}
+
+/* A count for a limit option: 0..max (0 = no limit). */
+unsigned long opt_count(const char *flag, const char *arg, unsigned long max)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] == '-' || v > max)
+		die(2, "%s: '%s' is not a count (0..%lu, 0 for no limit)", flag,
+		    arg, max);
+	return v;
+}
+
+/* The sandbox probe, and the layers this kernel lacks said once. */
+int sandbox_check(char *why, size_t size)
+{
+	unsigned gaps = 0;
+	char text[512];
+
+	if (sandbox_probe(why, size, &gaps) < 0)
+		return -1;
+	if (lockdown_prepare(text, sizeof(text)) < 0)
+		fprintf(stderr, "tuncheck: %s: each job compiles its filter\n",
+			text);
+	if (gaps)
+		fprintf(stderr,
+			"tuncheck: sandbox: this kernel lacks %s; jobs run "
+			"without that layer\n",
+			sandbox_gaps_describe(gaps, text, sizeof(text)));
+	return 0;
+}
+
+/* -b twice for one backend would run and name its jobs twice: refuse. */
+static void opt_backend_unique(const struct tuncheck_backend_ops **ops,
+			       size_t nb)
+{
+	for (size_t i = 0; i + 1 < nb; i++)
+		if (!strcmp(ops[i]->name, ops[nb - 1]->name))
+			die(2, "backend '%s' given twice", ops[nb - 1]->name);
+}
+
+/* -b SPEC: append the selected backend to ops, or die with the reason. */
+void opt_backend(const struct tuncheck_backend_ops **ops, size_t *nb,
+		 const char *spec)
+{
+	char err[512];
+
+	if (*nb == MAX_BACKENDS)
+		die(2, "too many --backend options");
+	ops[*nb] = backend_select(spec, err, sizeof(err));
+	if (!ops[(*nb)++])
+		die(2, "%s", err);
+	opt_backend_unique(ops, *nb);
+}
+
+void opt_backends_default(const struct tuncheck_backend_ops **ops, size_t *nb)
+{
+	if (*nb)
+		return;
+	for (size_t i = 0; i < backend_builtin_count(); i++)
+		ops[(*nb)++] = backend_builtin(i);
+}
+
+/*
+ * A directory option (--log-dir, --pcap-dir): created if missing, and
+ * proven writable before the first job; its fd into *fd.
+ */
+const char *opt_dir(const char *flag, const char *arg, int *fd)
+{
+	char why[512];
+
+	*fd = outdir_open(arg, why, sizeof(why));
+	if (*fd < 0)
+		die(2, "%s %s", flag, why);
+	return arg;
+}
+
+/* A report file option (--junit, --json): opened before the first job. */
+FILE *opt_report(const char *flag, const char *arg)
+{
+	FILE *f = fopen(arg, "we");
+
+	if (!f)
+		die(2, "%s %s: %s", flag, arg, strerror(errno));
+	return f;
+}
