@@ -38,11 +38,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			__builtin_trap();
 		off += (size_t)used;
 		switch (m.type) {
-		case PROTO_NOTE:
-		case PROTO_BLOCKED:
+		case MSG_NOTE:
+		case MSG_BLOCKED:
 			fuzz_text_check(m.u.text, sizeof(m.u.text));
 			break;
-		case PROTO_VERDICT:
+		case MSG_VERDICT:
 			fuzz_text_check(m.u.verdict.cls,
 					sizeof(m.u.verdict.cls));
 			fuzz_text_check(m.u.verdict.expected,
@@ -50,9 +50,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fuzz_text_check(m.u.verdict.observed,
 					sizeof(m.u.verdict.observed));
 			break;
-		case PROTO_STEP:
-		case PROTO_BENCH:
-		case PROTO_COUNTS:
+		case MSG_STEP:
+		case MSG_BENCH:
+		case MSG_COUNTS:
 			break;
 		default:
 			__builtin_trap();

@@ -37,29 +37,29 @@ static void roundtrip(const struct proto_msg *m, struct proto_msg *out)
 
 static void test_each_type(void **state)
 {
-	struct proto_msg m = { .type = PROTO_STEP, .u.step = 42 }, out;
+	struct proto_msg m = { .type = MSG_STEP, .u.step = 42 }, out;
 
 	(void)state;
 	roundtrip(&m, &out);
-	assert_int_equal(out.type, PROTO_STEP);
+	assert_int_equal(out.type, MSG_STEP);
 	assert_int_equal(out.u.step, 42);
 
-	m = (struct proto_msg){ .type = PROTO_BENCH,
+	m = (struct proto_msg){ .type = MSG_BENCH,
 				.u.bench = { 1234.5, 1.25, 20.5, 40.75, 999 } };
 	roundtrip(&m, &out);
-	assert_int_equal(out.type, PROTO_BENCH);
+	assert_int_equal(out.type, MSG_BENCH);
 	assert_true(out.u.bench.rt_per_s == 1234.5);
 	assert_true(out.u.bench.p99_us == 40.75);
 	assert_int_equal(out.u.bench.n, 999);
 
-	m = (struct proto_msg){ .type = PROTO_COUNTS,
+	m = (struct proto_msg){ .type = MSG_COUNTS,
 				.u.counts = { 7, 5, EBADFD } };
 	roundtrip(&m, &out);
 	assert_int_equal(out.u.counts.wakes, 7);
 	assert_int_equal(out.u.counts.reads, 5);
 	assert_int_equal(out.u.counts.first_err, EBADFD);
 
-	m = (struct proto_msg){ .type = PROTO_VERDICT };
+	m = (struct proto_msg){ .type = MSG_VERDICT };
 	m.u.verdict.verdict = 3;
 	m.u.verdict.line = 12;
 	m.u.verdict.at_ns = 5000000000ull;
@@ -79,7 +79,7 @@ static void test_each_type(void **state)
 static void test_text(void **state)
 {
 	char big[3 * PROTO_TEXT_MAX];
-	struct proto_msg m = { .type = PROTO_NOTE }, out;
+	struct proto_msg m = { .type = MSG_NOTE }, out;
 	int p[2];
 	unsigned char buf[PROTO_MSG_MAX + 16];
 	ssize_t n;
@@ -88,13 +88,13 @@ static void test_text(void **state)
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = 0;
 	assert_int_equal(pipe(p), 0);
-	assert_int_equal(proto_sendf(p[1], PROTO_BLOCKED, "%s", big), 0);
+	assert_int_equal(proto_sendf(p[1], MSG_BLOCKED, "%s", big), 0);
 	n = read(p[0], buf, sizeof(buf));
 	assert_int_equal(proto_decode(buf, (size_t)n, &out), n);
-	assert_int_equal(out.type, PROTO_BLOCKED);
+	assert_int_equal(out.type, MSG_BLOCKED);
 	assert_int_equal(strlen(out.u.text), PROTO_TEXT_MAX - 1);
 	/* a fixed-size type is not text */
-	assert_int_equal(proto_sendf(p[1], PROTO_STEP, "x"), -EINVAL);
+	assert_int_equal(proto_sendf(p[1], MSG_STEP, "x"), -EINVAL);
 	close(p[0]);
 	close(p[1]);
 	strcpy(m.u.text, "pcap capped\r\x1b[2J");
@@ -115,13 +115,13 @@ static void test_malformed(void **state)
 	h.type = 99; /* unknown */
 	h.len = 4;
 	assert_int_equal(proto_decode(&h, sizeof(h), &out), -EPROTO);
-	h.type = PROTO_STEP; /* wrong size for the type */
+	h.type = MSG_STEP; /* wrong size for the type */
 	h.len = 3;
 	assert_int_equal(proto_decode(&h, sizeof(h), &out), -EPROTO);
-	h.type = PROTO_VERDICT;
+	h.type = MSG_VERDICT;
 	h.len = 8;
 	assert_int_equal(proto_decode(&h, sizeof(h), &out), -EPROTO);
-	h.type = PROTO_NOTE; /* text: 1 .. PROTO_TEXT_MAX bytes */
+	h.type = MSG_NOTE; /* text: 1 .. PROTO_TEXT_MAX bytes */
 	h.len = 0;
 	assert_int_equal(proto_decode(&h, sizeof(h), &out), -EPROTO);
 	h.len = PROTO_TEXT_MAX + 1;

@@ -88,7 +88,7 @@ static size_t compare_print(const struct job_spec *jobs, size_t n_cases)
 /*
  * compare A B [PATH...]: both backends over the same cases, one row per
  * case.  Wakes, reads and the first errno come with each job's result
- * (PROTO_COUNTS); --log-dir keeps the timelines too.  Exit 1 when any
+ * (MSG_COUNTS); --log-dir keeps the timelines too.  Exit 1 when any
  * verdict differs, 0 when none does, 2 usage, 4 nothing could run.
  */
 int cmd_compare(int argc, char **argv)

@@ -11,7 +11,7 @@
  *     address, queue and link up (bench_raw_setup), _exit, waitpid,
  *     BENCH_JOBS times.
  * The tuncheck side of each is an in-memory case run through runner_run:
- * `pingpong` (job.c) sends its figures (PROTO_BENCH) per backend, and a
+ * `pingpong` (job.c) sends its figures (MSG_BENCH) per backend, and a
  * setup-only case gives the per-job wall time.
  */
 #include <arpa/inet.h>
@@ -34,6 +34,7 @@
 #include "runner.h"
 #include "lockdown.h"
 #include "sandbox.h"
+#include "stats.h"
 #include "timeline.h"
 #include "tun.h"
 #include "userns.h"
@@ -52,29 +53,6 @@ struct bench_row {
 	double rt_per_s, wakes_per_pkt, p50_us, p99_us;
 	long n;
 };
-
-/* Ascending order of two uint64_t, for qsort(). */
-static int bench_u64_cmp(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* The nearest-rank percentile p (1..100) of n sorted values. */
-static uint64_t bench_percentile(const uint64_t *v, long n, long p)
-{
-	return v[(n * p + 99) / 100 - 1];
-}
-
-/* The median of n values (sorted in place), 0 for none. */
-static uint64_t bench_median(uint64_t *v, size_t n)
-{
-	if (!n)
-		return 0;
-	qsort(v, n, sizeof(*v), bench_u64_cmp);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 /*
  * The raw references' namespaces: a user and a network namespace, lo up
@@ -254,11 +232,11 @@ static int bench_raw_loop(struct bench_row *r, int fd, long count,
 		if (!i)
 			t0 = tw;
 	}
-	qsort(lat, (size_t)count, sizeof(*lat), bench_u64_cmp);
+	stats_sort(lat, (size_t)count);
 	r->rt_per_s = (double)count * 1e9 / (double)(t1 > t0 ? t1 - t0 : 1);
 	r->wakes_per_pkt = (double)reads / (double)count;
-	r->p50_us = (double)bench_percentile(lat, count, 50) / 1e3;
-	r->p99_us = (double)bench_percentile(lat, count, 99) / 1e3;
+	r->p50_us = (double)stats_percentile(lat, (size_t)count, 50) / 1e3;
+	r->p99_us = (double)stats_percentile(lat, (size_t)count, 99) / 1e3;
 	r->n = count;
 	r->ok = 1;
 	free(lat);
@@ -418,7 +396,7 @@ static uint64_t bench_raw_jobs(bool full, char *why, size_t size)
 			if (outer[k] && sandbox_reap_init(outer[k], false) != 0)
 				outer[k] = 0;
 	}
-	med = bench_median(ns, BENCH_JOBS);
+	med = stats_median(ns, BENCH_JOBS);
 out:
 	for (size_t k = 0; k < BENCH_JOBS; k++)
 		if (outer[k])
@@ -538,7 +516,7 @@ static uint64_t bench_jobs(const struct tuncheck_backend_ops *ops,
 		}
 		ns[i] = js[i].res.wall_ns;
 	}
-	med = bench_median(ns, BENCH_JOBS);
+	med = stats_median(ns, BENCH_JOBS);
 out:
 	case_free(c);
 	free(js);

@@ -22,16 +22,16 @@ _Static_assert(sizeof(struct proto_hdr) + sizeof(((struct proto_msg *)0)->u) <=
 static long proto_fixed_len(uint32_t type)
 {
 	switch ((enum proto_type)type) {
-	case PROTO_STEP:
+	case MSG_STEP:
 		return sizeof(uint32_t);
-	case PROTO_NOTE:
-	case PROTO_BLOCKED:
+	case MSG_NOTE:
+	case MSG_BLOCKED:
 		return 0;
-	case PROTO_BENCH:
+	case MSG_BENCH:
 		return sizeof(struct proto_bench);
-	case PROTO_COUNTS:
+	case MSG_COUNTS:
 		return sizeof(struct proto_counts);
-	case PROTO_VERDICT:
+	case MSG_VERDICT:
 		return sizeof(struct proto_verdict);
 	}
 	return -1;
@@ -101,20 +101,20 @@ ssize_t proto_decode(const void *buf, size_t len, struct proto_msg *m)
 	m->type = (enum proto_type)h.type;
 	memcpy(&m->u, (const unsigned char *)buf + sizeof(h), h.len);
 	switch (m->type) {
-	case PROTO_NOTE:
-	case PROTO_BLOCKED:
+	case MSG_NOTE:
+	case MSG_BLOCKED:
 		proto_clean(m->u.text, h.len);
 		break;
-	case PROTO_VERDICT:
+	case MSG_VERDICT:
 		proto_clean(m->u.verdict.cls, sizeof(m->u.verdict.cls));
 		proto_clean(m->u.verdict.expected,
 			    sizeof(m->u.verdict.expected));
 		proto_clean(m->u.verdict.observed,
 			    sizeof(m->u.verdict.observed));
 		break;
-	case PROTO_STEP:
-	case PROTO_BENCH:
-	case PROTO_COUNTS:
+	case MSG_STEP:
+	case MSG_BENCH:
+	case MSG_COUNTS:
 		break;
 	}
 	return (ssize_t)(sizeof(h) + h.len);

@@ -23,12 +23,12 @@
 #define PROTO_OBSERVED_MAX 1024
 
 enum proto_type {
-	PROTO_STEP = 1, /* the step at this case line started */
-	PROTO_NOTE,	/* a remark for the report */
-	PROTO_BLOCKED,	/* after a snapshot request: where threads are */
-	PROTO_BENCH,	/* pingpong's figures */
-	PROTO_COUNTS,	/* the job's event totals, before its verdict */
-	PROTO_VERDICT,	/* the last message */
+	MSG_STEP = 1, /* the step at this case line started */
+	MSG_NOTE,     /* a remark for the report */
+	MSG_BLOCKED,  /* after a snapshot request: where threads are */
+	MSG_BENCH,    /* pingpong's figures */
+	MSG_COUNTS,   /* the job's event totals, before its verdict */
+	MSG_VERDICT,  /* the last message */
 };
 
 struct proto_bench {

@@ -52,26 +52,26 @@ static void runner_msg(struct job_spec *js, const struct proto_msg *m)
 	size_t l;
 
 	switch (m->type) {
-	case PROTO_STEP:
+	case MSG_STEP:
 		r->step = m->u.step;
 		break;
-	case PROTO_NOTE:
+	case MSG_NOTE:
 		l = strlen(r->notes);
 		snprintf(r->notes + l, sizeof(r->notes) - l, "%s%s",
 			 l ? "; " : "", m->u.text);
 		break;
-	case PROTO_BLOCKED:
+	case MSG_BLOCKED:
 		snprintf(r->blocked, sizeof(r->blocked), "%s", m->u.text);
 		break;
-	case PROTO_BENCH:
+	case MSG_BENCH:
 		r->bench = m->u.bench;
 		r->has_bench = true;
 		break;
-	case PROTO_COUNTS:
+	case MSG_COUNTS:
 		r->counts = m->u.counts;
 		r->has_counts = true;
 		break;
-	case PROTO_VERDICT:
+	case MSG_VERDICT:
 		if (v->verdict < 0 || v->verdict >= VERDICT_COUNT ||
 		    js->state != JOB_RUNNING)
 			break;

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Inside a job: the controller's state, shared by the files of job/ that
+ * carry out the case's steps: devices and queues (device.c), readers
+ * (reader.c), traffic (traffic.c), expectations (observe.c); job.c runs
+ * them in order and speaks to the runner.
+ */
+#ifndef TUNCHECK_CONTROLLER_H
+#define TUNCHECK_CONTROLLER_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "case.h"
+#include "expect.h"
+#include "job.h"
+#include "protocol.h"
+#include "timeline.h"
+#include <tuncheck/backend.h>
+
+#define SEND_ERRS_MAX 16 /* distinct errnos of one send step */
+
+struct dev {
+	const struct step *decl;
+	int ifindex;
+	uint64_t dropped_accounted;
+};
+
+struct queue {
+	char name[CASE_NAME_MAX];
+	int fd;
+	struct dev *dev;
+	bool ever_attached, closed;
+	int reader; /* index of the reader on it, -1 = none */
+};
+
+struct reader_rt {
+	struct tuncheck_reader r;
+	struct job *job;
+	const struct step *decl;
+	int index;
+	bool pi;
+	pthread_t thread;
+	/* per expectation kind: first timeline index that counts */
+	size_t cursor[EXPECT_LINK + 1];
+	unsigned n_reads; /* for drop-read injection */
+	const char *params[CASE_MAX_PARAMS];
+};
+
+struct send_result {
+	long total, ok;
+	int errs[SEND_ERRS_MAX]; /* distinct errnos seen, with counts */
+	long err_count[SEND_ERRS_MAX];
+	size_t n_errs;
+	unsigned line;
+};
+
+struct job {
+	const struct case_file *c;
+	const struct tuncheck_backend_ops *ops;
+	const struct job_opts *o;
+	int out_fd;
+	struct nl *nl;
+	struct timeline tl;
+	uint64_t start_ns;
+	struct dev devs[CASE_MAX_DEVICES];
+	struct queue queues[CASE_MAX_QUEUES];
+	struct reader_rt readers[CASE_MAX_READERS];
+	size_t n_devs, n_queues, n_readers;
+	struct send_result last_send;
+	bool xpass;
+	unsigned xpass_line;
+	char err[512];		    /* why a step could not run */
+	const char *cls;	    /* failure class for the matrix */
+	struct capture *pcap;	    /* --pcap-dir, from the first device on */
+	struct proto_counts counts; /* every reader's, atomically */
+};
+
+/* Send one message to the runner; a broken channel ends the job. */
+void job_send(struct job *j, const struct proto_msg *m);
+/* A NOTE for the report. */
+void job_note(struct job *j, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Send the event totals and the verdict, and end the process. */
+void job_finish(struct job *j, enum verdict v, unsigned line, uint64_t at,
+		const char *expected, const char *observed)
+	__attribute__((noreturn));
+/* A step could not run: the reason into j->err; returns -err. */
+int job_fail_step(struct job *j, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The declared object of that name; the parser made sure it exists. */
+struct dev *job_find_dev(struct job *j, const char *name);
+struct queue *job_find_queue(struct job *j, const char *name);
+struct reader_rt *job_find_reader(struct job *j, const char *name);
+
+/* Steps (one per directive that acts); 0 or -errno with j->err set. */
+int step_tun(struct job *j, const struct step *s);
+int step_open(struct job *j, const struct step *s);
+int step_dup(struct job *j, const struct step *s);
+int step_close(struct job *j, const struct step *s);
+int step_link(struct job *j, const struct step *s);
+int queue_attach(struct job *j, struct queue *q);
+int step_reader(struct job *j, const struct step *s);
+int step_rearm(struct job *j, const struct step *s);
+int step_send(struct job *j, const struct step *s);
+int step_write(struct job *j, const struct step *s);
+int step_pingpong(struct job *j, const struct step *s);
+/* An expectation: waits, then passes or ends the job with its verdict. */
+void step_expect(struct job *j, const struct step *s);
+
+#endif

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Devices and queues of a job: create, open, attach, dup, close, link.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "controller.h"
+#include "link.h"
+#include "tun.h"
+
+int step_tun(struct job *j, const struct step *s)
+{
+	const struct tun_opts o = {
+		.tap = s->u.tun.tap,
+		.pi = s->u.tun.pi,
+		.multi_queue = s->u.tun.multi_queue,
+	};
+	struct dev *d = &j->devs[j->n_devs];
+	char key[128];
+	int ret;
+
+	/* before the device exists: no SLAAC, RS or MLD unless asked */
+	if (!s->u.tun.ipv6) {
+		snprintf(key, sizeof(key),
+			 "net.ipv6.conf.default.disable_ipv6");
+		sysctl_set(key, "1");
+	}
+	ret = tun_device_create(s->name, &o);
+	if (ret < 0)
+		return job_fail_step(j, ret, "create tun %s: %s", s->name,
+				     strerror(-ret));
+	d->decl = s;
+	d->ifindex = ret;
+	j->n_devs++;
+	/* one link type per file: the first device's */
+	if (j->o->pcap_fd >= 0 && !j->pcap)
+		j->pcap = capture_open(j->o->pcap_fd, s->u.tun.tap,
+				       j->o->pcap_max);
+	if (!s->u.tun.ipv6) {
+		snprintf(key, sizeof(key), "net.ipv6.conf.%s.disable_ipv6",
+			 s->name);
+		ret = sysctl_set(key, "1");
+		if (ret < 0)
+			return job_fail_step(j, ret, "sysctl %s: %s", key,
+					     strerror(-ret));
+	}
+	if (s->u.tun.mtu &&
+	    (ret = link_set_mtu(j->nl, d->ifindex, s->u.tun.mtu)) < 0)
+		return job_fail_step(j, ret, "%s", nl_error(j->nl));
+	if (s->u.tun.txqlen &&
+	    (ret = link_set_txqlen(j->nl, d->ifindex, s->u.tun.txqlen)) < 0)
+		return job_fail_step(j, ret, "%s", nl_error(j->nl));
+	for (size_t i = 0; i < s->u.tun.n_addr; i++) {
+		const struct case_addr *a = &s->u.tun.addr[i];
+
+		ret = addr_add(j->nl, d->ifindex, a->family, &a->a, a->prefix);
+		if (ret < 0)
+			return job_fail_step(j, ret, "%s", nl_error(j->nl));
+	}
+	return 0;
+}
+
+int queue_attach(struct job *j, struct queue *q)
+{
+	const struct step *t = q->dev->decl;
+	const struct tun_opts o = {
+		.tap = t->u.tun.tap,
+		.pi = t->u.tun.pi,
+		.multi_queue = t->u.tun.multi_queue,
+	};
+	int ret;
+
+	if (q->ever_attached)
+		ret = tun_queue_attach(q->fd);
+	else
+		ret = tun_queue_setiff(q->fd, t->name, &o);
+	if (ret < 0)
+		return job_fail_step(j, ret, "attach %s to %s: %s", q->name,
+				     t->name, strerror(-ret));
+	q->ever_attached = true;
+	return 0;
+}
+
+int step_open(struct job *j, const struct step *s)
+{
+	struct queue *q = &j->queues[j->n_queues];
+	int fd = tun_queue_open();
+
+	if (fd < 0)
+		return job_fail_step(j, fd, "open /dev/net/tun for %s: %s",
+				     s->name, strerror(-fd));
+	snprintf(q->name, sizeof(q->name), "%s", s->name);
+	q->fd = fd;
+	q->dev = job_find_dev(j, s->name2);
+	q->reader = -1;
+	j->n_queues++;
+	return s->u.open.attach ? queue_attach(j, q) : 0;
+}
+
+int step_dup(struct job *j, const struct step *s)
+{
+	struct queue *q = job_find_queue(j, s->name);
+	struct queue *d = &j->queues[j->n_queues];
+	int fd = fcntl(q->fd, F_DUPFD_CLOEXEC, 3);
+
+	if (fd < 0)
+		return job_fail_step(j, errno, "dup %s: %s", q->name,
+				     strerror(errno));
+	*d = *q;
+	snprintf(d->name, sizeof(d->name), "%s", s->name2);
+	d->fd = fd;
+	d->reader = -1;
+	j->n_queues++;
+	return 0;
+}
+
+/* Close from the controller: the backend's own close hook if it has one. */
+int step_close(struct job *j, const struct step *s)
+{
+	struct queue *q = job_find_queue(j, s->name);
+	int ret = 0;
+
+	if (q->reader >= 0 && j->ops->close)
+		ret = j->ops->close(&j->readers[q->reader].r);
+	else if (close(q->fd) < 0)
+		ret = -errno;
+	q->closed = true;
+	if (ret < 0)
+		return job_fail_step(j, ret, "close %s: %s", q->name,
+				     strerror(-ret));
+	return 0;
+}
+
+int step_link(struct job *j, const struct step *s)
+{
+	struct dev *d = job_find_dev(j, s->name);
+	int ret;
+
+	switch (s->u.link.op) {
+	case LINK_UP:
+	case LINK_DOWN:
+		ret = link_set_up(j->nl, d->ifindex, s->u.link.op == LINK_UP);
+		break;
+	default:
+		ret = link_delete(j->nl, d->ifindex);
+		break;
+	}
+	return ret < 0 ? job_fail_step(j, ret, "%s", nl_error(j->nl)) : 0;
+}

@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Expectations of a job: watch the timeline and the kernel (readability,
+ * drop counters, link state) until each passes or fails, and say why.
+ */
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <net/if.h>
+
+#include "controller.h"
+#include "link.h"
+
+#define CONSERVE_POLL_NS 20000000ull /* re-read drop counters this often */
+#define READABLE_POLL_NS 5000000ull
+#define SETTLE_NS	 500000000ull /* quiet this long: reads decided */
+
+/* The device's drop counters (IFLA_STATS64), summed; `why` says which. */
+static uint64_t dev_dropped(struct job *j, const struct dev *d, char *why,
+			    size_t size)
+{
+	struct link_info li;
+
+	if (link_get(j->nl, d->ifindex, &li) < 0 || !li.has_stats)
+		return 0;
+	snprintf(why, size, "%s counters: rx_dropped %llu, tx_dropped %llu",
+		 d->decl->name, (unsigned long long)li.stats.rx_dropped,
+		 (unsigned long long)li.stats.tx_dropped);
+	return li.stats.rx_dropped + li.stats.tx_dropped;
+}
+
+static bool fd_readable(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
+}
+
+/* Has reader `index` ended its loop (a RETURN event)? */
+static bool reader_returned(struct job *j, int index)
+{
+	bool ret = false;
+
+	pthread_mutex_lock(&j->tl.lock);
+	for (size_t i = 0; i < j->tl.n && !ret; i++)
+		ret = j->tl.ev[i].reader == index &&
+		      j->tl.ev[i].type == TUNCHECK_EV_RETURN;
+	pthread_mutex_unlock(&j->tl.lock);
+	return ret;
+}
+
+/* Evaluate a reader expectation, waiting on the timeline as needed. */
+static enum expect_state expect_reader(struct job *j, const struct step *s,
+				       struct expect_eval *x)
+{
+	const struct expect *e = &s->u.expect;
+	struct reader_rt *rt = job_find_reader(j, e->subject);
+	struct queue *q = NULL;
+	struct dev *d = NULL;
+	enum expect_state st;
+	char counters[160] = "";
+	size_t last_n = 0, samples = 0, readable = 0;
+	uint64_t last_dropped = 0, last_change = now_ns();
+	bool polled = e->kind == EXPECT_READS || e->kind == EXPECT_WAKES;
+
+	for (size_t i = 0; i < j->n_queues; i++)
+		if (j->queues[i].reader == rt->index)
+			q = &j->queues[i];
+	d = q ? q->dev : NULL;
+	x->e = e;
+	x->reader = rt->index;
+	x->cursor = rt->cursor[e->kind];
+	x->start_ns = now_ns();
+	pthread_mutex_lock(&j->tl.lock);
+	for (;;) {
+		uint64_t until = x->start_ns + e->window_ns, now;
+		size_t seen;
+
+		if (e->kind == EXPECT_READS && d) {
+			pthread_mutex_unlock(&j->tl.lock);
+			x->dropped =
+				dev_dropped(j, d, counters, sizeof(counters)) -
+				d->dropped_accounted;
+			pthread_mutex_lock(&j->tl.lock);
+		}
+		now = now_ns();
+		/* ground truth for "lost wakeup": is data waiting right now? */
+		bool r = q && !q->closed && fd_readable(q->fd);
+
+		samples += polled;
+		readable += polled && r;
+		if (j->tl.n != last_n || x->dropped != last_dropped || r) {
+			last_n = j->tl.n;
+			last_dropped = x->dropped;
+			last_change = now;
+		}
+		/*
+		 * A reads expectation that nothing can still satisfy fails
+		 * early: no event, no drop and an empty queue for SETTLE_NS.
+		 */
+		x->settled = e->kind == EXPECT_READS &&
+			     now - last_change >= SETTLE_NS;
+		st = expect_evaluate(x, j->tl.ev, j->tl.n, now);
+		if (st != EXPECT_PENDING)
+			break;
+		if (polled && now + CONSERVE_POLL_NS < until)
+			until = now + CONSERVE_POLL_NS;
+		seen = j->tl.n;
+		timeline_wait_locked(&j->tl, seen, until);
+	}
+	pthread_mutex_unlock(&j->tl.lock);
+	if (st == EXPECT_FAIL && x->too_few && samples >= 2 &&
+	    readable == samples && !reader_returned(j, rt->index)) {
+		size_t l = strlen(x->observed);
+
+		j->cls = "lost-wakeup";
+		snprintf(x->observed + l, sizeof(x->observed) - l,
+			 "; lost wakeup: poll() on %s said POLLIN in all %zu "
+			 "checks of the window",
+			 q->name, samples);
+	}
+	if (st == EXPECT_PASS) {
+		rt->cursor[e->kind] = x->next_cursor;
+		/*
+		 * blocked, no-wake, wakes and error count what happened
+		 * since this expectation was decided; reads and returns keep
+		 * their own cursors.
+		 */
+		rt->cursor[EXPECT_BLOCKED] = x->next_cursor;
+		rt->cursor[EXPECT_NO_WAKE] = x->next_cursor;
+		rt->cursor[EXPECT_WAKES] = x->next_cursor;
+		rt->cursor[EXPECT_ERROR] = x->next_cursor;
+		if (e->conserve && d && x->dropped) {
+			d->dropped_accounted += x->dropped;
+			job_note(j, "line %u: %s (%s)", s->line, x->observed,
+				 counters);
+		}
+	}
+	return st;
+}
+
+/* Ground truth from the controller: a zero-timeout poll() on the queue. */
+static enum expect_state expect_readable(struct job *j, const struct expect *e,
+					 struct expect_eval *x)
+{
+	struct queue *q = job_find_queue(j, e->subject);
+	uint64_t end = now_ns() + e->window_ns;
+	bool r;
+
+	snprintf(x->expected, sizeof(x->expected), "%s %s%s", q->name,
+		 e->negate ? "not readable" : "readable",
+		 e->window_ns ? (e->negate ? " for the window"
+					   : " within the window")
+			      : "");
+	for (;;) {
+		struct timespec ts = { 0, READABLE_POLL_NS };
+
+		r = fd_readable(q->fd);
+		x->at_ns = now_ns();
+		/* decided: readable (pass, or fail when negated) or window over */
+		if (r || x->at_ns >= end)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	snprintf(x->observed, sizeof(x->observed), "poll() says %s",
+		 r ? "POLLIN" : "not readable");
+	return r != e->negate ? EXPECT_PASS : EXPECT_FAIL;
+}
+
+static enum expect_state expect_send(struct job *j, const struct expect *e,
+				     struct expect_eval *x)
+{
+	const struct send_result *r = &j->last_send;
+	long want = e->count > 0 ? e->count : r->total, got = 0;
+	char *o = x->observed;
+	size_t off;
+
+	if (e->err) {
+		for (size_t i = 0; i < r->n_errs; i++)
+			if (r->errs[i] == e->err)
+				got = r->err_count[i];
+		snprintf(x->expected, sizeof(x->expected),
+			 "%ld of the writes at line %u fail with %s", want,
+			 r->line, errno_name(e->err));
+	} else {
+		got = r->ok;
+		snprintf(x->expected, sizeof(x->expected),
+			 "all %ld writes at line %u succeed", want, r->line);
+	}
+	off = (size_t)snprintf(o, sizeof(x->observed), "%ld of %ld ok", r->ok,
+			       r->total);
+	for (size_t i = 0; i < r->n_errs && off < sizeof(x->observed); i++)
+		off += (size_t)snprintf(o + off, sizeof(x->observed) - off,
+					", %ld %s", r->err_count[i],
+					errno_name(r->errs[i]));
+	x->at_ns = now_ns();
+	return got == want ? EXPECT_PASS : EXPECT_FAIL;
+}
+
+static enum expect_state expect_link(struct job *j, const struct expect *e,
+				     struct expect_eval *x)
+{
+	struct dev *d = job_find_dev(j, e->subject);
+	struct link_info li;
+	bool up;
+
+	snprintf(x->expected, sizeof(x->expected), "%s is %s", e->subject,
+		 e->negate ? "down" : "up");
+	x->at_ns = now_ns();
+	if (link_get(j->nl, d->ifindex, &li) < 0) {
+		snprintf(x->observed, sizeof(x->observed), "%s",
+			 nl_error(j->nl));
+		return EXPECT_FAIL;
+	}
+	up = li.flags & IFF_UP;
+	snprintf(x->observed, sizeof(x->observed), "%s is %s (flags 0x%x)",
+		 e->subject, up ? "up" : "down", li.flags);
+	return up != e->negate ? EXPECT_PASS : EXPECT_FAIL;
+}
+
+/* The matrix's failure class of a failed expectation. */
+static const char *expect_fail_class(const struct expect *e,
+				     const struct expect_eval *x)
+{
+	switch (e->kind) {
+	case EXPECT_READS:
+		return "count";
+	case EXPECT_WAKES:
+		return "wakeups";
+	case EXPECT_BLOCKED:
+	case EXPECT_NO_WAKE:
+		return "woke";
+	case EXPECT_RETURNS:
+		return x->returned ? "errno" : "hang";
+	case EXPECT_ERROR:
+	case EXPECT_SEND:
+		return "errno";
+	default:
+		return "state";
+	}
+}
+
+/*
+ * An xfail reason may start with the failure class it documents
+ * ("lost-wakeup: ..."): then only a failure of that class is an xfail.
+ */
+static bool xfail_class_matches(const char *reason, const char *cls)
+{
+	static const char *const classes[] = {
+		"count", "wakeups", "woke",	   "hang",
+		"errno", "state",   "lost-wakeup",
+	};
+	size_t n = strcspn(reason, ":");
+
+	for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
+		if (strlen(classes[i]) == n && !strncmp(reason, classes[i], n))
+			return !strcmp(classes[i], cls);
+	return true; /* no class named: any failure */
+}
+
+void step_expect(struct job *j, const struct step *s)
+{
+	const struct expect *e = &s->u.expect;
+	const char *reason = expect_xfail_reason(e, j->ops->name);
+	bool xf = reason != NULL;
+	struct expect_eval x = { 0 };
+	enum expect_state st;
+
+	if (expect_on_timeline(e))
+		st = expect_reader(j, s, &x);
+	else if (e->kind == EXPECT_READABLE)
+		st = expect_readable(j, e, &x);
+	else if (e->kind == EXPECT_SEND)
+		st = expect_send(j, e, &x);
+	else
+		st = expect_link(j, e, &x);
+	if (st == EXPECT_FAIL && !j->cls)
+		j->cls = expect_fail_class(e, &x);
+	if (st == EXPECT_FAIL && xf && !xfail_class_matches(reason, j->cls)) {
+		/* it failed, but not the way the case documents */
+		char obs[800];
+
+		snprintf(obs, sizeof(obs), "%s (class %s; documented: %s)",
+			 x.observed, j->cls, reason);
+		job_finish(j, VERDICT_FAIL, s->line, x.at_ns, x.expected, obs);
+	}
+	if (st == EXPECT_FAIL) {
+		char obs[800];
+
+		snprintf(obs, sizeof(obs), "%s%s%s", x.observed,
+			 xf ? " — documented: " : "", xf ? reason : "");
+		job_finish(j, xf ? VERDICT_XFAIL : VERDICT_FAIL, s->line,
+			   x.at_ns, x.expected, obs);
+	}
+	if (xf && !j->xpass) {
+		j->xpass = true;
+		j->xpass_line = s->line;
+	}
+}

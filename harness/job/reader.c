@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The readers of a job: one thread each, running the backend on its queue,
+ * and the events it reports (emit), its failure, a late re-registration.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "capture.h"
+#include "controller.h"
+#include "packet.h"
+
+#define READY_TIMEOUT_NS 2000000000ull /* a backend must register by then */
+
+/* The emit callback every backend calls, from any thread. */
+static int job_emit(struct tuncheck_reader *r, const struct tuncheck_event *ev)
+{
+	struct reader_rt *rt = r->harness_data;
+	const struct job_inject *inj = &rt->job->o->inject;
+	struct tl_event e = {
+		.t_ns = now_ns(),
+		.reader = rt->index,
+		.type = ev->type,
+		.err = ev->err,
+		.value = ev->value,
+		.proto = PROTO_OTHER,
+	};
+
+	if (ev->type == TUNCHECK_EV_WAKE && inj->no_wake)
+		return 0;
+	if (ev->type == TUNCHECK_EV_READ) {
+		if (inj->drop_read_every &&
+		    ++rt->n_reads % inj->drop_read_every == 0)
+			return 0;
+		e.len = (uint32_t)ev->len;
+		e.proto = packet_classify(ev->data, ev->len, rt->pi);
+		capture_packet(rt->job->pcap, ev->data, ev->len, rt->pi);
+	}
+	/* the totals the runner gets (compare): what the timeline holds */
+	if (e.type == TUNCHECK_EV_WAKE)
+		__atomic_add_fetch(&rt->job->counts.wakes, 1, __ATOMIC_RELAXED);
+	if (e.type == TUNCHECK_EV_READ)
+		__atomic_add_fetch(&rt->job->counts.reads, 1, __ATOMIC_RELAXED);
+	if (e.type == TUNCHECK_EV_ERROR) {
+		int32_t none = 0;
+
+		__atomic_compare_exchange_n(&rt->job->counts.first_err, &none,
+					    e.err, false, __ATOMIC_RELAXED,
+					    __ATOMIC_RELAXED);
+	}
+	if (rt->job->o->log_fd >= 0)
+		dprintf(rt->job->o->log_fd,
+			"%llu r%d type=%d err=%d value=%lld len=%u proto=%s\n",
+			(unsigned long long)(e.t_ns - rt->job->start_ns),
+			e.reader, e.type, e.err, (long long)e.value, e.len,
+			proto_name(e.proto));
+	return timeline_append(&rt->job->tl, &e);
+}
+
+/* The backend's fail hook: the job ends with verdict error. */
+static void job_backend_fail(struct tuncheck_reader *r, const char *msg)
+{
+	struct reader_rt *rt = r->harness_data;
+	char what[96];
+
+	snprintf(what, sizeof(what), "backend %s working", rt->job->ops->name);
+	job_finish(rt->job, VERDICT_ERROR, rt->decl->line, now_ns(), what, msg);
+}
+
+static void *job_reader_thread(void *arg)
+{
+	struct reader_rt *rt = arg;
+	struct tuncheck_event ev = { .type = TUNCHECK_EV_RETURN };
+	int ret = rt->job->ops->run(&rt->r);
+
+	ev.err = ret < 0 ? -ret : 0;
+	ev.value = ret;
+	job_emit(&rt->r, &ev);
+	return NULL;
+}
+
+/* Wait until reader rt reported READY (or returned): 0 or -ETIMEDOUT. */
+static int job_reader_wait_ready(struct job *j, struct reader_rt *rt)
+{
+	uint64_t until = now_ns() + READY_TIMEOUT_NS;
+	size_t seen = 0;
+	int ret = -ETIMEDOUT;
+
+	pthread_mutex_lock(&j->tl.lock);
+	while (ret && now_ns() < until) {
+		for (; seen < j->tl.n; seen++) {
+			const struct tl_event *e = &j->tl.ev[seen];
+
+			if (e->reader == rt->index &&
+			    (e->type == TUNCHECK_EV_READY ||
+			     e->type == TUNCHECK_EV_RETURN))
+				ret = 0;
+		}
+		if (ret)
+			timeline_wait_locked(&j->tl, seen, until);
+	}
+	pthread_mutex_unlock(&j->tl.lock);
+	return ret;
+}
+
+int step_reader(struct job *j, const struct step *s)
+{
+	struct queue *q = job_find_queue(j, s->name2);
+	struct reader_rt *rt = &j->readers[j->n_readers];
+	int ret;
+
+	rt->job = j;
+	rt->decl = s;
+	rt->index = (int)j->n_readers;
+	rt->pi = q->dev->decl->u.tun.pi;
+	rt->r.ops = j->ops;
+	rt->r.fd = q->fd;
+	rt->r.bufsize = s->u.reader.bufsize;
+	rt->r.drain = (enum tuncheck_drain)s->u.reader.drain;
+	rt->r.nonblock = s->u.reader.nonblock;
+	/* harness-level reader options; the rest goes to the backend */
+	for (size_t i = 0; i < s->u.reader.n_params; i++) {
+		const char *p = s->u.reader.params[i];
+
+		if (!strcmp(p, "errors=retry") || !strcmp(p, "errors=return"))
+			rt->r.retry_errors = !strcmp(p, "errors=retry");
+		else
+			rt->params[rt->r.n_params++] = p;
+	}
+	rt->r.params = rt->params;
+	rt->r.emit = job_emit;
+	rt->r.fail = job_backend_fail;
+	rt->r.harness_data = rt;
+	if (s->u.reader.nonblock &&
+	    fcntl(q->fd, F_SETFL, fcntl(q->fd, F_GETFL) | O_NONBLOCK) < 0)
+		return job_fail_step(j, errno, "fcntl(O_NONBLOCK) on %s: %s",
+				     q->name, strerror(errno));
+	ret = pthread_create(&rt->thread, NULL, job_reader_thread, rt);
+	if (ret)
+		return job_fail_step(j, ret, "pthread_create for reader %s: %s",
+				     s->name, strerror(ret));
+	j->n_readers++;
+	q->reader = rt->index;
+	if (job_reader_wait_ready(j, rt))
+		return job_fail_step(j, ETIMEDOUT,
+				     "backend %s never reported ready for %s",
+				     j->ops->name, s->name);
+	return 0;
+}
+
+/*
+ * Have the reader's backend redo its registration (after a late attach):
+ * a strategy without a rearm hook has nothing to redo.
+ */
+int step_rearm(struct job *j, const struct step *s)
+{
+	struct reader_rt *rt = job_find_reader(j, s->name);
+	int ret;
+
+	if (!j->ops->rearm)
+		return 0;
+	ret = j->ops->rearm(&rt->r, s->u.rearm.how);
+	return ret < 0 ? job_fail_step(j, ret, "rearm %s: %s", s->name,
+				       strerror(-ret))
+		       : 0;
+}
