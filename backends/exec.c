@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "errname.h"
 #include "exec.h"
 
 #define EXEC_ARGV_MAX 32
@@ -57,18 +58,6 @@ struct exec_child {
 	size_t errlen;
 	bool err_nl; /* the next stderr byte starts a new line */
 };
-
-/* A C errno name ("EBADFD") to its number, or 0. */
-static int exec_errno_parse(const char *s)
-{
-	for (int i = 1; i < 4096; i++) {
-		const char *n = strerrorname_np(i);
-
-		if (n && !strcmp(n, s))
-			return i;
-	}
-	return 0;
-}
 
 /* One hex digit's value, or -1. */
 static int exec_hex_digit(int c)
@@ -187,7 +176,8 @@ int exec_line_parse(char *line, struct tuncheck_event *ev, uint8_t *buf,
 		ev->value = 0;
 		return 1;
 	}
-	ev->err = exec_errno_parse(w[1]);
+	if (parse_errno_name(w[1], &ev->err) < 0)
+		ev->err = 0;
 	if (!ev->err) {
 		snprintf(why, size, "%s: unknown errno name '%.20s'", w[0],
 			 w[1]);

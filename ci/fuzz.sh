@@ -64,9 +64,9 @@ run() {
 }
 
 cases=$(find cases -name '*.case')
-build case harness/case/case.c harness/case/variant.c || exit 1
-build exec backends/exec.c || exit 1
-build variant harness/case/case.c harness/case/variant.c || exit 1
+build case harness/case/*.c || exit 1
+build exec backends/exec.c harness/case/errname.c || exit 1
+build variant harness/case/*.c || exit 1
 build protocol harness/run/protocol.c || exit 1
 # shellcheck disable=SC2086 # file names without blanks
 seed case $cases || exit 1

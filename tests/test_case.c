@@ -334,7 +334,9 @@ static const struct bad_case bad_cases[] = {
 	{ "unknown directive", T(H "tunn t1\n"), 5, 1,
 	  "unknown directive 'tunn'", "did you mean 'tun'?" },
 	{ "unknown directive, no match", T(H "frobnicate\n"), 5, 1,
-	  "unknown directive 'frobnicate'", "directives: case about tun" },
+	  "unknown directive 'frobnicate'",
+	  "directives: case about kernel tun sysctl open attach detach close dup "
+	  "reader link mtu send write pingpong sleep rearm backends expect xfail" },
 	{ "unknown argument", T(H "send udp into=q0 cuont=3\n"), 5, 18,
 	  "send: unknown argument 'cuont=3'",
 	  "did you mean 'count'? accepted: into=QUEUE" },

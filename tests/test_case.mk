@@ -1,1 +1,1 @@
-OBJ_test_case := $(B)/harness/case/case.o $(B)/harness/case/variant.o
+OBJ_test_case := $(B)/harness/case/case.o $(B)/harness/case/parser.o $(B)/harness/case/directive.o $(B)/harness/case/expectation.o $(B)/harness/case/errname.o $(B)/harness/case/variant.o

@@ -1,1 +1,1 @@
-OBJ_test_exec := $(B)/backends/exec.o
+OBJ_test_exec := $(B)/backends/exec.o $(B)/harness/case/errname.o

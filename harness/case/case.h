@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "errname.h"
+
 #define CASE_NAME_MAX	     32	  /* names of cases, devices, queues, readers */
 #define CASE_LINE_MAX	     4096 /* longest accepted line, in bytes */
 #define CASE_MAX_ADDRS	     4	  /* addresses per device */
@@ -210,7 +212,5 @@ const char *proto_name(enum proto p);
 
 /* Small parsers shared with the command line; each returns 0 or -EINVAL. */
 int parse_duration(const char *s, uint64_t *ns);
-int parse_errno_name(const char *s, int *err);
-const char *errno_name(int err);
 
 #endif /* TUNCHECK_CASE_H */

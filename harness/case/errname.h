@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: MIT */
+/* errno names: "EBADFD" <-> 77, as strerrorname_np() spells them. */
+#ifndef TUNCHECK_ERRNAME_H
+#define TUNCHECK_ERRNAME_H
+
+/* Any name strerrorname_np() knows (EIO, EAGAIN, ...): 0, else -EINVAL. */
+int parse_errno_name(const char *s, int *err);
+/* The C name of an errno ("EIO"); "ok" for 0, "errno N" if unknown. */
+const char *errno_name(int err);
+
+#endif
