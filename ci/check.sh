@@ -30,6 +30,14 @@ for t in "$@"; do
 	[ "$f" = 0 ] || cat "$T/$name.out"
 done
 
+echo "== structure: no cycle between modules, no source file over 700 lines (ci/cycles.py)"
+if command -v python3 >/dev/null && command -v nm >/dev/null; then
+	if python3 ci/cycles.py "$B" 700; then count 1 0 0; else count 0 1 0; fi
+else
+	count 0 0 1
+	echo "structure: skipped (needs python3 and nm)"
+fi
+
 J=${JOBS:-6}
 # run_matrix LABEL TAPFILE TUNCHECK-ARGS...: run cases, count the TAP
 run_matrix() {

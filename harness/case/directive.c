@@ -318,12 +318,6 @@ static const struct case_opt case_send_opts[SEND_N] = {
 			.max = 65535 },
 };
 
-/* The later of two columns where options were seen. */
-unsigned case_col_later(unsigned a, unsigned b)
-{
-	return a > b ? a : b;
-}
-
 /* send PROTO into=Q|from-ns [to=] [from=] [count=] ...; then its rules. */
 static int case_parse_send(struct case_parser *p, struct step *s)
 {

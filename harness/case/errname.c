@@ -2,22 +2,11 @@
 /*
  * errno names as the case language and the exec protocol write them.
  */
-#include <arpa/inet.h>
-#include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <net/if.h>
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "errname.h"
-#include "parser.h"
-#include "variant.h"
-#include "tuncheck/backend.h"
 
 /* Any name strerrorname_np() knows (EIO, EAGAIN, ...); not "ok". */
 int parse_errno_name(const char *s, int *err)

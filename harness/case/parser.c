@@ -610,3 +610,9 @@ int case_args(struct case_parser *p, size_t first, const struct case_opt *o,
 	}
 	return 0;
 }
+
+/* The later of two columns where options were seen. */
+unsigned case_col_later(unsigned a, unsigned b)
+{
+	return a > b ? a : b;
+}

@@ -19,15 +19,16 @@
 #define MAX_BACKENDS	 32
 #define PCAP_MAX_DEFAULT (16ull << 20) /* --pcap-max: bytes per job */
 
-/* Each command gets argv with argv[0] its name; returns the exit status. */
+/*
+ * Each command gets argv with argv[0] its name and returns the exit
+ * status, or one of these for main.c to print the command's usage.
+ */
+enum { CMD_HELP = -1 /* on stdout, exit 0 */, CMD_USAGE = -2 /* exit 2 */ };
 int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
-
-/* The usage text (main.c), on f; `cmd` NULL: every command. */
-void usage(FILE *f, const char *cmd);
 
 /* "tuncheck: MESSAGE" on stderr, then exit(status). */
 void die(int status, const char *fmt, ...)

@@ -44,11 +44,9 @@ int cmd_bench(int argc, char **argv)
 				    optarg, BENCH_COUNT_MAX);
 			break;
 		case 'h':
-			usage(stdout, "bench");
-			return 0;
+			return CMD_HELP;
 		default:
-			usage(stderr, "bench");
-			return 2;
+			return CMD_USAGE;
 		}
 	}
 	if (optind < argc)

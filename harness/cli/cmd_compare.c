@@ -121,11 +121,9 @@ int cmd_compare(int argc, char **argv)
 				opt_dir("--log-dir", optarg, &ro.log_dirfd);
 			break;
 		case 'h':
-			usage(stdout, "compare");
-			return 0;
+			return CMD_HELP;
 		default:
-			usage(stderr, "compare");
-			return 2;
+			return CMD_USAGE;
 		}
 	}
 	if (argc - optind < 2)

@@ -100,11 +100,9 @@ int cmd_run(int argc, char **argv)
 				die(2, "--pcap-dir: %s", why);
 			break;
 		case 'h':
-			usage(stdout, "run");
-			return 0;
+			return CMD_HELP;
 		default:
-			usage(stderr, "run");
-			return 2;
+			return CMD_USAGE;
 		}
 	}
 	if (optind >= argc)

@@ -51,7 +51,8 @@ static const struct command commands[] = {
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
-void usage(FILE *f, const char *cmd)
+/* The usage text, made from the table, on f; `cmd` NULL: every command. */
+static void usage(FILE *f, const char *cmd)
 {
 	const char *lead = "usage:";
 
@@ -95,9 +96,16 @@ int main(int argc, char **argv)
 	sandbox_expose(".");
 	/* sandboxes' PID 1s outlive their jobs by the teardown: ours to reap */
 	sandbox_reaper();
-	for (size_t i = 0; i < N_COMMANDS; i++)
-		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].fn(argc - 1, argv + 1);
+	for (size_t i = 0; i < N_COMMANDS; i++) {
+		int ret;
+
+		if (strcmp(argv[1], commands[i].name))
+			continue;
+		ret = commands[i].fn(argc - 1, argv + 1);
+		if (ret == CMD_HELP || ret == CMD_USAGE)
+			usage(ret == CMD_HELP ? stdout : stderr, argv[1]);
+		return ret == CMD_HELP ? 0 : ret == CMD_USAGE ? 2 : ret;
+	}
 	fprintf(stderr, "tuncheck: unknown command '%s'\n", argv[1]);
 	usage(stderr, NULL);
 	return 2;

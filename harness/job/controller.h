@@ -2,8 +2,9 @@
 /*
  * Inside a job: the controller's state, shared by the files of job/ that
  * carry out the case's steps: devices and queues (device.c), readers
- * (reader.c), traffic (traffic.c), expectations (observe.c); job.c runs
- * them in order and speaks to the runner.
+ * (reader.c), traffic (traffic.c), expectations (observe.c), with the
+ * services of controller.c (messages, verdict, failures, look-ups);
+ * job.c enters the sandbox and runs the steps in order.
  */
 #ifndef TUNCHECK_CONTROLLER_H
 #define TUNCHECK_CONTROLLER_H
@@ -15,10 +16,12 @@
 
 #include "case.h"
 #include "expect.h"
-#include "job.h"
+#include "verdict.h"
 #include "protocol.h"
 #include "timeline.h"
 #include <tuncheck/backend.h>
+
+struct job_opts; /* job.h */
 
 #define SEND_ERRS_MAX 16 /* distinct errnos of one send step */
 
@@ -78,6 +81,8 @@ struct job {
 	struct proto_counts counts; /* every reader's, atomically */
 };
 
+/* The running kernel's major.minor, and its release string. */
+void kernel_version(unsigned v[2], char *rel, size_t size);
 /* Send one message to the runner; a broken channel ends the job. */
 void job_send(struct job *j, const struct proto_msg *m);
 /* A NOTE for the report. */

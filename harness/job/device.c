@@ -10,6 +10,7 @@
 
 #include "capture.h"
 #include "controller.h"
+#include "job.h"
 #include "link.h"
 #include "tun.h"
 

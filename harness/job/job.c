@@ -26,16 +26,7 @@
 #include "tun.h"
 
 #include "controller.h"
-
-const char *verdict_name(enum verdict v)
-{
-	static const char *const names[VERDICT_COUNT] = {
-		"pass", "fail",	 "xfail",   "xpass",
-		"skip", "error", "timeout", "interrupted",
-	};
-
-	return v < VERDICT_COUNT ? names[v] : "?";
-}
+#include "job.h"
 
 int job_inject_parse(const char *s, struct job_inject *inj)
 {
@@ -54,127 +45,6 @@ int job_inject_parse(const char *s, struct job_inject *inj)
 		return 0;
 	}
 	return -EINVAL;
-}
-
-/* Send one message to the runner; a broken channel ends the job. */
-void job_send(struct job *j, const struct proto_msg *m)
-{
-	if (proto_send(j->out_fd, m) < 0)
-		_exit(3);
-}
-
-/* A NOTE for the report. */
-void job_note(struct job *j, const char *fmt, ...)
-{
-	struct proto_msg m = { .type = MSG_NOTE };
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(m.u.text, sizeof(m.u.text), fmt, ap);
-	va_end(ap);
-	job_send(j, &m);
-}
-
-/* The running kernel's major.minor. */
-static void kernel_version(unsigned v[2], char *rel, size_t size)
-{
-	struct utsname u;
-
-	v[0] = v[1] = 0;
-	if (uname(&u) == 0) {
-		sscanf(u.release, "%u.%u", &v[0], &v[1]);
-		snprintf(rel, size, "%s", u.release);
-	}
-}
-
-/*
- * Send the event totals and the verdict, and end the process: blocked
- * threads die with it.
- */
-void job_finish(struct job *j, enum verdict v, unsigned line, uint64_t at,
-		const char *expected, const char *observed)
-{
-	static pthread_mutex_t once = PTHREAD_MUTEX_INITIALIZER;
-	static struct proto_msg m;
-	const unsigned *o = j->c ? j->c->kobserved : NULL;
-	char obs[1400], rel[65] = "?";
-	unsigned k[2];
-
-	/* a mismatch on another kernel than the one the case was written on */
-	kernel_version(k, rel, sizeof(rel));
-	if (o && o[0] && (v == VERDICT_FAIL || v == VERDICT_XPASS) &&
-	    (k[0] != o[0] || k[1] != o[1])) {
-		snprintf(obs, sizeof(obs),
-			 "%s [expectations observed on Linux "
-			 "%u.%u; this is %s]",
-			 observed ? observed : "", o[0], o[1], rel);
-		observed = obs;
-	}
-
-	/* the controller and a failing backend may race: first one wins */
-	pthread_mutex_lock(&once);
-	if (capture_full(j->pcap))
-		job_note(j,
-			 "pcap capped at %llu bytes (--pcap-max): "
-			 "later packets not recorded",
-			 (unsigned long long)j->o->pcap_max);
-	m.type = MSG_COUNTS;
-	m.u.counts = (struct proto_counts){
-		.wakes = __atomic_load_n(&j->counts.wakes, __ATOMIC_RELAXED),
-		.reads = __atomic_load_n(&j->counts.reads, __ATOMIC_RELAXED),
-		.first_err =
-			__atomic_load_n(&j->counts.first_err, __ATOMIC_RELAXED),
-	};
-	job_send(j, &m);
-	m = (struct proto_msg){ .type = MSG_VERDICT };
-	m.u.verdict.verdict = (int32_t)v;
-	m.u.verdict.line = line;
-	m.u.verdict.at_ns = at > j->start_ns ? at - j->start_ns : 0;
-	snprintf(m.u.verdict.cls, sizeof(m.u.verdict.cls), "%s",
-		 j->cls ? j->cls : verdict_name(v));
-	/* longer texts are cut, as the report's fields would cut them */
-	snprintf(m.u.verdict.expected, sizeof(m.u.verdict.expected), "%.*s",
-		 (int)sizeof(m.u.verdict.expected) - 1,
-		 expected ? expected : "");
-	snprintf(m.u.verdict.observed, sizeof(m.u.verdict.observed), "%.*s",
-		 (int)sizeof(m.u.verdict.observed) - 1,
-		 observed ? observed : "");
-	job_send(j, &m);
-	_exit(0);
-}
-
-struct dev *job_find_dev(struct job *j, const char *name)
-{
-	for (size_t i = 0; i < j->n_devs; i++)
-		if (!strcmp(j->devs[i].decl->name, name))
-			return &j->devs[i];
-	return NULL;
-}
-
-struct queue *job_find_queue(struct job *j, const char *name)
-{
-	for (size_t i = 0; i < j->n_queues; i++)
-		if (!strcmp(j->queues[i].name, name))
-			return &j->queues[i];
-	return NULL;
-}
-
-struct reader_rt *job_find_reader(struct job *j, const char *name)
-{
-	for (size_t i = 0; i < j->n_readers; i++)
-		if (!strcmp(j->readers[i].decl->name, name))
-			return &j->readers[i];
-	return NULL;
-}
-
-int job_fail_step(struct job *j, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(j->err, sizeof(j->err), fmt, ap);
-	va_end(ap);
-	return err < 0 ? err : -err;
 }
 
 /*

@@ -11,20 +11,9 @@
 #include <sys/types.h>
 
 #include "case.h"
+#include "verdict.h"
 #include "lockdown.h"
 #include <tuncheck/backend.h>
-
-enum verdict {
-	VERDICT_PASS,
-	VERDICT_FAIL,
-	VERDICT_XFAIL,
-	VERDICT_XPASS,
-	VERDICT_SKIP,
-	VERDICT_ERROR,
-	VERDICT_TIMEOUT,
-	VERDICT_INTERRUPTED, /* the run was stopped (SIGINT, SIGTERM) first */
-	VERDICT_COUNT,
-};
 
 /* Test-only fault injection into the event stream (selftests). */
 struct job_inject {
@@ -42,8 +31,6 @@ struct job_opts {
 	int stdio_fd; /* the job's stdout and stderr, -1 = /dev/null */
 	int snap_fd;  /* a byte here asks for a snapshot ("blocked" line) */
 };
-
-const char *verdict_name(enum verdict v);
 
 /* Run the job in this (fresh, single-threaded) process; never returns. */
 void job_main(const struct case_file *c, const struct tuncheck_backend_ops *ops,

@@ -10,6 +10,7 @@
 
 #include "capture.h"
 #include "controller.h"
+#include "job.h"
 #include "packet.h"
 
 #define READY_TIMEOUT_NS 2000000000ull /* a backend must register by then */
