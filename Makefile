@@ -14,7 +14,7 @@ ifdef WERROR
 WARN += -Werror
 endif
 ifdef SANITIZE
-CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
+CFLAGS += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
@@ -145,8 +145,9 @@ format:
 format-check:
 	clang-format --dry-run --Werror $(FORMAT_SRC)
 
+# both build directories: plain and SANITIZE=...
 clean:
-	rm -rf $(B)
+	rm -rf build build-san
 
 .PHONY: all run bench check deps install clean tests format format-check check-cmocka-exists examples fuzz
 -include $(OBJ:.o=.d) $(TESTS:%=%.d)

@@ -40,6 +40,7 @@ void backend_exec_child_hook(int (*hook)(void))
 
 struct exec_backend {
 	struct tuncheck_backend_ops ops;
+	struct exec_backend *next; /* every one made, for backend_exec_free */
 	char name[32];
 	char about[160];
 	char *words;
@@ -612,6 +613,9 @@ static void exec_name(struct exec_backend *be)
 			*p = '_';
 }
 
+/* Every exec backend made and not freed: they live as long as the run. */
+static struct exec_backend *exec_all;
+
 /* See exec.h: checked and named; as many as a run names. */
 const struct tuncheck_backend_ops *backend_exec_new(const char *spec, char *err,
 						    size_t size)
@@ -656,6 +660,8 @@ const struct tuncheck_backend_ops *backend_exec_new(const char *spec, char *err,
 		.run = exec_run_ops,
 		.close = exec_close,
 	};
+	be->next = exec_all;
+	exec_all = be;
 	return &be->ops;
 nomem:
 	snprintf(err, size, "%s: out of memory", spec);
@@ -664,4 +670,17 @@ free_be:
 		free(be->words);
 	free(be);
 	return NULL;
+}
+
+void backend_exec_free(const struct tuncheck_backend_ops *ops)
+{
+	for (struct exec_backend **p = &exec_all; *p; p = &(*p)->next)
+		if (&(*p)->ops == ops) {
+			struct exec_backend *be = *p;
+
+			*p = be->next;
+			free(be->words);
+			free(be);
+			return;
+		}
 }

@@ -15,10 +15,14 @@
 
 /*
  * "exec:PROGRAM [ARGS]" (split on blanks) into an allocated ops table
- * named "exec-<basename>", or NULL with a message in err.
+ * named "exec-<basename>", or NULL with a message in err.  It stays
+ * allocated (and reachable) until backend_exec_free().
  */
 const struct tuncheck_backend_ops *backend_exec_new(const char *spec, char *err,
 						    size_t size);
+
+/* Free an exec backend's table (not one in use by a running job). */
+void backend_exec_free(const struct tuncheck_backend_ops *ops);
 
 /*
  * Called in each forked child right before it execs the program (only

@@ -72,7 +72,9 @@ static void __attribute__((noreturn)) sandbox_mirror(int status)
  * ignores signals it has no handler for).  It touches no lock: the
  * thread it shares memory with runs on.
  */
-static int sandbox_init(void *arg)
+__attribute__((no_sanitize_address)) /* on a stack ASan does not know */
+static int
+sandbox_init(void *arg)
 {
 	int alive = *(const int *)arg;
 	struct pollfd p = { .fd = alive, .events = POLLIN };

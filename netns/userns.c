@@ -144,7 +144,9 @@ static int userns_map_write(pid_t pid, const char *file, const char *text)
  * two-line uid_map (the process inside may only map itself).  Exit 0,
  * or the errno of the write that failed.
  */
-static int userns_map_writer(void *arg)
+__attribute__((no_sanitize_address)) /* on a stack ASan does not know */
+static int
+userns_map_writer(void *arg)
 {
 	const struct userns_maps *m = arg;
 	char c;

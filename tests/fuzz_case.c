@@ -5,8 +5,8 @@
  *
  *   clang -std=gnu11 -D_GNU_SOURCE -g -O1 \
  *         -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
- *         -Iinclude -Iharness -o build/fuzz_case \
- *         tests/fuzz_case.c harness/case.c harness/variant.c
+ *         -Iinclude -Iharness/case -o build/fuzz_case \
+ *         tests/fuzz_case.c $(ls harness/case/[a-z]*.c)
  *   mkdir -p build/fuzz-corpus
  *   find cases -name '*.case' -exec cp {} build/fuzz-corpus/ ';'
  *   build/fuzz_case -max_len=8192 -timeout=5 build/fuzz-corpus

@@ -249,6 +249,7 @@ static void test_many_backends(void **state)
 		assert_int_equal(ops[i]->run(&r), -errs[i]);
 		free(r.backend_data);
 		close(q[0]);
+		backend_exec_free(ops[i]);
 	}
 }
 

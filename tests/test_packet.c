@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Unit tests for harness/packet.c: checksums, builders, classifier. */
+/* Unit tests for harness/job/packet.c: checksums, builders, classifier. */
 #include <arpa/inet.h>
 #include <setjmp.h>
 #include <stdarg.h>

@@ -29,7 +29,7 @@ static const char run_options[] =
 	"      --pcap-dir DIR              one pcap per job: packets read and written\n"
 	"      --pcap-max SIZE             cap each pcap file (default 16M; 0: none)\n"
 	"  per-job limits (README: Sandbox; 0: none):\n"
-	"      --max-memory SIZE           address space (default 4G)\n"
+	"      --max-memory SIZE           address space (default 4G; none in ASan builds)\n"
 	"      --max-procs N               processes and threads (default 128)\n"
 	"      --max-files N               open files (default 1024)\n"
 	"      --max-file-size SIZE        any file a job writes (default 64M)\n"

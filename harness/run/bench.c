@@ -11,7 +11,7 @@
  *     address, queue and link up (bench_raw_setup), _exit, waitpid,
  *     BENCH_JOBS times.
  * The tuncheck side of each is an in-memory case run through runner_run:
- * `pingpong` (job.c) sends its figures (MSG_BENCH) per backend, and a
+ * `pingpong` (job/traffic.c) sends its figures (MSG_BENCH) per backend, and a
  * setup-only case gives the per-job wall time.
  */
 #include <arpa/inet.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* The parent side of the process model (see runner.h and DESIGN.md). */
+/* The parent side of the process model (runner.h, docs/ARCHITECTURE.md). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
