@@ -126,6 +126,35 @@ static void test_every_directive(void **state)
 		assert_int_equal(c->steps[i].line, lines[i]);
 	}
 
+	/* names resolved once: indices in declaration order per kind */
+	{
+		static const int refs[][5] = {
+			/* dev, queue, reader, dup, expect subject */
+			{ 0, -1, -1, -1, -1 },	{ 1, -1, -1, -1, -1 },
+			{ -1, -1, -1, -1, -1 }, { 0, 0, -1, -1, -1 },
+			{ 0, 1, -1, -1, -1 },	{ -1, 0, 0, -1, -1 },
+			{ -1, 1, -1, -1, -1 },	{ -1, 1, -1, 2, -1 },
+			{ -1, 2, -1, -1, -1 },	{ 0, -1, -1, -1, -1 },
+			{ 0, -1, -1, -1, -1 },	{ -1, 0, -1, -1, -1 },
+		};
+
+		for (size_t i = 0; i < sizeof(refs) / sizeof(refs[0]); i++) {
+			const struct step *r = &c->steps[i];
+
+			assert_int_equal(r->ref.dev, refs[i][0]);
+			assert_int_equal(r->ref.queue, refs[i][1]);
+			assert_int_equal(r->ref.reader, refs[i][2]);
+			assert_int_equal(r->ref.dup, refs[i][3]);
+		}
+		assert_int_equal(c->steps[12].u.expect.subject_ref, -1);
+		assert_int_equal(c->steps[15].ref.queue, 1); /* write q1 */
+		assert_int_equal(c->steps[17].u.expect.subject_ref, 0); /* r0 */
+		assert_int_equal(c->steps[25].u.expect.subject_ref, 1); /* q1 */
+		assert_int_equal(c->steps[28].u.expect.subject_ref, 1); /* t1 */
+		assert_int_equal(c->steps[30].ref.queue, 0); /* close q0 */
+		assert_int_equal(c->steps[31].ref.dev, 1);   /* link t1 */
+	}
+
 	s = &c->steps[0]; /* tun t0 */
 	assert_string_equal(s->name, "t0");
 	assert_true(s->u.tun.tap && s->u.tun.pi && s->u.tun.multi_queue);

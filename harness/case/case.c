@@ -51,6 +51,9 @@ static struct step *case_step_add(struct case_parser *p, enum step_kind kind)
 	memset(s, 0, sizeof(*s));
 	s->kind = kind;
 	s->line = p->line;
+	s->ref.dev = s->ref.queue = s->ref.reader = s->ref.dup = -1;
+	if (kind == STEP_EXPECT)
+		s->u.expect.subject_ref = -1;
 	return s;
 }
 

@@ -80,6 +80,7 @@ enum expect_kind {
 struct expect {
 	enum expect_kind kind;
 	char subject[CASE_NAME_MAX]; /* reader, queue, or device name */
+	int subject_ref;	     /* its index in its kind's table */
 	enum proto proto;	     /* READS */
 	long count;		     /* READS: packets; WAKES: min */
 	long max;		     /* WAKES: max, -1 = none */
@@ -100,9 +101,20 @@ struct expect {
 
 struct step {
 	enum step_kind kind;
-	unsigned line;		   /* 1-based line in the case file */
-	char name[CASE_NAME_MAX];  /* device / queue / reader named first */
-	char name2[CASE_NAME_MAX]; /* device= / queue= / dup target */
+	unsigned line; /* 1-based line in the case file */
+	/* The names as written, for messages: the object the step is about
+	 * (device, queue, reader, or an expectation's subject), and the
+	 * other one it names (open's device=, reader's queue=, send's into=,
+	 * dup's new queue).  The job goes by `ref`, never by name. */
+	char name[CASE_NAME_MAX];
+	char name2[CASE_NAME_MAX];
+	/* What the names refer to, resolved once by the parser: indices into
+	 * the job's tables, which follow declaration order per kind (the
+	 * n-th `tun` is device n); -1 = none. */
+	struct {
+		int dev, queue, reader;
+		int dup; /* dup: the new queue */
+	} ref;
 	union {
 		struct {
 			bool tap, pi, multi_queue, ipv6;

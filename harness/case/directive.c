@@ -139,7 +139,7 @@ static int case_parse_tun(struct case_parser *p, struct step *s)
 	unsigned seen[TUN_N] = { 0 };
 	bool has6 = false;
 
-	if (case_sym_define(p, 1, SYM_DEVICE, s->name) ||
+	if (case_sym_define(p, 1, SYM_DEVICE, s->name, &s->ref.dev) ||
 	    case_args(p, 2, case_tun_opts, TUN_N, ~0u, seen, s,
 		      case_tun_custom))
 		return -1;
@@ -193,7 +193,7 @@ static int case_parse_open(struct case_parser *p, struct step *s)
 	unsigned seen[OPEN_N] = { 0 };
 
 	s->u.open.attach = true;
-	if (case_sym_define(p, 1, SYM_QUEUE, s->name) ||
+	if (case_sym_define(p, 1, SYM_QUEUE, s->name, &s->ref.queue) ||
 	    case_args(p, 2, case_open_opts, OPEN_N, ~0u, seen, s, NULL))
 		return -1;
 	return case_opt_need(p, case_open_opts, seen, OPEN_DEVICE);
@@ -202,7 +202,8 @@ static int case_parse_open(struct case_parser *p, struct step *s)
 /* attach Q, detach Q, close Q: one existing queue. */
 static int case_parse_queue_op(struct case_parser *p, struct step *s)
 {
-	return case_sym_use_word(p, 1, SYM_QUEUE, s->name) || case_end(p, 2)
+	return case_sym_use_word(p, 1, SYM_QUEUE, s->name, &s->ref.queue) ||
+			       case_end(p, 2)
 		       ? -1
 		       : 0;
 }
@@ -210,7 +211,7 @@ static int case_parse_queue_op(struct case_parser *p, struct step *s)
 /* dup Q as Q2 */
 static int case_parse_dup(struct case_parser *p, struct step *s)
 {
-	if (case_sym_use_word(p, 1, SYM_QUEUE, s->name) ||
+	if (case_sym_use_word(p, 1, SYM_QUEUE, s->name, &s->ref.queue) ||
 	    case_need_bare(p, 2, "'as NEWQUEUE'"))
 		return -1;
 	if (strcmp(p->w[2].s, "as")) {
@@ -218,8 +219,10 @@ static int case_parse_dup(struct case_parser *p, struct step *s)
 			  p->w[2].s);
 		return case_hint(p, "usage: %s", p->usage);
 	}
-	return case_sym_define(p, 3, SYM_QUEUE, s->name2) || case_end(p, 4) ? -1
-									    : 0;
+	return case_sym_define(p, 3, SYM_QUEUE, s->name2, &s->ref.dup) ||
+			       case_end(p, 4)
+		       ? -1
+		       : 0;
 }
 
 enum { RD_QUEUE, RD_BUFSIZE, RD_DRAIN, RD_NONBLOCK, RD_PARAM, RD_N };
@@ -258,7 +261,7 @@ static int case_parse_reader(struct case_parser *p, struct step *s)
 
 	s->u.reader.bufsize = 65536;
 	s->u.reader.drain = TUNCHECK_DRAIN_ALL;
-	if (case_sym_define(p, 1, SYM_READER, s->name) ||
+	if (case_sym_define(p, 1, SYM_READER, s->name, &s->ref.reader) ||
 	    case_args(p, 2, case_reader_opts, RD_N, ~0u, seen, s,
 		      case_reader_custom))
 		return -1;
@@ -270,7 +273,7 @@ static int case_parse_link(struct case_parser *p, struct step *s)
 {
 	int k;
 
-	if (case_sym_use_word(p, 1, SYM_DEVICE, s->name) ||
+	if (case_sym_use_word(p, 1, SYM_DEVICE, s->name, &s->ref.dev) ||
 	    case_need_bare(p, 2, "up, down or delete") ||
 	    (k = case_choose(p, &p->w[2], p->w[2].s, "up|down|delete")) < 0)
 		return -1;
@@ -283,7 +286,7 @@ static int case_parse_mtu(struct case_parser *p, struct step *s)
 {
 	long n;
 
-	if (case_sym_use_word(p, 1, SYM_DEVICE, s->name) ||
+	if (case_sym_use_word(p, 1, SYM_DEVICE, s->name, &s->ref.dev) ||
 	    case_need_bare(p, 2, "an MTU") ||
 	    case_num(p, &p->w[2], 68, 65535, &n))
 		return -1;
@@ -412,7 +415,7 @@ static int case_parse_write(struct case_parser *p, struct step *s)
 
 	s->u.write.count = 1;
 	p->have_send = true;
-	if (case_sym_use_word(p, 1, SYM_QUEUE, s->name) ||
+	if (case_sym_use_word(p, 1, SYM_QUEUE, s->name, &s->ref.queue) ||
 	    case_args(p, 2, case_write_opts, WR_N, ~0u, seen, s,
 		      case_write_custom))
 		return -1;
@@ -451,7 +454,7 @@ static int case_parse_pingpong(struct case_parser *p, struct step *s)
 
 	s->u.send.proto = PROTO_ICMP_ECHO;
 	s->u.send.size = 56;
-	if (case_sym_use_word(p, 1, SYM_QUEUE, s->name) ||
+	if (case_sym_use_word(p, 1, SYM_QUEUE, s->name, &s->ref.queue) ||
 	    case_args(p, 2, case_pingpong_opts, PP_N, ~0u, seen, s, NULL))
 		return -1;
 	case_name_copy(s->name2, s->name);
@@ -468,7 +471,7 @@ static int case_parse_rearm(struct case_parser *p, struct step *s)
 {
 	unsigned seen[RA_N] = { 0 };
 
-	if (case_sym_use_word(p, 1, SYM_READER, s->name) ||
+	if (case_sym_use_word(p, 1, SYM_READER, s->name, &s->ref.reader) ||
 	    case_args(p, 2, case_rearm_opts, RA_N, ~0u, seen, s, NULL) ||
 	    case_opt_need(p, case_rearm_opts, seen, RA_HOW))
 		return -1;

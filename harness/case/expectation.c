@@ -166,7 +166,7 @@ int case_parse_expect(struct case_parser *p, struct step *s)
 	if (pr->kind == EXPECT_SEND)
 		i = 2;
 	else if (case_sym_use(p, p->w[1].s, p->w[1].col, pr->subject,
-			      e->subject))
+			      e->subject, &e->subject_ref))
 		return -1;
 	case_name_copy(e->subject, p->w[1].s);
 	case_name_copy(s->name, e->subject);

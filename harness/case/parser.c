@@ -197,9 +197,12 @@ static const struct case_sym *case_sym_find(const struct case_parser *p,
 	return NULL;
 }
 
-/* Declare word i as a new device, queue or reader; copy it to dst. */
+/*
+ * Declare word i as a new device, queue or reader; copy it to dst and its
+ * index among those of its kind to *index.
+ */
 int case_sym_define(struct case_parser *p, size_t i, enum case_sym_kind kind,
-		    char *dst)
+		    char *dst, int *index)
 {
 	static const char *const what[] = { "a device name", "a queue name",
 					    "a reader name" };
@@ -244,13 +247,16 @@ int case_sym_define(struct case_parser *p, size_t i, enum case_sym_kind kind,
 	case_name_copy(v->name, w->s);
 	v->kind = kind;
 	v->line = p->line;
+	v->index = (int)count;
 	case_name_copy(dst, w->s);
+	*index = v->index;
 	return 0;
 }
 
-/* Refer to a declared name of the given kind; copy it to dst. */
+/* Refer to a declared name of the given kind; copy it to dst, its index
+ * to *index. */
 int case_sym_use(struct case_parser *p, const char *name, unsigned col,
-		 enum case_sym_kind kind, char *dst)
+		 enum case_sym_kind kind, char *dst, int *index)
 {
 	const struct case_sym *v = case_sym_find(p, name);
 
@@ -263,19 +269,20 @@ int case_sym_use(struct case_parser *p, const char *name, unsigned col,
 		return case_fail(p, col, "'%s' is a %s, not a %s", name,
 				 case_sym_names[v->kind], case_sym_names[kind]);
 	case_name_copy(dst, name);
+	*index = v->index;
 	return 0;
 }
 
 /* Word i as a declared name of the given kind. */
 int case_sym_use_word(struct case_parser *p, size_t i, enum case_sym_kind kind,
-		      char *dst)
+		      char *dst, int *index)
 {
 	static const char *const what[] = { "a device name", "a queue name",
 					    "a reader name" };
 
 	return case_need_bare(p, i, what[kind]) ||
 			       case_sym_use(p, p->w[i].s, p->w[i].col, kind,
-					    dst)
+					    dst, index)
 		       ? -1
 		       : 0;
 }
@@ -583,9 +590,10 @@ static int case_opt_store(struct case_parser *p, const struct case_word *w,
 		return 0;
 	case T_QUEUE:
 	case T_DEVICE:
-		return case_sym_use(p, w->val, w->col,
-				    o->type == T_QUEUE ? SYM_QUEUE : SYM_DEVICE,
-				    dst);
+		return case_sym_use(
+			p, w->val, w->col,
+			o->type == T_QUEUE ? SYM_QUEUE : SYM_DEVICE, dst,
+			o->type == T_QUEUE ? &s->ref.queue : &s->ref.dev);
 	default:
 		break;
 	}

@@ -28,6 +28,7 @@ enum case_sym_kind { SYM_DEVICE, SYM_QUEUE, SYM_READER };
 struct case_sym {
 	char name[CASE_NAME_MAX];
 	enum case_sym_kind kind;
+	int index; /* among those of its kind, in declaration order */
 	unsigned line;
 };
 
@@ -148,11 +149,11 @@ int case_num(struct case_parser *p, const struct case_word *w, long min,
 int case_opt_need(struct case_parser *p, const struct case_opt *o,
 		  const unsigned *seen, size_t i);
 int case_sym_define(struct case_parser *p, size_t i, enum case_sym_kind kind,
-		    char *dst);
+		    char *dst, int *index);
 int case_sym_use(struct case_parser *p, const char *name, unsigned col,
-		 enum case_sym_kind kind, char *dst);
+		 enum case_sym_kind kind, char *dst, int *index);
 int case_sym_use_word(struct case_parser *p, size_t i, enum case_sym_kind kind,
-		      char *dst);
+		      char *dst, int *index);
 unsigned case_col_later(unsigned a, unsigned b);
 int case_parse_case(struct case_parser *p, struct step *s);
 int case_parse_kernel(struct case_parser *p, struct step *s);

@@ -103,28 +103,21 @@ void job_finish(struct job *j, enum verdict v, unsigned line, uint64_t at,
 	_exit(0);
 }
 
-struct dev *job_find_dev(struct job *j, const char *name)
+/* An index the parser resolved: the job made the object before any step
+ * refers to it (steps run in order), so it is in range. */
+struct dev *job_dev(struct job *j, int ref)
 {
-	for (size_t i = 0; i < j->n_devs; i++)
-		if (!strcmp(j->devs[i].decl->name, name))
-			return &j->devs[i];
-	return NULL;
+	return ref >= 0 && (size_t)ref < j->n_devs ? &j->devs[ref] : NULL;
 }
 
-struct queue *job_find_queue(struct job *j, const char *name)
+struct queue *job_queue(struct job *j, int ref)
 {
-	for (size_t i = 0; i < j->n_queues; i++)
-		if (!strcmp(j->queues[i].name, name))
-			return &j->queues[i];
-	return NULL;
+	return ref >= 0 && (size_t)ref < j->n_queues ? &j->queues[ref] : NULL;
 }
 
-struct reader_rt *job_find_reader(struct job *j, const char *name)
+struct reader_rt *job_reader(struct job *j, int ref)
 {
-	for (size_t i = 0; i < j->n_readers; i++)
-		if (!strcmp(j->readers[i].decl->name, name))
-			return &j->readers[i];
-	return NULL;
+	return ref >= 0 && (size_t)ref < j->n_readers ? &j->readers[ref] : NULL;
 }
 
 int job_fail_step(struct job *j, int err, const char *fmt, ...)

@@ -95,10 +95,11 @@ void job_finish(struct job *j, enum verdict v, unsigned line, uint64_t at,
 /* A step could not run: the reason into j->err; returns -err. */
 int job_fail_step(struct job *j, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* The declared object of that name; the parser made sure it exists. */
-struct dev *job_find_dev(struct job *j, const char *name);
-struct queue *job_find_queue(struct job *j, const char *name);
-struct reader_rt *job_find_reader(struct job *j, const char *name);
+/* The object a step refers to (struct step's ref, resolved by the
+ * parser); NULL only if the job's tables and the parser disagree. */
+struct dev *job_dev(struct job *j, int ref);
+struct queue *job_queue(struct job *j, int ref);
+struct reader_rt *job_reader(struct job *j, int ref);
 
 /* Steps (one per directive that acts); 0 or -errno with j->err set. */
 int step_tun(struct job *j, const struct step *s);

@@ -97,7 +97,7 @@ int step_open(struct job *j, const struct step *s)
 				     s->name, strerror(-fd));
 	snprintf(q->name, sizeof(q->name), "%s", s->name);
 	q->fd = fd;
-	q->dev = job_find_dev(j, s->name2);
+	q->dev = job_dev(j, s->ref.dev);
 	q->reader = -1;
 	j->n_queues++;
 	return s->u.open.attach ? queue_attach(j, q) : 0;
@@ -105,7 +105,7 @@ int step_open(struct job *j, const struct step *s)
 
 int step_dup(struct job *j, const struct step *s)
 {
-	struct queue *q = job_find_queue(j, s->name);
+	struct queue *q = job_queue(j, s->ref.queue);
 	struct queue *d = &j->queues[j->n_queues];
 	int fd = fcntl(q->fd, F_DUPFD_CLOEXEC, 3);
 
@@ -123,7 +123,7 @@ int step_dup(struct job *j, const struct step *s)
 /* Close from the controller: the backend's own close hook if it has one. */
 int step_close(struct job *j, const struct step *s)
 {
-	struct queue *q = job_find_queue(j, s->name);
+	struct queue *q = job_queue(j, s->ref.queue);
 	int ret = 0;
 
 	if (q->reader >= 0 && j->ops->close)
@@ -139,7 +139,7 @@ int step_close(struct job *j, const struct step *s)
 
 int step_link(struct job *j, const struct step *s)
 {
-	struct dev *d = job_find_dev(j, s->name);
+	struct dev *d = job_dev(j, s->ref.dev);
 	int ret;
 
 	switch (s->u.link.op) {

@@ -123,9 +123,9 @@ static int job_step(struct job *j, const struct step *s)
 	case STEP_OPEN:
 		return step_open(j, s);
 	case STEP_ATTACH:
-		return queue_attach(j, job_find_queue(j, s->name));
+		return queue_attach(j, job_queue(j, s->ref.queue));
 	case STEP_DETACH: {
-		int ret = tun_queue_detach(job_find_queue(j, s->name)->fd);
+		int ret = tun_queue_detach(job_queue(j, s->ref.queue)->fd);
 
 		return ret < 0 ? job_fail_step(j, ret, "detach %s: %s", s->name,
 					       strerror(-ret))
@@ -140,7 +140,7 @@ static int job_step(struct job *j, const struct step *s)
 	case STEP_LINK:
 		return step_link(j, s);
 	case STEP_MTU: {
-		int ret = link_set_mtu(j->nl, job_find_dev(j, s->name)->ifindex,
+		int ret = link_set_mtu(j->nl, job_dev(j, s->ref.dev)->ifindex,
 				       s->u.mtu.mtu);
 
 		return ret < 0 ? job_fail_step(j, ret, "%s", nl_error(j->nl))

@@ -55,7 +55,7 @@ static enum expect_state expect_reader(struct job *j, const struct step *s,
 				       struct expect_eval *x)
 {
 	const struct expect *e = &s->u.expect;
-	struct reader_rt *rt = job_find_reader(j, e->subject);
+	struct reader_rt *rt = job_reader(j, e->subject_ref);
 	struct queue *q = NULL;
 	struct dev *d = NULL;
 	enum expect_state st;
@@ -144,7 +144,7 @@ static enum expect_state expect_reader(struct job *j, const struct step *s,
 static enum expect_state expect_readable(struct job *j, const struct expect *e,
 					 struct expect_eval *x)
 {
-	struct queue *q = job_find_queue(j, e->subject);
+	struct queue *q = job_queue(j, e->subject_ref);
 	uint64_t end = now_ns() + e->window_ns;
 	bool r;
 
@@ -201,7 +201,7 @@ static enum expect_state expect_send(struct job *j, const struct expect *e,
 static enum expect_state expect_link(struct job *j, const struct expect *e,
 				     struct expect_eval *x)
 {
-	struct dev *d = job_find_dev(j, e->subject);
+	struct dev *d = job_dev(j, e->subject_ref);
 	struct link_info li;
 	bool up;
 

@@ -108,7 +108,7 @@ static int job_reader_wait_ready(struct job *j, struct reader_rt *rt)
 
 int step_reader(struct job *j, const struct step *s)
 {
-	struct queue *q = job_find_queue(j, s->name2);
+	struct queue *q = job_queue(j, s->ref.queue);
 	struct reader_rt *rt = &j->readers[j->n_readers];
 	int ret;
 
@@ -157,7 +157,7 @@ int step_reader(struct job *j, const struct step *s)
  */
 int step_rearm(struct job *j, const struct step *s)
 {
-	struct reader_rt *rt = job_find_reader(j, s->name);
+	struct reader_rt *rt = job_reader(j, s->ref.reader);
 	int ret;
 
 	if (!j->ops->rearm)

@@ -233,12 +233,12 @@ int step_send(struct job *j, const struct step *s)
 	j->last_send.line = s->line;
 	if (s->u.send.from_ns)
 		return send_from_ns(j, s);
-	return send_into(j, s, job_find_queue(j, s->name2));
+	return send_into(j, s, job_queue(j, s->ref.queue));
 }
 
 int step_write(struct job *j, const struct step *s)
 {
-	struct queue *q = job_find_queue(j, s->name);
+	struct queue *q = job_queue(j, s->ref.queue);
 
 	memset(&j->last_send, 0, sizeof(j->last_send));
 	j->last_send.line = s->line;
@@ -304,7 +304,7 @@ static int pingpong_wait(struct job *j, int ri, size_t *cursor,
  */
 int step_pingpong(struct job *j, const struct step *s)
 {
-	struct queue *q = job_find_queue(j, s->name2);
+	struct queue *q = job_queue(j, s->ref.queue);
 	long n = s->u.send.count, wakes = 0;
 	uint64_t *lat, t_first = 0, t_read = 0, span;
 	struct proto_msg bench;
