@@ -92,8 +92,11 @@ bench: $(B)/tuncheck
 
 PLUGINS := $(patsubst tests/plugins/%.c,$(B)/tests/plugins/%.so,$(wildcard tests/plugins/*.c)) \
 	$(patsubst tests/hostile/%.c,$(B)/tests/hostile/%.so,$(wildcard tests/hostile/*.c))
+# Under ASan a crash stays a crash (handle_segv=0): the selftests expect
+# tuncheck to report SIGSEGV, not ASan's exit status 1.
 check: check-cmocka-exists $(B)/tuncheck $(TESTS) $(PLUGINS) examples
-	@JOBS=$(JOBS) sh ci/check.sh $(B) $(TESTS)
+	@$(if $(SANITIZE),ASAN_OPTIONS=handle_segv=0:handle_sigbus=0:detect_leaks=1$${ASAN_OPTIONS:+:$$ASAN_OPTIONS}) \
+		JOBS=$(JOBS) sh ci/check.sh $(B) $(TESTS)
 
 # Deliberately broken plugins for the isolation selftests (selftests.tsv).
 $(B)/tests/plugins/%.so: tests/plugins/%.c include/tuncheck/backend.h
