@@ -14,13 +14,19 @@
 #include "link.h"
 #include "tun.h"
 
+/* The ioctl flags a `tun` step asks for, for TUNSETIFF. */
+static struct tun_opts device_opts(const struct step *t)
+{
+	return (struct tun_opts){
+		.tap = t->u.tun.tap,
+		.pi = t->u.tun.pi,
+		.multi_queue = t->u.tun.multi_queue,
+	};
+}
+
 int step_tun(struct job *j, const struct step *s)
 {
-	const struct tun_opts o = {
-		.tap = s->u.tun.tap,
-		.pi = s->u.tun.pi,
-		.multi_queue = s->u.tun.multi_queue,
-	};
+	const struct tun_opts o = device_opts(s);
 	struct dev *d = &j->devs[j->n_devs];
 	char key[128];
 	int ret;
@@ -69,11 +75,7 @@ int step_tun(struct job *j, const struct step *s)
 int queue_attach(struct job *j, struct queue *q)
 {
 	const struct step *t = q->dev->decl;
-	const struct tun_opts o = {
-		.tap = t->u.tun.tap,
-		.pi = t->u.tun.pi,
-		.multi_queue = t->u.tun.multi_queue,
-	};
+	const struct tun_opts o = device_opts(t);
 	int ret;
 
 	if (q->ever_attached)
