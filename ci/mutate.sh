@@ -1,7 +1,7 @@
 #!/bin/sh
 # Mutation selftest: for every expect line of every shipped case, write a
 # copy of the case with that one expected value flipped (a count +1, another
-# errno, blocked <-> returns, up <-> down, readable <-> not-readable, ...).
+# errno, a wake bit err <-> in, blocked <-> returns, up <-> down, readable <-> not-readable, ...).
 # Each mutant must then FAIL (or XPASS): a survivor is an expectation that
 # cannot fail.  usage: ci/mutate.sh OUTDIR CASE...
 out=$1
@@ -16,6 +16,12 @@ for c in "$@"; do
 			if (match($0, /errno=ok/)) { sub(/errno=ok/, "errno=EIO"); print; exit }
 			if (match($0, /errno=E[A-Z]+/)) { sub(/errno=E[A-Z]+/, "errno=EIO"); print; exit }
 			if (match($0, / send ok/)) { sub(/ send ok/, " send errno=EIO"); print; exit }
+			if (match($0, /(every|some|none)=[a-z+]+/)) {
+				v = substr($0, RSTART, RLENGTH)
+				if (v ~ /err/) sub(/err/, "in", v); else sub(/in/, "err", v)
+				$0 = substr($0, 1, RSTART - 1) v substr($0, RSTART + RLENGTH)
+				print; exit
+			}
 			if (match($0, /count=[0-9]+/)) {
 				n = substr($0, RSTART + 6, RLENGTH - 6) + 1
 				$0 = substr($0, 1, RSTART - 1) "count=" n substr($0, RSTART + RLENGTH)

@@ -907,6 +907,44 @@ static void test_kernel_directive(void **state)
 	assert_non_null(strstr(d.msg, "not a kernel version"));
 }
 
+/* wakes every=/some=/none=: poll bits by name or as a mask. */
+static void test_wake_values(void **state)
+{
+	struct case_diag d;
+	struct case_file *c =
+		parse(H "expect r0 wakes min=1 within=1s every=err+hup "
+			"some=in none=0x20\n"
+			"expect r0 wakes min=0 within=1s\n",
+		      &d);
+	const struct expect *e;
+	char buf[64];
+
+	(void)state;
+	if (!c)
+		fail_msg("%u:%u: %s (%s)", d.line, d.col, d.msg, d.hint);
+	e = &c->steps[3].u.expect;
+	assert_int_equal(e->every, 0x18);
+	assert_int_equal(e->some, 0x1);
+	assert_int_equal(e->none, 0x20);
+	e = &c->steps[4].u.expect;
+	assert_int_equal(e->every | e->some | e->none, 0);
+	case_free(c);
+	assert_string_equal(wake_names(0x2019, buf, sizeof(buf)),
+			    "in+err+hup+rdhup");
+	assert_string_equal(wake_names(0x40008, buf, sizeof(buf)),
+			    "err+0x40000");
+	assert_string_equal(wake_names(0, buf, sizeof(buf)), "0");
+	c = parse(H "expect r0 wakes min=1 within=1s every=err+fast\n", &d);
+	assert_null(c);
+	assert_int_equal(d.line, 5);
+	assert_int_equal(d.col, 43); /* at fast */
+	assert_string_equal(d.msg, "every: unknown wake bit 'fast'");
+	c = parse(H "expect r0 wakes min=1 within=1s some=0\n", &d);
+	assert_null(c);
+	c = parse(H "expect r0 reads any count=1 within=1s every=err\n", &d);
+	assert_null(c); /* only wakes takes values */
+}
+
 /* pingpong Q count=N [size=N]: stored as an icmp-echo send into Q. */
 static void test_pingpong(void **state)
 {
@@ -986,6 +1024,7 @@ int main(void)
 		cmocka_unit_test(test_kernel_directive),
 		cmocka_unit_test(test_rearm_and_backends),
 		cmocka_unit_test(test_pingpong),
+		cmocka_unit_test(test_wake_values),
 		cmocka_unit_test(test_object_limits),
 		cmocka_unit_test(test_load_fifo),
 	};

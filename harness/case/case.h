@@ -84,6 +84,9 @@ struct expect {
 	enum proto proto;	     /* READS */
 	long count;		     /* READS: packets; WAKES: min */
 	long max;		     /* WAKES: max, -1 = none */
+	/* WAKES: poll bits every wake has / some wake has / no wake has
+	 * (wake_names), 0 = not asked */
+	uint32_t every, some, none;
 	long len;	    /* READS: only reads of len bytes, 0 = any */
 	uint64_t window_ns; /* within= / for= */
 	int err;	    /* errno, 0 = "ok" (RETURNS/SEND/ERROR) */
@@ -221,6 +224,8 @@ bool case_runs_on(const struct case_file *c, const char *backend);
 /* The reason of the xfail line naming backend, or NULL. */
 const char *expect_xfail_reason(const struct expect *e, const char *backend);
 const char *proto_name(enum proto p);
+/* A wake value's poll bits by name, "in+err" (0 when none is set). */
+const char *wake_names(uint32_t v, char *buf, size_t size);
 
 /* Small parsers shared with the command line; each returns 0 or -EINVAL. */
 int parse_duration(const char *s, uint64_t *ns);

@@ -30,6 +30,9 @@ enum {
 	XP_ERRNO,
 	XP_OK,
 	XP_LEN,
+	XP_EVERY,
+	XP_SOME,
+	XP_NONE,
 	XP_N
 };
 static const struct case_opt case_expect_opts[XP_N] = {
@@ -46,7 +49,87 @@ static const struct case_opt case_expect_opts[XP_N] = {
 	[XP_OK] = { "ok", NULL, T_FLAG, .size = 0 },
 	[XP_LEN] = { "len", "N", T_NUM, AT(u.expect.len), .min = 1,
 		     .max = 262144 },
+	[XP_EVERY] = { "every", "BITS", T_CUSTOM, .size = 0 },
+	[XP_SOME] = { "some", "BITS", T_CUSTOM, .size = 0 },
+	[XP_NONE] = { "none", "BITS", T_CUSTOM, .size = 0 },
 };
+
+/* Poll bits by the names wake values use (epoll's are the same). */
+static const struct {
+	const char *name;
+	uint32_t bit;
+} case_wake_bits[] = {
+	{ "in", 0x1 },	 { "pri", 0x2 },   { "out", 0x4 },	{ "err", 0x8 },
+	{ "hup", 0x10 }, { "nval", 0x20 }, { "rdhup", 0x2000 },
+};
+
+/* every=/some=/none=: names joined by '+' (in+err) or a number (0x8). */
+static int case_expect_custom(struct case_parser *p, const struct case_word *w,
+			      int k, struct step *s)
+{
+	struct expect *e = &s->u.expect;
+	uint32_t *dst = k == XP_EVERY  ? &e->every
+			: k == XP_SOME ? &e->some
+				       : &e->none;
+	const char *v = w->val;
+	uint32_t bits = 0;
+	char *end;
+
+	if (*v >= '0' && *v <= '9') {
+		unsigned long n = strtoul(v, &end, 0);
+
+		if (*end || !n || n > 0xffffffffUL)
+			return case_fail_value(
+				p, w, "'%s' is not a non-zero mask", v);
+		*dst = (uint32_t)n;
+		return 0;
+	}
+	while (*v) {
+		size_t n = strcspn(v, "+");
+		size_t i;
+
+		for (i = 0;
+		     i < sizeof(case_wake_bits) / sizeof(*case_wake_bits); i++)
+			if (strlen(case_wake_bits[i].name) == n &&
+			    !strncmp(v, case_wake_bits[i].name, n))
+				break;
+		if (i == sizeof(case_wake_bits) / sizeof(*case_wake_bits)) {
+			case_fail(p, w->col + (unsigned)(v - w->s),
+				  "%.*s: unknown wake bit '%.*s'", (int)w->klen,
+				  w->s, (int)n, v);
+			return case_hint(p, "bits: in pri out err hup nval "
+					    "rdhup, joined by +, or a mask "
+					    "such as 0x8");
+		}
+		bits |= case_wake_bits[i].bit;
+		v += n + (v[n] == '+');
+	}
+	if (!bits)
+		return case_fail_value(p, w, "name at least one bit");
+	*dst = bits;
+	return 0;
+}
+
+const char *wake_names(uint32_t v, char *buf, size_t size)
+{
+	size_t off = 0;
+
+	buf[0] = 0;
+	for (size_t i = 0; i < sizeof(case_wake_bits) / sizeof(*case_wake_bits);
+	     i++)
+		if (v & case_wake_bits[i].bit && off < size) {
+			off += (size_t)snprintf(buf + off, size - off, "%s%s",
+						off ? "+" : "",
+						case_wake_bits[i].name);
+			v &= ~case_wake_bits[i].bit;
+		}
+	if (v && off < size)
+		snprintf(buf + off, size - off, "%s0x%x", off ? "+" : "",
+			 (unsigned)v);
+	else if (!off)
+		snprintf(buf, size, "0");
+	return buf;
+}
 
 #define XP(o) (1u << (o))
 
@@ -70,8 +153,11 @@ static const struct case_pred {
 	{ "no-wake", EXPECT_NO_WAKE, SYM_READER, false, NULL, XP(XP_FOR),
 	  XP(XP_FOR), "expect READER no-wake for=DUR" },
 	{ "wakes", EXPECT_WAKES, SYM_READER, false, NULL,
-	  XP(XP_MIN) | XP(XP_MAX) | XP(XP_WITHIN), XP(XP_MIN) | XP(XP_WITHIN),
-	  "expect READER wakes min=N [max=M] within=DUR" },
+	  XP(XP_MIN) | XP(XP_MAX) | XP(XP_WITHIN) | XP(XP_EVERY) | XP(XP_SOME) |
+		  XP(XP_NONE),
+	  XP(XP_MIN) | XP(XP_WITHIN),
+	  "expect READER wakes min=N [max=M] within=DUR [every=BITS] "
+	  "[some=BITS] [none=BITS]" },
 	{ "returns", EXPECT_RETURNS, SYM_READER, false, NULL,
 	  XP(XP_WITHIN) | XP(XP_ERRNO), XP(XP_WITHIN),
 	  "expect READER returns within=DUR [errno=E|errno=ok]" },
@@ -90,6 +176,18 @@ static const struct case_pred {
 };
 
 #define CASE_N_PREDS (sizeof(case_preds) / sizeof(case_preds[0]))
+
+/* The hint after an unknown predicate: every one, from the table. */
+static void case_hint_preds(struct case_parser *p)
+{
+	char list[256] = "";
+	size_t off = 0;
+
+	for (size_t i = 0; i < CASE_N_PREDS - 1 && off < sizeof(list); i++)
+		off += (size_t)snprintf(list + off, sizeof(list) - off, " %s",
+					case_preds[i].name);
+	case_hint(p, "one of:%s", list);
+}
 
 /* The predicate named by word 2 (word 1 for "expect send"), or NULL. */
 static const struct case_pred *case_pred_find(struct case_parser *p)
@@ -110,8 +208,7 @@ static const struct case_pred *case_pred_find(struct case_parser *p)
 	if (best.name[0])
 		case_hint(p, "did you mean '%s'?", best.name);
 	else
-		case_hint(p, "one of: reads blocked no-wake wakes returns "
-			     "error readable not-readable link");
+		case_hint_preds(p);
 	return NULL;
 }
 
@@ -188,7 +285,8 @@ int case_parse_expect(struct case_parser *p, struct step *s)
 			e->negate = k;
 		i = 4;
 	}
-	if (case_args(p, i, case_expect_opts, XP_N, pr->allowed, seen, s, NULL))
+	if (case_args(p, i, case_expect_opts, XP_N, pr->allowed, seen, s,
+		      case_expect_custom))
 		return -1;
 	e->any_err = e->kind == EXPECT_RETURNS && !seen[XP_ERRNO];
 	return case_expect_check(p, e, seen, pr->required);

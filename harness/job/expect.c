@@ -50,6 +50,10 @@ struct tally {
 	size_t nth_match; /* index just past the count-th matching read */
 	const struct tl_event *first_event, *first_wake; /* since cursor */
 	const struct tl_event *ret, *last_error;
+	/* WAKES values: the first wake lacking `every`, the first having a
+	 * `none` bit, the first having all of `some` */
+	const struct tl_event *not_every, *has_none, *has_some;
+	uint32_t seen_bits; /* every wake value or-ed */
 };
 
 static void tally_events(const struct expect_eval *x, const struct tl_event *ev,
@@ -80,9 +84,20 @@ static void tally_events(const struct expect_eval *x, const struct tl_event *ev,
 				t->other_reads++;
 			}
 			break;
-		case TUNCHECK_EV_WAKE:
+		case TUNCHECK_EV_WAKE: {
+			uint32_t b = (uint32_t)v->value;
+
 			t->wakes++;
+			t->seen_bits |= b;
+			if (e->every && (b & e->every) != e->every &&
+			    !t->not_every)
+				t->not_every = v;
+			if (e->none && (b & e->none) && !t->has_none)
+				t->has_none = v;
+			if (e->some && (b & e->some) == e->some && !t->has_some)
+				t->has_some = v;
 			break;
+		}
 		case TUNCHECK_EV_ERROR:
 			t->errors++;
 			t->last_error = v;
@@ -197,16 +212,40 @@ static enum expect_state eval_wakes(struct expect_eval *x, struct tally *t,
 				    bool over)
 {
 	const struct expect *e = x->e;
+	char bits[64], want[64], ev[96];
+	/* values asked for: the whole window decides, as for max= */
+	bool whole = e->max >= 0 || e->every || e->none || e->some;
 
-	snprintf(x->observed, sizeof(x->observed), "%ld wakeups (%ld reads)",
-		 t->wakes, t->reads);
+	snprintf(x->observed, sizeof(x->observed),
+		 "%ld wakeups (%ld reads), values %s", t->wakes, t->reads,
+		 wake_names(t->seen_bits, bits, sizeof(bits)));
+	if (t->has_none || t->not_every) {
+		const struct tl_event *v = t->has_none ? t->has_none
+						       : t->not_every;
+
+		describe(x, v, ev, sizeof(ev));
+		snprintf(x->observed, sizeof(x->observed), "%s: %s, not %s %s",
+			 ev, wake_names((uint32_t)v->value, bits, sizeof(bits)),
+			 t->has_none ? "none of" : "every one of",
+			 wake_names(t->has_none ? e->none : e->every, want,
+				    sizeof(want)));
+		x->at_ns = v->t_ns;
+		return EXPECT_FAIL;
+	}
 	if (e->max >= 0 && t->wakes > e->max)
 		return EXPECT_FAIL;
-	if (t->wakes >= e->count && e->max < 0)
+	if (t->wakes >= e->count && !whole)
 		return EXPECT_PASS;
 	if (!over)
 		return EXPECT_PENDING;
 	x->too_few = t->wakes < e->count;
+	if (!x->too_few && e->some && !t->has_some) {
+		snprintf(x->observed, sizeof(x->observed),
+			 "%ld wakeups, none with %s (values %s)", t->wakes,
+			 wake_names(e->some, want, sizeof(want)),
+			 wake_names(t->seen_bits, bits, sizeof(bits)));
+		return EXPECT_FAIL;
+	}
 	return x->too_few ? EXPECT_FAIL : EXPECT_PASS;
 }
 
@@ -296,6 +335,22 @@ static void describe_expected(struct expect_eval *x)
 		else
 			snprintf(x->expected, sizeof(x->expected),
 				 "at least %ld wakeups within %s", e->count, w);
+		if (e->every || e->some || e->none) {
+			size_t l = strlen(x->expected);
+			char a[48], b[48], c[48];
+
+			snprintf(x->expected + l, sizeof(x->expected) - l,
+				 "%s%s%s%s%s%s",
+				 e->every ? ", every with " : "",
+				 e->every ? wake_names(e->every, a, sizeof(a))
+					  : "",
+				 e->some ? ", some with " : "",
+				 e->some ? wake_names(e->some, b, sizeof(b))
+					 : "",
+				 e->none ? ", none with " : "",
+				 e->none ? wake_names(e->none, c, sizeof(c))
+					 : "");
+		}
 		break;
 	case EXPECT_RETURNS:
 		snprintf(x->expected, sizeof(x->expected),
