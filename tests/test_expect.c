@@ -131,7 +131,7 @@ static void test_blocked_fails_at_first_event_in_window(void **state)
 	/* a read caused by the previous step, before the window: counts */
 	add(0, TUNCHECK_EV_READ, 5, PROTO_UDP, 0);
 	assert_int_equal(eval(&e, &x, 10, 100), EXPECT_FAIL);
-	assert_non_null(strstr(x.observed, "at -5ms"));
+	assert_non_null(strstr(x.observed, "at 5ms before the window"));
 	/* ...unless an earlier expectation already accounted for it */
 	x.cursor = 2;
 	add(0, TUNCHECK_EV_ERROR, 50, PROTO_OTHER, EBADFD);
@@ -219,9 +219,39 @@ static void test_fmt_duration(void **state)
 	assert_string_equal(fmt_duration(350000, b, sizeof(b)), "350us");
 }
 
+/* every/some/none: the whole window decides; the failing wake is named. */
+static void test_wake_values(void **state)
+{
+	struct expect e = { .kind = EXPECT_WAKES,
+			    .count = 1,
+			    .max = -1,
+			    .window_ns = 100 * MS,
+			    .every = 0x8,
+			    .none = 0x1 };
+	struct expect_eval x;
+
+	(void)state;
+	add(0, TUNCHECK_EV_WAKE, 20, PROTO_OTHER, 0);
+	ev[n_ev - 1].value = 0x8;
+	assert_int_equal(eval(&e, &x, 10, 50), EXPECT_PENDING);
+	assert_int_equal(eval(&e, &x, 10, 120), EXPECT_PASS);
+	add(0, TUNCHECK_EV_WAKE, 30, PROTO_OTHER, 0);
+	ev[n_ev - 1].value = 0x9; /* err+in: has a none bit */
+	assert_int_equal(eval(&e, &x, 10, 50), EXPECT_FAIL);
+	assert_non_null(strstr(x.observed, "in+err, which has some of in"));
+	e = (struct expect){ .kind = EXPECT_WAKES,
+			     .count = 1,
+			     .max = -1,
+			     .window_ns = 100 * MS,
+			     .some = 0x10 };
+	assert_int_equal(eval(&e, &x, 10, 120), EXPECT_FAIL);
+	assert_non_null(strstr(x.observed, "none with hup"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_wake_values, setup),
 		cmocka_unit_test_setup(test_reads_pass_early_and_move_cursor,
 				       setup),
 		cmocka_unit_test_setup(test_reads_fail_names_the_shortfall,

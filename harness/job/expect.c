@@ -123,17 +123,20 @@ static const char *event_name(enum tuncheck_event_type t)
 	return t <= TUNCHECK_EV_RETURN && names[t] ? names[t] : "?";
 }
 
-/* "read of 84 bytes (icmp-reply) at +12.3ms" style description. */
+/* "read of 84 bytes (icmp-reply) at +12.3ms into the window" style. */
 static void describe(const struct expect_eval *x, const struct tl_event *v,
 		     char *buf, size_t size)
 {
-	char d[32];
+	char t[32], d[64];
 
+	/* after the window opened, or before it (since the reader's
+	 * previous expectation, whose events count too): never negative */
 	if (v->t_ns >= x->start_ns)
-		fmt_duration(v->t_ns - x->start_ns, d + 1, sizeof(d) - 1);
+		snprintf(d, sizeof(d), "+%s into the window",
+			 fmt_duration(v->t_ns - x->start_ns, t, sizeof(t)));
 	else
-		fmt_duration(x->start_ns - v->t_ns, d + 1, sizeof(d) - 1);
-	d[0] = v->t_ns >= x->start_ns ? '+' : '-';
+		snprintf(d, sizeof(d), "%s before the window",
+			 fmt_duration(x->start_ns - v->t_ns, t, sizeof(t)));
 	if (v->type == TUNCHECK_EV_READ)
 		snprintf(buf, size, "read of %u bytes (%s) at %s", v->len,
 			 proto_name(v->proto), d);
@@ -224,9 +227,9 @@ static enum expect_state eval_wakes(struct expect_eval *x, struct tally *t,
 						       : t->not_every;
 
 		describe(x, v, ev, sizeof(ev));
-		snprintf(x->observed, sizeof(x->observed), "%s: %s, not %s %s",
-			 ev, wake_names((uint32_t)v->value, bits, sizeof(bits)),
-			 t->has_none ? "none of" : "every one of",
+		snprintf(x->observed, sizeof(x->observed), "%s: %s, %s %s", ev,
+			 wake_names((uint32_t)v->value, bits, sizeof(bits)),
+			 t->has_none ? "which has some of" : "without all of",
 			 wake_names(t->has_none ? e->none : e->every, want,
 				    sizeof(want)));
 		x->at_ns = v->t_ns;
