@@ -153,6 +153,14 @@ static enum expect_state expect_readable(struct job *j, const struct expect *e,
 		 e->window_ns ? (e->negate ? " for the window"
 					   : " within the window")
 			      : "");
+	/* its fd number may name another file by now: never poll it */
+	if (q->closed) {
+		snprintf(x->observed, sizeof(x->observed),
+			 "%s was closed by an earlier step: nothing to poll",
+			 q->name);
+		x->at_ns = now_ns();
+		return EXPECT_FAIL;
+	}
 	for (;;) {
 		struct timespec ts = { 0, READABLE_POLL_NS };
 
