@@ -16,6 +16,7 @@ for c in "$@"; do
 			if (match($0, /errno=ok/)) { sub(/errno=ok/, "errno=EIO"); print; exit }
 			if (match($0, /errno=E[A-Z]+/)) { sub(/errno=E[A-Z]+/, "errno=EIO"); print; exit }
 			if (match($0, / send ok/)) { sub(/ send ok/, " send errno=EIO"); print; exit }
+			if (match($0, / step ok/)) { sub(/ step ok/, " step errno=EIO"); print; exit }
 			if (match($0, /(every|some|none)=[a-z+]+/)) {
 				v = substr($0, RSTART, RLENGTH)
 				if (v ~ /err/) sub(/err/, "in", v); else sub(/in/, "err", v)

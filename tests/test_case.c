@@ -907,6 +907,37 @@ static void test_kernel_directive(void **state)
 	assert_non_null(strstr(d.msg, "not a kernel version"));
 }
 
+/* expect step: the previous step's result; only after a step that acts. */
+static void test_expect_step(void **state)
+{
+	struct case_diag d;
+	struct case_file *c = parse(H "detach q0\nexpect step errno=EINVAL\n"
+				      "attach q0\nexpect step ok\n",
+				    &d);
+
+	(void)state;
+	if (!c)
+		fail_msg("%u:%u: %s (%s)", d.line, d.col, d.msg, d.hint);
+	assert_int_equal(c->steps[4].u.expect.kind, EXPECT_STEP);
+	assert_int_equal(c->steps[4].u.expect.err, EINVAL);
+	assert_int_equal(c->steps[6].u.expect.err, 0);
+	case_free(c);
+	c = parse(H "sleep 10ms\nexpect step ok\n", &d);
+	assert_null(c);
+	assert_int_equal(d.line, 6);
+	assert_non_null(strstr(d.msg, "not a step that acts"));
+	c = parse(H "expect step ok\n", &d); /* after `reader` */
+	assert_null(c);
+	c = parse(H "detach q0\nexpect step ok errno=EIO\n", &d);
+	assert_null(c);
+	assert_non_null(strstr(d.msg, "exclude each other"));
+	c = parse(H "detach q0\nexpect step\n", &d);
+	assert_null(c);
+	c = parse("case c\ntun step\n", &d);
+	assert_null(c);
+	assert_string_equal(d.msg, "'step' is reserved (expect step)");
+}
+
 /* wakes every=/some=/none=: poll bits by name or as a mask. */
 static void test_wake_values(void **state)
 {
@@ -1025,6 +1056,7 @@ int main(void)
 		cmocka_unit_test(test_rearm_and_backends),
 		cmocka_unit_test(test_pingpong),
 		cmocka_unit_test(test_wake_values),
+		cmocka_unit_test(test_expect_step),
 		cmocka_unit_test(test_object_limits),
 		cmocka_unit_test(test_load_fifo),
 	};

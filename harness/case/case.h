@@ -75,6 +75,7 @@ enum expect_kind {
 	EXPECT_READABLE, /* Q readable | Q not-readable (zero-timeout poll) */
 	EXPECT_SEND,	 /* send ok | send errno=E: last send/write step */
 	EXPECT_LINK,	 /* T link up|down (IFF_UP from netlink) */
+	EXPECT_STEP,	 /* step ok | step errno=E: the previous step */
 };
 
 struct expect {

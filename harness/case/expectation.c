@@ -170,6 +170,8 @@ static const struct case_pred {
 	  0, "expect QUEUE not-readable [within=DUR]" },
 	{ "link", EXPECT_LINK, SYM_DEVICE, false, "up|down", 0, 0,
 	  "expect TUN link up|down" },
+	{ "step", EXPECT_STEP, SYM_QUEUE, false, NULL, XP(XP_OK) | XP(XP_ERRNO),
+	  0, "expect step ok | expect step errno=E" },
 	{ "send", EXPECT_SEND, SYM_QUEUE, false, NULL,
 	  XP(XP_OK) | XP(XP_ERRNO) | XP(XP_COUNT), 0,
 	  "expect send ok | expect send errno=E [count=N]" },
@@ -183,7 +185,7 @@ static void case_hint_preds(struct case_parser *p)
 	char list[256] = "";
 	size_t off = 0;
 
-	for (size_t i = 0; i < CASE_N_PREDS - 1 && off < sizeof(list); i++)
+	for (size_t i = 0; i < CASE_N_PREDS - 2 && off < sizeof(list); i++)
 		off += (size_t)snprintf(list + off, sizeof(list) - off, " %s",
 					case_preds[i].name);
 	case_hint(p, "one of:%s", list);
@@ -197,9 +199,11 @@ static const struct case_pred *case_pred_find(struct case_parser *p)
 
 	if (!strcmp(p->w[1].s, "send"))
 		return &case_preds[CASE_N_PREDS - 1];
+	if (!strcmp(p->w[1].s, "step"))
+		return &case_preds[CASE_N_PREDS - 2];
 	if (case_need(p, 2, "a predicate"))
 		return NULL;
-	for (size_t i = 0; i < CASE_N_PREDS - 1; i++) {
+	for (size_t i = 0; i < CASE_N_PREDS - 2; i++) {
 		if (!strcmp(case_preds[i].name, w->s))
 			return &case_preds[i];
 		case_best_try(&best, w->s, strlen(w->s), case_preds[i].name);
@@ -229,19 +233,38 @@ static int case_expect_check(struct case_parser *p, const struct expect *e,
 		return case_fail(p, seen[XP_ERRNO],
 				 "expect error needs an "
 				 "errno name, not ok");
-	if (e->kind != EXPECT_SEND)
+	if (e->kind != EXPECT_SEND && e->kind != EXPECT_STEP)
 		return 0;
 	if (!seen[XP_OK] && !seen[XP_ERRNO])
 		return case_missing(p, "ok or errno=E");
 	if (seen[XP_OK] && seen[XP_ERRNO])
 		return case_fail(p, case_col_later(seen[XP_OK], seen[XP_ERRNO]),
-				 "expect send: ok and errno= exclude each "
-				 "other");
+				 "%s: ok and errno= exclude each other",
+				 p->label);
 	if (seen[XP_COUNT] && !e->err)
 		return case_fail(p, seen[XP_COUNT],
 				 "expect send: count= needs "
 				 "errno=E");
 	return 0;
+}
+
+/*
+ * Does the step before this expect line act, so that its result can be
+ * expected?  (send and write have `expect send`; reader, sleep, pingpong
+ * and expectations have no result of their own.)
+ */
+static bool case_prev_acts(const struct case_parser *p)
+{
+	const struct case_file *c = p->c;
+	enum step_kind k;
+
+	if (c->n_steps < 2)
+		return false;
+	k = c->steps[c->n_steps - 2].kind;
+	return k == STEP_TUN || k == STEP_OPEN || k == STEP_ATTACH ||
+	       k == STEP_DETACH || k == STEP_CLOSE || k == STEP_DUP ||
+	       k == STEP_LINK || k == STEP_MTU || k == STEP_SYSCTL ||
+	       k == STEP_REARM;
 }
 
 /* expect SUBJECT PREDICATE [WORD] [ARGS] */
@@ -260,7 +283,12 @@ int case_parse_expect(struct case_parser *p, struct step *s)
 		return case_fail(p, p->w[1].col,
 				 "expect send: no send or "
 				 "write step before this line");
-	if (pr->kind == EXPECT_SEND)
+	if (pr->kind == EXPECT_STEP && !case_prev_acts(p))
+		return case_fail(p, p->w[1].col,
+				 "expect step: the line before is not a step "
+				 "that acts (tun, open, attach, detach, "
+				 "close, dup, link, mtu, sysctl, rearm)");
+	if (pr->kind == EXPECT_SEND || pr->kind == EXPECT_STEP)
 		i = 2;
 	else if (case_sym_use(p, p->w[1].s, p->w[1].col, pr->subject,
 			      e->subject, &e->subject_ref))

@@ -73,6 +73,12 @@ struct job {
 	struct reader_rt readers[CASE_MAX_READERS];
 	size_t n_devs, n_queues, n_readers;
 	struct send_result last_send;
+	/* the previous step's result, for `expect step` */
+	struct {
+		int err; /* positive errno, 0 = it succeeded */
+		unsigned line;
+		char why[512];
+	} last_step;
 	bool xpass;
 	unsigned xpass_line;
 	char err[512];		    /* why a step could not run */

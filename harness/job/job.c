@@ -167,6 +167,28 @@ static int job_step(struct job *j, const struct step *s)
 	return job_fail_step(j, EINVAL, "unknown step kind %d", s->kind);
 }
 
+/*
+ * A declaring step (tun, open, dup) that failed still takes its slot, so
+ * the indices the parser gave later steps stay right when the case goes
+ * on (`expect step`): a device without an ifindex, a queue without an fd
+ * (refused as closed).
+ */
+static void job_hold_slots(struct job *j, const struct step *s, size_t n_devs,
+			   size_t n_queues)
+{
+	if (s->kind == STEP_TUN && j->n_devs == n_devs)
+		j->devs[j->n_devs++] = (struct dev){ .decl = s, .ifindex = 0 };
+	if ((s->kind == STEP_OPEN || s->kind == STEP_DUP) &&
+	    j->n_queues == n_queues) {
+		struct queue *q = &j->queues[j->n_queues++];
+
+		*q = (struct queue){ .fd = -1, .closed = true, .reader = -1 };
+		snprintf(q->name, sizeof(q->name), "%s",
+			 s->kind == STEP_OPEN ? s->name : s->name2);
+		q->dev = s->kind == STEP_OPEN ? job_dev(j, s->ref.dev) : NULL;
+	}
+}
+
 void job_main(const struct case_file *c, const struct tuncheck_backend_ops *ops,
 	      const struct job_opts *o, int out_fd)
 {
@@ -229,11 +251,23 @@ void job_main(const struct case_file *c, const struct tuncheck_backend_ops *ops,
 	}
 	for (size_t i = 0; i < c->n_steps; i++) {
 		const struct step *s = &c->steps[i];
+		size_t n_devs, n_queues;
 
 		job_send(&j, &(struct proto_msg){ .type = MSG_STEP,
 						  .u.step = s->line });
+		n_devs = j.n_devs;
+		n_queues = j.n_queues;
 		ret = job_step(&j, s);
 		if (ret < 0)
+			job_hold_slots(&j, s, n_devs, n_queues);
+		j.last_step.err = ret < 0 ? -ret : 0;
+		j.last_step.line = s->line;
+		snprintf(j.last_step.why, sizeof(j.last_step.why), "%s",
+			 ret < 0 ? j.err : "");
+		/* a failing step is an error, unless the case expects it */
+		if (ret < 0 && !(i + 1 < c->n_steps &&
+				 c->steps[i + 1].kind == STEP_EXPECT &&
+				 c->steps[i + 1].u.expect.kind == EXPECT_STEP))
 			job_finish(&j, VERDICT_ERROR, s->line, now_ns(),
 				   "the step to run", j.err);
 	}

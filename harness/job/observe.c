@@ -140,6 +140,23 @@ static enum expect_state expect_reader(struct job *j, const struct step *s,
 	return st;
 }
 
+/* The result of the step right before (job.c keeps it, and goes on after
+ * a failing step only when this expectation follows). */
+static enum expect_state expect_step(struct job *j, const struct expect *e,
+				     struct expect_eval *x)
+{
+	snprintf(x->expected, sizeof(x->expected), "the step at line %u %s%s",
+		 j->last_step.line, e->err ? "fails with " : "succeeds",
+		 e->err ? errno_name(e->err) : "");
+	if (j->last_step.err)
+		snprintf(x->observed, sizeof(x->observed), "%s: %.400s",
+			 errno_name(j->last_step.err), j->last_step.why);
+	else
+		snprintf(x->observed, sizeof(x->observed), "it succeeded");
+	x->at_ns = now_ns();
+	return j->last_step.err == e->err ? EXPECT_PASS : EXPECT_FAIL;
+}
+
 /* Ground truth from the controller: a zero-timeout poll() on the queue. */
 static enum expect_state expect_readable(struct job *j, const struct expect *e,
 					 struct expect_eval *x)
@@ -243,6 +260,7 @@ static const char *expect_fail_class(const struct expect *e,
 		return x->returned ? "errno" : "hang";
 	case EXPECT_ERROR:
 	case EXPECT_SEND:
+	case EXPECT_STEP:
 		return "errno";
 	default:
 		return "state";
@@ -281,6 +299,8 @@ void step_expect(struct job *j, const struct step *s)
 		st = expect_readable(j, e, &x);
 	else if (e->kind == EXPECT_SEND)
 		st = expect_send(j, e, &x);
+	else if (e->kind == EXPECT_STEP)
+		st = expect_step(j, e, &x);
 	else
 		st = expect_link(j, e, &x);
 	if (st == EXPECT_FAIL && !j->cls)
