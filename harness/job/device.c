@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * Devices and queues of a job: create, open, attach, dup, close, link.
+ * Devices and queues of a job: create, open, attach, detach, dup, close,
+ * link, mtu; and the namespace's sysctls.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,9 +28,13 @@ static struct tun_opts device_opts(const struct step *t)
 int step_tun(struct job *j, const struct step *s)
 {
 	const struct tun_opts o = device_opts(s);
-	struct dev *d = &j->devs[j->n_devs];
+	/* the slot first: the parser's indices count it even if this fails
+	 * (a case may go on after an `expect step`) */
+	struct dev *d = &j->devs[j->n_devs++];
 	char key[128];
 	int ret;
+
+	*d = (struct dev){ .decl = s, .ifindex = 0 };
 
 	/* before the device exists: no SLAAC, RS or MLD unless asked */
 	if (!s->u.tun.ipv6) {
@@ -41,9 +46,7 @@ int step_tun(struct job *j, const struct step *s)
 	if (ret < 0)
 		return job_fail_step(j, ret, "create tun %s: %s", s->name,
 				     strerror(-ret));
-	d->decl = s;
 	d->ifindex = ret;
-	j->n_devs++;
 	/* one link type per file: the first device's */
 	if (j->o->pcap_fd >= 0 && !j->pcap)
 		j->pcap = capture_open(j->o->pcap_fd, s->u.tun.tap,
@@ -91,34 +94,40 @@ int queue_attach(struct job *j, struct queue *q)
 
 int step_open(struct job *j, const struct step *s)
 {
-	struct queue *q = &j->queues[j->n_queues];
-	int fd = tun_queue_open();
+	/* the slot first, unusable (closed) until the fd is there */
+	struct queue *q = &j->queues[j->n_queues++];
+	int fd;
 
+	*q = (struct queue){ .fd = -1,
+			     .closed = true,
+			     .reader = -1,
+			     .dev = job_dev(j, s->ref.dev) };
+	snprintf(q->name, sizeof(q->name), "%s", s->name);
+	fd = tun_queue_open();
 	if (fd < 0)
 		return job_fail_step(j, fd, "open /dev/net/tun for %s: %s",
 				     s->name, strerror(-fd));
-	snprintf(q->name, sizeof(q->name), "%s", s->name);
 	q->fd = fd;
-	q->dev = job_dev(j, s->ref.dev);
-	q->reader = -1;
-	j->n_queues++;
+	q->closed = false;
 	return s->u.open.attach ? queue_attach(j, q) : 0;
 }
 
 int step_dup(struct job *j, const struct step *s)
 {
 	struct queue *q = job_queue(j, s->ref.queue);
-	struct queue *d = &j->queues[j->n_queues];
+	/* the slot first, unusable (closed) until the fd is there */
+	struct queue *d = &j->queues[j->n_queues++];
 	int fd = fcntl(q->fd, F_DUPFD_CLOEXEC, 3);
 
+	*d = (struct queue){ .fd = -1, .closed = true, .reader = -1 };
+	snprintf(d->name, sizeof(d->name), "%s", s->name2);
 	if (fd < 0)
 		return job_fail_step(j, errno, "dup %s: %s", q->name,
 				     strerror(errno));
-	*d = *q;
-	snprintf(d->name, sizeof(d->name), "%s", s->name2);
 	d->fd = fd;
-	d->reader = -1;
-	j->n_queues++;
+	d->dev = q->dev;
+	d->ever_attached = q->ever_attached;
+	d->closed = false;
 	return 0;
 }
 
@@ -154,4 +163,31 @@ int step_link(struct job *j, const struct step *s)
 		break;
 	}
 	return ret < 0 ? job_fail_step(j, ret, "%s", nl_error(j->nl)) : 0;
+}
+
+int step_detach(struct job *j, const struct step *s)
+{
+	int ret = tun_queue_detach(job_queue(j, s->ref.queue)->fd);
+
+	return ret < 0 ? job_fail_step(j, ret, "detach %s: %s", s->name,
+				       strerror(-ret))
+		       : 0;
+}
+
+int step_mtu(struct job *j, const struct step *s)
+{
+	int ret = link_set_mtu(j->nl, job_dev(j, s->ref.dev)->ifindex,
+			       s->u.mtu.mtu);
+
+	return ret < 0 ? job_fail_step(j, ret, "%s", nl_error(j->nl)) : 0;
+}
+
+int step_sysctl(struct job *j, const struct step *s)
+{
+	int ret = sysctl_set(s->u.sysctl.key, s->u.sysctl.value);
+
+	return ret < 0 ? job_fail_step(j, ret, "sysctl %s=%s: %s",
+				       s->u.sysctl.key, s->u.sysctl.value,
+				       strerror(-ret))
+		       : 0;
 }

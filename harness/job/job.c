@@ -10,20 +10,16 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "registry.h"
-#include "capture.h"
 #include "exec.h"
 #include "link.h"
 #include "sandbox.h"
 #include "snapshot.h"
-#include "tun.h"
 
 #include "controller.h"
 #include "job.h"
@@ -111,26 +107,14 @@ static int job_step(struct job *j, const struct step *s)
 	switch (s->kind) {
 	case STEP_TUN:
 		return step_tun(j, s);
-	case STEP_SYSCTL: {
-		int ret = sysctl_set(s->u.sysctl.key, s->u.sysctl.value);
-
-		return ret < 0 ? job_fail_step(j, ret, "sysctl %s=%s: %s",
-					       s->u.sysctl.key,
-					       s->u.sysctl.value,
-					       strerror(-ret))
-			       : 0;
-	}
+	case STEP_SYSCTL:
+		return step_sysctl(j, s);
 	case STEP_OPEN:
 		return step_open(j, s);
 	case STEP_ATTACH:
 		return queue_attach(j, job_queue(j, s->ref.queue));
-	case STEP_DETACH: {
-		int ret = tun_queue_detach(job_queue(j, s->ref.queue)->fd);
-
-		return ret < 0 ? job_fail_step(j, ret, "detach %s: %s", s->name,
-					       strerror(-ret))
-			       : 0;
-	}
+	case STEP_DETACH:
+		return step_detach(j, s);
 	case STEP_CLOSE:
 		return step_close(j, s);
 	case STEP_DUP:
@@ -139,13 +123,8 @@ static int job_step(struct job *j, const struct step *s)
 		return step_reader(j, s);
 	case STEP_LINK:
 		return step_link(j, s);
-	case STEP_MTU: {
-		int ret = link_set_mtu(j->nl, job_dev(j, s->ref.dev)->ifindex,
-				       s->u.mtu.mtu);
-
-		return ret < 0 ? job_fail_step(j, ret, "%s", nl_error(j->nl))
-			       : 0;
-	}
+	case STEP_MTU:
+		return step_mtu(j, s);
 	case STEP_SEND:
 		return step_send(j, s);
 	case STEP_WRITE:
@@ -165,28 +144,6 @@ static int job_step(struct job *j, const struct step *s)
 		return 0;
 	}
 	return job_fail_step(j, EINVAL, "unknown step kind %d", s->kind);
-}
-
-/*
- * A declaring step (tun, open, dup) that failed still takes its slot, so
- * the indices the parser gave later steps stay right when the case goes
- * on (`expect step`): a device without an ifindex, a queue without an fd
- * (refused as closed).
- */
-static void job_hold_slots(struct job *j, const struct step *s, size_t n_devs,
-			   size_t n_queues)
-{
-	if (s->kind == STEP_TUN && j->n_devs == n_devs)
-		j->devs[j->n_devs++] = (struct dev){ .decl = s, .ifindex = 0 };
-	if ((s->kind == STEP_OPEN || s->kind == STEP_DUP) &&
-	    j->n_queues == n_queues) {
-		struct queue *q = &j->queues[j->n_queues++];
-
-		*q = (struct queue){ .fd = -1, .closed = true, .reader = -1 };
-		snprintf(q->name, sizeof(q->name), "%s",
-			 s->kind == STEP_OPEN ? s->name : s->name2);
-		q->dev = s->kind == STEP_OPEN ? job_dev(j, s->ref.dev) : NULL;
-	}
 }
 
 void job_main(const struct case_file *c, const struct tuncheck_backend_ops *ops,
@@ -251,15 +208,10 @@ void job_main(const struct case_file *c, const struct tuncheck_backend_ops *ops,
 	}
 	for (size_t i = 0; i < c->n_steps; i++) {
 		const struct step *s = &c->steps[i];
-		size_t n_devs, n_queues;
 
 		job_send(&j, &(struct proto_msg){ .type = MSG_STEP,
 						  .u.step = s->line });
-		n_devs = j.n_devs;
-		n_queues = j.n_queues;
 		ret = job_step(&j, s);
-		if (ret < 0)
-			job_hold_slots(&j, s, n_devs, n_queues);
 		j.last_step.err = ret < 0 ? -ret : 0;
 		j.last_step.line = s->line;
 		snprintf(j.last_step.why, sizeof(j.last_step.why), "%s",
