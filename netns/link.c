@@ -232,6 +232,20 @@ int link_set_txqlen(struct nl *nl, int ifindex, unsigned txqlen)
 	return nl_request_index(nl, len, ifindex, NULL);
 }
 
+int link_set_carrier(struct nl *nl, int ifindex, bool on)
+{
+	size_t len = link_msg_setcarrier(nl->buf, ++nl->seq, ifindex, on);
+
+	return nl_request_index(nl, len, ifindex, NULL);
+}
+
+int link_set_flag(struct nl *nl, int ifindex, unsigned flag, bool on)
+{
+	size_t len = link_msg_setflag(nl->buf, ++nl->seq, ifindex, flag, on);
+
+	return nl_request_index(nl, len, ifindex, NULL);
+}
+
 /* Delete a link. */
 int link_delete(struct nl *nl, int ifindex)
 {

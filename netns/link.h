@@ -25,6 +25,7 @@ struct link_info {
 	int ifindex;
 	unsigned flags;	   /* IFF_* from ifinfomsg */
 	uint8_t operstate; /* IF_OPER_* */
+	int carrier;	   /* IFLA_CARRIER: 0, 1, or -1 if not reported */
 	unsigned mtu, txqlen;
 	bool has_stats;
 	struct rtnl_link_stats64 stats;
@@ -37,6 +38,11 @@ int link_lo_up(struct nl *nl);
 int link_set_mtu(struct nl *nl, int ifindex, unsigned mtu);
 int link_set_txqlen(struct nl *nl, int ifindex, unsigned txqlen);
 int link_delete(struct nl *nl, int ifindex);
+/* IFLA_CARRIER: the driver's ndo_change_carrier (tun: 5.0+). */
+int link_set_carrier(struct nl *nl, int ifindex, bool on);
+/* Set or clear one ifi_flags bit the kernel lets change (IFF_MULTICAST,
+ * IFF_NOARP, IFF_PROMISC, ...). */
+int link_set_flag(struct nl *nl, int ifindex, unsigned flag, bool on);
 int link_get(struct nl *nl, int ifindex, struct link_info *out);
 /* family AF_INET/AF_INET6, addr 4 or 16 bytes, IFA_F_NODAD for IPv6. */
 int addr_add(struct nl *nl, int ifindex, int family, const void *addr,
@@ -51,6 +57,9 @@ int addr_add(struct nl *nl, int ifindex, int family, const void *addr,
 #define LINK_KEEP UINT_MAX
 size_t link_msg_setlink(void *buf, uint32_t seq, int ifindex, int up,
 			unsigned mtu, unsigned txqlen);
+size_t link_msg_setflag(void *buf, uint32_t seq, int ifindex, unsigned flag,
+			bool on);
+size_t link_msg_setcarrier(void *buf, uint32_t seq, int ifindex, bool on);
 size_t link_msg_dellink(void *buf, uint32_t seq, int ifindex);
 size_t link_msg_getlink(void *buf, uint32_t seq, int ifindex);
 size_t link_msg_getlink_name(void *buf, uint32_t seq, const char *name);

@@ -65,6 +65,28 @@ size_t link_msg_setlink(void *buf, uint32_t seq, int ifindex, int up,
 	return nlh->nlmsg_len;
 }
 
+/* RTM_NEWLINK changing one ifi_flags bit (IFF_MULTICAST, IFF_NOARP). */
+size_t link_msg_setflag(void *buf, uint32_t seq, int ifindex, unsigned flag,
+			bool on)
+{
+	struct nlmsghdr *nlh = link_msg_begin(buf, RTM_NEWLINK, 0, seq);
+	struct ifinfomsg *ifi = link_msg_ifinfo(nlh, ifindex);
+
+	ifi->ifi_change = flag;
+	ifi->ifi_flags = on ? flag : 0;
+	return nlh->nlmsg_len;
+}
+
+/* RTM_NEWLINK with IFLA_CARRIER (dev_change_carrier). */
+size_t link_msg_setcarrier(void *buf, uint32_t seq, int ifindex, bool on)
+{
+	struct nlmsghdr *nlh = link_msg_begin(buf, RTM_NEWLINK, 0, seq);
+
+	link_msg_ifinfo(nlh, ifindex);
+	mnl_attr_put_u8(nlh, IFLA_CARRIER, on);
+	return nlh->nlmsg_len;
+}
+
 /* RTM_DELLINK by index. */
 size_t link_msg_dellink(void *buf, uint32_t seq, int ifindex)
 {
@@ -135,6 +157,7 @@ static int link_msg_attr(const struct nlattr *a, void *data)
 			return MNL_CB_ERROR;
 		break;
 	case IFLA_OPERSTATE:
+	case IFLA_CARRIER:
 		if (mnl_attr_validate(a, MNL_TYPE_U8) < 0)
 			return MNL_CB_ERROR;
 		break;
@@ -177,6 +200,8 @@ int link_msg_parse(const void *buf, size_t len, struct link_info *out)
 	out->flags = ifi->ifi_flags;
 	if (tb[IFLA_OPERSTATE])
 		out->operstate = mnl_attr_get_u8(tb[IFLA_OPERSTATE]);
+	out->carrier = tb[IFLA_CARRIER] ? mnl_attr_get_u8(tb[IFLA_CARRIER])
+					: -1;
 	if (tb[IFLA_MTU])
 		out->mtu = mnl_attr_get_u32(tb[IFLA_MTU]);
 	if (tb[IFLA_TXQLEN])

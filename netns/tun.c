@@ -34,8 +34,21 @@ static int tun_queue_ioctl(int fd, unsigned long req, struct ifreq *ifr)
 	return ioctl(fd, req, ifr) < 0 ? -errno : 0;
 }
 
-/* TUNSETIFF: create device `name` or attach to it with the same flags. */
-int tun_queue_setiff(int fd, const char *name, const struct tun_opts *o)
+unsigned tun_opts_flags(const struct tun_opts *o)
+{
+	unsigned f = o->tap ? IFF_TAP : IFF_TUN;
+
+	if (!o->pi)
+		f |= IFF_NO_PI;
+	if (o->multi_queue)
+		f |= IFF_MULTI_QUEUE;
+	if (o->no_carrier)
+		f |= IFF_NO_CARRIER;
+	return f;
+}
+
+/* TUNSETIFF with these flags: create device `name` or attach to it. */
+int tun_queue_setiff_flags(int fd, const char *name, unsigned flags)
 {
 	struct ifreq ifr;
 
@@ -45,12 +58,24 @@ int tun_queue_setiff(int fd, const char *name, const struct tun_opts *o)
 		return -EINVAL;
 	memset(&ifr, 0, sizeof(ifr));
 	strcpy(ifr.ifr_name, name);
-	ifr.ifr_flags = o->tap ? IFF_TAP : IFF_TUN;
-	if (!o->pi)
-		ifr.ifr_flags |= IFF_NO_PI;
-	if (o->multi_queue)
-		ifr.ifr_flags |= IFF_MULTI_QUEUE;
+	ifr.ifr_flags = (short)flags;
 	return tun_queue_ioctl(fd, TUNSETIFF, &ifr);
+}
+
+/* TUNSETIFF: create device `name` or attach to it with the same flags. */
+int tun_queue_setiff(int fd, const char *name, const struct tun_opts *o)
+{
+	return tun_queue_setiff_flags(fd, name, tun_opts_flags(o));
+}
+
+int tun_queue_ioctl_raw(int fd, unsigned long req, void *arg)
+{
+	int ret;
+
+	if (!userns_entered())
+		return -EPERM;
+	ret = ioctl(fd, req, arg);
+	return ret < 0 ? -errno : ret;
 }
 
 /* TUNSETPERSIST on the device fd is attached to. */

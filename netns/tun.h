@@ -9,6 +9,7 @@ struct tun_opts {
 	bool tap;	  /* IFF_TAP instead of IFF_TUN */
 	bool pi;	  /* keep the 4-byte packet information header */
 	bool multi_queue; /* IFF_MULTI_QUEUE */
+	bool no_carrier;  /* IFF_NO_CARRIER: a new device starts without */
 };
 
 /*
@@ -26,6 +27,13 @@ int tun_queue_setiff(int fd, const char *name, const struct tun_opts *o);
 
 /* TUNSETPERSIST on the device fd is attached to: 0 or -errno. */
 int tun_queue_persist(int fd, bool on);
+
+/* The TUNSETIFF flags of o (IFF_TUN/TAP, NO_PI, MULTI_QUEUE, ...). */
+unsigned tun_opts_flags(const struct tun_opts *o);
+/* TUNSETIFF with explicit flags: 0 or -errno. */
+int tun_queue_setiff_flags(int fd, const char *name, unsigned flags);
+/* Any ioctl on a queue fd, inside the sandbox only: its result or -errno. */
+int tun_queue_ioctl_raw(int fd, unsigned long req, void *arg);
 
 /* TUNSETQUEUE IFF_ATTACH_QUEUE / IFF_DETACH_QUEUE (multi-queue). */
 int tun_queue_attach(int fd);

@@ -1,1 +1,1 @@
-OBJ_test_expect := $(B)/harness/job/expect.o $(B)/harness/case/case.o $(B)/harness/case/parser.o $(B)/harness/case/directive.o $(B)/harness/case/expectation.o $(B)/harness/case/errname.o $(B)/harness/case/variant.o
+OBJ_test_expect := $(B)/harness/job/expect.o $(B)/harness/case/bits.o $(B)/harness/case/tunioctl.o $(B)/harness/case/directive_io.o $(B)/harness/case/case.o $(B)/harness/case/parser.o $(B)/harness/case/directive.o $(B)/harness/case/expectation.o $(B)/harness/case/errname.o $(B)/harness/case/variant.o

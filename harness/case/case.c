@@ -162,6 +162,8 @@ static uint64_t case_deadline(const struct case_file *c)
 
 		if (s->kind == STEP_EXPECT)
 			ns += s->u.expect.window_ns;
+		else if (s->kind == STEP_READ && !s->u.read.nonblock)
+			ns += s->u.read.window_ns;
 		else if (s->kind == STEP_SLEEP)
 			ns += s->u.sleep.ns;
 		else if (s->kind == STEP_SEND)

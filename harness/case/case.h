@@ -51,11 +51,21 @@ enum step_kind {
 	STEP_WRITE,    /* write Q hex=... [count=N] */
 	STEP_PINGPONG, /* pingpong Q count=N [size=N]: echo, await reply */
 	STEP_REARM,    /* rearm R how=mod|readd: redo the registration */
+	STEP_IOCTL,    /* ioctl Q NAME [ARG]: one TUN ioctl (tunioctl.h) */
+	STEP_READ,     /* read Q [size=N] [iov=N] [nonblock] [within=D] */
 	STEP_SLEEP,    /* sleep DUR */
 	STEP_EXPECT,   /* expect SUBJECT PREDICATE [args] */
 };
 
-enum link_op { LINK_UP, LINK_DOWN, LINK_DELETE };
+/* link T up|down|delete | carrier|multicast|arp on|off */
+enum link_op {
+	LINK_UP,
+	LINK_DOWN,
+	LINK_DELETE,
+	LINK_CARRIER, /* IFLA_CARRIER (dev_change_carrier) */
+	LINK_MULTICAST,
+	LINK_ARP, /* clears IFF_NOARP when on */
+};
 
 enum proto {
 	PROTO_ANY,	  /* any packet */
@@ -66,29 +76,45 @@ enum proto {
 };
 
 enum expect_kind {
-	EXPECT_READS,	 /* R reads PROTO count=N within=D [conserve] */
-	EXPECT_BLOCKED,	 /* R blocked for=D: no event at all in window */
-	EXPECT_NO_WAKE,	 /* R no-wake for=D: no wake/read in window */
-	EXPECT_WAKES,	 /* R wakes min=N [max=M] within=D */
-	EXPECT_RETURNS,	 /* R returns within=D [errno=E|ok] */
-	EXPECT_ERROR,	 /* R error errno=E within=D */
-	EXPECT_READABLE, /* Q readable | Q not-readable (zero-timeout poll) */
-	EXPECT_SEND,	 /* send ok | send errno=E: last send/write step */
-	EXPECT_LINK,	 /* T link up|down (IFF_UP from netlink) */
-	EXPECT_STEP,	 /* step ok | step errno=E: the previous step */
+	EXPECT_READS,	  /* R reads PROTO count=N within=D [conserve] */
+	EXPECT_BLOCKED,	  /* R blocked for=D: no event at all in window */
+	EXPECT_NO_WAKE,	  /* R no-wake for=D: no wake/read in window */
+	EXPECT_WAKES,	  /* R wakes min=N [max=M] within=D */
+	EXPECT_RETURNS,	  /* R returns within=D [errno=E|ok] */
+	EXPECT_ERROR,	  /* R error errno=E within=D */
+	EXPECT_READABLE,  /* Q readable | Q not-readable (zero-timeout poll) */
+	EXPECT_SEND,	  /* send ok | send errno=E: last send/write step */
+	EXPECT_LINK,	  /* T link up|down (IFF_UP from netlink) */
+	EXPECT_STEP,	  /* step ok | step errno=E: the previous step */
+	EXPECT_POLL,	  /* Q poll|writable|not-writable: revents has/lacks */
+	EXPECT_CARRIER,	  /* T carrier on|off (IFLA_CARRIER) */
+	EXPECT_OPERSTATE, /* T operstate NAME (IFLA_OPERSTATE) */
+	EXPECT_FLAGS,	  /* T flags has=BITS lacks=BITS (ifi_flags) */
+	EXPECT_COUNTER,	  /* T counter NAME | snmp NAME: min= max= */
 };
+
+/* IF_OPER_* by name, in their order (0 = unknown). */
+#define CASE_OPERSTATES                                                        \
+	"unknown|notpresent|down|lowerlayerdown|testing|dormant|up"
 
 struct expect {
 	enum expect_kind kind;
 	char subject[CASE_NAME_MAX]; /* reader, queue, or device name */
 	int subject_ref;	     /* its index in its kind's table */
-	enum proto proto;	     /* READS */
+	enum proto proto;	     /* READS; STEP after read (class=) */
 	long count;		     /* READS: packets; WAKES: min */
 	long max;		     /* WAKES: max, -1 = none */
 	/* WAKES: poll bits every wake has / some wake has / no wake has
 	 * (wake_names), 0 = not asked */
 	uint32_t every, some, none;
-	long len;	    /* READS: only reads of len bytes, 0 = any */
+	/* POLL, FLAGS, STEP: bits the value has / lacks; POLL: events asked */
+	uint32_t has, lacks, events;
+	long value;	    /* STEP: value=, the ioctl's read-back; -1 = any */
+	int counter;	    /* COUNTER: index in stats64_names, -1 = snmp */
+	char snmp[48];	    /* COUNTER on snmp: "Ip.InHdrErrors" */
+	uint8_t state;	    /* OPERSTATE: IF_OPER_*; CARRIER: 1 = on */
+	long len;	    /* READS: only reads of len bytes, 0 = any;
+			       STEP: the read step's length, -1 = any */
 	uint64_t window_ns; /* within= / for= */
 	int err;	    /* errno, 0 = "ok" (RETURNS/SEND/ERROR) */
 	bool any_err;	    /* RETURNS without errno=: any outcome */
@@ -122,6 +148,8 @@ struct step {
 	union {
 		struct {
 			bool tap, pi, multi_queue, ipv6;
+			bool transient;	 /* persist=no: TUNSETIFF creates it */
+			bool no_carrier; /* IFF_NO_CARRIER at creation */
 			unsigned mtu, txqlen; /* 0 = kernel default */
 			struct case_addr addr[CASE_MAX_ADDRS];
 			size_t n_addr;
@@ -143,7 +171,24 @@ struct step {
 		} reader;
 		struct {
 			enum link_op op;
+			bool on; /* carrier, multicast, arp */
 		} link;
+		struct {
+			int how; /* 0 default, 1 TUNSETIFF, 2 TUNSETQUEUE */
+		} attach;
+		struct {
+			int req; /* enum tun_ioctl */
+			bool has_arg;
+			unsigned long arg;
+			uint8_t macs[8][6]; /* TUNSETTXFILTER */
+			size_t n_macs;
+		} ioctl;
+		struct {
+			size_t size; /* buffer bytes, default 65536 */
+			unsigned iov; /* readv() over this many parts, 0 = read */
+			bool nonblock;
+			uint64_t window_ns; /* a blocking read's limit */
+		} read;
 		struct {
 			unsigned mtu;
 		} mtu;
@@ -162,7 +207,8 @@ struct step {
 			uint8_t *bytes; /* owned by the case */
 			size_t len;
 			long count;
-			long size; /* size=: pad hex= with zeros to this */
+			long size;    /* size=: pad hex= with zeros to this */
+			unsigned iov; /* writev() in this many parts, 0 = write */
 		} write;
 		struct {
 			uint64_t ns;

@@ -80,6 +80,8 @@ enum {
 	TUN_ADDR,
 	TUN_PEER,
 	TUN_IPV6,
+	TUN_PERSIST,
+	TUN_NO_CARRIER,
 	TUN_N
 };
 static const struct case_opt case_tun_opts[TUN_N] = {
@@ -93,6 +95,9 @@ static const struct case_opt case_tun_opts[TUN_N] = {
 	[TUN_ADDR] = { "addr", "CIDR", T_CUSTOM, .repeat = true },
 	[TUN_PEER] = { "peer", "IP", T_CUSTOM, .repeat = true },
 	[TUN_IPV6] = { "ipv6", "off|on", T_CHOICE, AT(u.tun.ipv6) },
+	/* choice index 1 = no: transient */
+	[TUN_PERSIST] = { "persist", "yes|no", T_CHOICE, AT(u.tun.transient) },
+	[TUN_NO_CARRIER] = { "no-carrier", NULL, T_FLAG, AT(u.tun.no_carrier) },
 };
 
 /* tun addr= (up to CASE_MAX_ADDRS) and peer= (one per family). */
@@ -199,7 +204,25 @@ static int case_parse_open(struct case_parser *p, struct step *s)
 	return case_opt_need(p, case_open_opts, seen, OPEN_DEVICE);
 }
 
-/* attach Q, detach Q, close Q: one existing queue. */
+enum { AT_HOW, AT_N };
+static const struct case_opt case_attach_opts[AT_N] = {
+	[AT_HOW] = { "how", "setiff|setqueue", T_CHOICE, AT(u.attach.how) },
+};
+
+/* attach Q [how=setiff|setqueue] */
+static int case_parse_attach(struct case_parser *p, struct step *s)
+{
+	unsigned seen[AT_N] = { 0 };
+
+	if (case_sym_use_word(p, 1, SYM_QUEUE, s->name, &s->ref.queue) ||
+	    case_args(p, 2, case_attach_opts, AT_N, ~0u, seen, s, NULL))
+		return -1;
+	if (seen[AT_HOW])
+		s->u.attach.how++; /* 1 TUNSETIFF, 2 TUNSETQUEUE; 0 default */
+	return 0;
+}
+
+/* detach Q, close Q: one existing queue. */
 static int case_parse_queue_op(struct case_parser *p, struct step *s)
 {
 	return case_sym_use_word(p, 1, SYM_QUEUE, s->name, &s->ref.queue) ||
@@ -268,17 +291,26 @@ static int case_parse_reader(struct case_parser *p, struct step *s)
 	return case_opt_need(p, case_reader_opts, seen, RD_QUEUE);
 }
 
-/* link T up|down|delete (the order of enum link_op) */
+/* link T up|down|delete | link T carrier|multicast|arp on|off
+ * (the order of enum link_op) */
 static int case_parse_link(struct case_parser *p, struct step *s)
 {
 	int k;
 
 	if (case_sym_use_word(p, 1, SYM_DEVICE, s->name, &s->ref.dev) ||
-	    case_need_bare(p, 2, "up, down or delete") ||
-	    (k = case_choose(p, &p->w[2], p->w[2].s, "up|down|delete")) < 0)
+	    case_need_bare(p, 2,
+			   "up, down, delete, carrier, multicast or arp") ||
+	    (k = case_choose(p, &p->w[2], p->w[2].s,
+			     "up|down|delete|carrier|multicast|arp")) < 0)
 		return -1;
 	s->u.link.op = (enum link_op)k;
-	return case_end(p, 3);
+	if (k < LINK_CARRIER)
+		return case_end(p, 3);
+	if (case_need_bare(p, 3, "on or off") ||
+	    (k = case_choose(p, &p->w[3], p->w[3].s, "off|on")) < 0)
+		return -1;
+	s->u.link.on = k;
+	return case_end(p, 4);
 }
 
 /* mtu T N */
@@ -367,13 +399,14 @@ static int case_parse_send(struct case_parser *p, struct step *s)
 	return 0;
 }
 
-enum { WR_HEX, WR_COUNT, WR_SIZE, WR_N };
+enum { WR_HEX, WR_COUNT, WR_SIZE, WR_IOV, WR_N };
 static const struct case_opt case_write_opts[WR_N] = {
 	[WR_HEX] = { "hex", "BYTES", T_CUSTOM, .size = 0 },
 	[WR_COUNT] = { "count", "N", T_NUM, AT(u.write.count), .min = 1,
 		       .max = CASE_COUNT_MAX },
 	[WR_SIZE] = { "size", "N", T_NUM, AT(u.write.size), .min = 1,
-		      .max = 262144 },
+		      .max = CASE_WRITE_MAX },
+	[WR_IOV] = { "iov", "N", T_NUM, AT(u.write.iov), .min = 1, .max = 64 },
 };
 
 /* write hex=: digits only, even count, into a new buffer. */
@@ -406,7 +439,7 @@ static int case_write_custom(struct case_parser *p, const struct case_word *w,
 	return 0;
 }
 
-/* write Q hex=BYTES [size=N] [count=N]: size= pads with zero bytes */
+/* write Q hex=BYTES [size=N] [count=N] [iov=N]: size= pads with zeros */
 static int case_parse_write(struct case_parser *p, struct step *s)
 {
 	unsigned seen[WR_N] = { 0 };
@@ -419,8 +452,16 @@ static int case_parse_write(struct case_parser *p, struct step *s)
 	    case_args(p, 2, case_write_opts, WR_N, ~0u, seen, s,
 		      case_write_custom))
 		return -1;
+	if (!seen[WR_SIZE] && case_opt_need(p, case_write_opts, seen, WR_HEX))
+		return -1;
+	if (seen[WR_IOV] &&
+	    s->u.write.iov >
+		    (seen[WR_SIZE] ? (size_t)s->u.write.size : s->u.write.len))
+		return case_fail(p, seen[WR_IOV],
+				 "write: iov=%u parts for fewer bytes",
+				 s->u.write.iov);
 	if (!seen[WR_SIZE])
-		return case_opt_need(p, case_write_opts, seen, WR_HEX);
+		return 0;
 	size = (size_t)s->u.write.size;
 	if (size < s->u.write.len)
 		return case_fail(p, seen[WR_SIZE],
@@ -571,13 +612,14 @@ const struct case_directive case_directives[] = {
 	  "kernel [min=X.Y] [observed=X.Y]" },
 	{ "tun", case_parse_tun, ROLE_STEP, STEP_TUN,
 	  "tun NAME [tap] [pi] [multi-queue] [mtu=N] [txqlen=N] "
-	  "[addr=CIDR]... [peer=IP]... [ipv6=on|off]" },
+	  "[addr=CIDR]... [peer=IP]... [ipv6=on|off] [persist=yes|no] "
+	  "[no-carrier]" },
 	{ "sysctl", case_parse_sysctl, ROLE_STEP, STEP_SYSCTL,
 	  "sysctl net.KEY=VALUE" },
 	{ "open", case_parse_open, ROLE_STEP, STEP_OPEN,
 	  "open QUEUE device=TUN [attach=now|later]" },
-	{ "attach", case_parse_queue_op, ROLE_STEP, STEP_ATTACH,
-	  "attach QUEUE" },
+	{ "attach", case_parse_attach, ROLE_STEP, STEP_ATTACH,
+	  "attach QUEUE [how=setiff|setqueue]" },
 	{ "detach", case_parse_queue_op, ROLE_STEP, STEP_DETACH,
 	  "detach QUEUE" },
 	{ "close", case_parse_queue_op, ROLE_STEP, STEP_CLOSE, "close QUEUE" },
@@ -586,13 +628,17 @@ const struct case_directive case_directives[] = {
 	  "reader NAME queue=QUEUE [bufsize=N] [drain=all|one] [nonblock] "
 	  "[KEY=VALUE...]" },
 	{ "link", case_parse_link, ROLE_STEP, STEP_LINK,
-	  "link TUN up|down|delete" },
+	  "link TUN up|down|delete | link TUN carrier|multicast|arp on|off" },
 	{ "mtu", case_parse_mtu, ROLE_STEP, STEP_MTU, "mtu TUN N" },
 	{ "send", case_parse_send, ROLE_STEP, STEP_SEND,
 	  "send icmp-echo|udp into=QUEUE|from-ns [to=IP] [from=IP] [count=N] "
 	  "[size=N] [flood|interval=DUR] [port=N]" },
 	{ "write", case_parse_write, ROLE_STEP, STEP_WRITE,
-	  "write QUEUE hex=BYTES [size=N] [count=N]" },
+	  "write QUEUE hex=BYTES [size=N] [count=N] [iov=N]" },
+	{ "read", case_parse_read, ROLE_STEP, STEP_READ,
+	  "read QUEUE [size=N] [iov=N] [nonblock] [within=DUR]" },
+	{ "ioctl", case_parse_ioctl, ROLE_STEP, STEP_IOCTL,
+	  "ioctl QUEUE NAME [ARG]" },
 	{ "pingpong", case_parse_pingpong, ROLE_STEP, STEP_PINGPONG,
 	  "pingpong QUEUE count=N [size=N]" },
 	{ "sleep", case_parse_sleep, ROLE_STEP, STEP_SLEEP, "sleep DUR" },

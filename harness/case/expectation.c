@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "errname.h"
+#include "tunioctl.h"
 #include "parser.h"
 #include "variant.h"
 #include "tuncheck/backend.h"
@@ -33,6 +34,11 @@ enum {
 	XP_EVERY,
 	XP_SOME,
 	XP_NONE,
+	XP_HAS,
+	XP_LACKS,
+	XP_EVENTS,
+	XP_VALUE,
+	XP_CLASS,
 	XP_N
 };
 static const struct case_opt case_expect_opts[XP_N] = {
@@ -52,88 +58,72 @@ static const struct case_opt case_expect_opts[XP_N] = {
 	[XP_EVERY] = { "every", "BITS", T_CUSTOM, .size = 0 },
 	[XP_SOME] = { "some", "BITS", T_CUSTOM, .size = 0 },
 	[XP_NONE] = { "none", "BITS", T_CUSTOM, .size = 0 },
+	[XP_HAS] = { "has", "BITS", T_CUSTOM, .size = 0 },
+	[XP_LACKS] = { "lacks", "BITS", T_CUSTOM, .size = 0 },
+	[XP_EVENTS] = { "events", "BITS", T_CUSTOM, .size = 0 },
+	[XP_VALUE] = { "value", "N", T_NUM, AT(u.expect.value), .min = 0,
+		       .max = 0x7fffffff },
+	[XP_CLASS] = { "class", "any|icmp-echo|icmp-reply|udp|other", T_CHOICE,
+		       AT(u.expect.proto) },
 };
 
-/* Poll bits by the names wake values use (epoll's are the same). */
-static const struct {
-	const char *name;
-	uint32_t bit;
-} case_wake_bits[] = {
-	{ "in", 0x1 },	 { "pri", 0x2 },   { "out", 0x4 },	{ "err", 0x8 },
-	{ "hup", 0x10 }, { "nval", 0x20 }, { "rdhup", 0x2000 },
-};
+/* The step an `expect step` line is about: the one before it. */
+static const struct step *case_prev_step(const struct case_parser *p)
+{
+	return p->c->n_steps >= 2 ? &p->c->steps[p->c->n_steps - 2] : NULL;
+}
 
-/* every=/some=/none=: names joined by '+' (in+err) or a number (0x8). */
+/* The names has= and lacks= use: poll bits, link flags, or the flags
+ * the ioctl before an `expect step` reads back (NULL: none). */
+static const struct bit_table *case_expect_bits(const struct case_parser *p,
+						const struct expect *e)
+{
+	const struct step *prev = case_prev_step(p);
+
+	switch (e->kind) {
+	case EXPECT_FLAGS:
+		return &bits_link;
+	case EXPECT_STEP:
+		return prev && prev->kind == STEP_IOCTL
+			       ? tun_ioctls[prev->u.ioctl.req].bits
+			       : NULL;
+	default:
+		return &bits_wake;
+	}
+}
+
+/* every= some= none= has= lacks= events=: a bit set by name or number. */
 static int case_expect_custom(struct case_parser *p, const struct case_word *w,
 			      int k, struct step *s)
 {
 	struct expect *e = &s->u.expect;
-	uint32_t *dst = k == XP_EVERY  ? &e->every
-			: k == XP_SOME ? &e->some
-				       : &e->none;
-	const char *v = w->val;
-	uint32_t bits = 0;
-	char *end;
+	uint32_t *dst = k == XP_EVERY	? &e->every
+			: k == XP_SOME	? &e->some
+			: k == XP_NONE	? &e->none
+			: k == XP_HAS	? &e->has
+			: k == XP_LACKS ? &e->lacks
+					: &e->events;
+	const struct bit_table *t = case_expect_bits(p, e);
 
-	if (*v >= '0' && *v <= '9') {
-		unsigned long n = strtoul(v, &end, 0);
-
-		if (*end || !n || n > 0xffffffffUL)
-			return case_fail_value(
-				p, w, "'%s' is not a non-zero mask", v);
-		*dst = (uint32_t)n;
-		return 0;
+	if (!t) {
+		case_fail(p, w->col,
+			  "%s: the step before reads back no named flags",
+			  p->label);
+		return case_hint(p, "has= and lacks= follow ioctl TUNGETIFF "
+				    "or TUNGETFEATURES; use value=N");
 	}
-	while (*v) {
-		size_t n = strcspn(v, "+");
-		size_t i;
-
-		for (i = 0;
-		     i < sizeof(case_wake_bits) / sizeof(*case_wake_bits); i++)
-			if (strlen(case_wake_bits[i].name) == n &&
-			    !strncmp(v, case_wake_bits[i].name, n))
-				break;
-		if (i == sizeof(case_wake_bits) / sizeof(*case_wake_bits)) {
-			case_fail(p, w->col + (unsigned)(v - w->s),
-				  "%.*s: unknown wake bit '%.*s'", (int)w->klen,
-				  w->s, (int)n, v);
-			return case_hint(p, "bits: in pri out err hup nval "
-					    "rdhup, joined by +, or a mask "
-					    "such as 0x8");
-		}
-		bits |= case_wake_bits[i].bit;
-		v += n + (v[n] == '+');
-	}
-	if (!bits)
-		return case_fail_value(p, w, "name at least one bit");
-	*dst = bits;
-	return 0;
+	return case_bits_word(p, w, w->val, t, 0, dst);
 }
 
 const char *wake_names(uint32_t v, char *buf, size_t size)
 {
-	size_t off = 0;
-
-	buf[0] = 0;
-	for (size_t i = 0; i < sizeof(case_wake_bits) / sizeof(*case_wake_bits);
-	     i++)
-		if (v & case_wake_bits[i].bit && off < size) {
-			off += (size_t)snprintf(buf + off, size - off, "%s%s",
-						off ? "+" : "",
-						case_wake_bits[i].name);
-			v &= ~case_wake_bits[i].bit;
-		}
-	if (v && off < size)
-		snprintf(buf + off, size - off, "%s0x%x", off ? "+" : "",
-			 (unsigned)v);
-	else if (!off)
-		snprintf(buf, size, "0");
-	return buf;
+	return bits_format(&bits_wake, v, buf, size);
 }
 
 #define XP(o) (1u << (o))
 
-/* An expectation predicate: its subject, positional word and options. */
+/* An expectation predicate: its subject, positional word and options.
+ * The last CASE_N_SPECIAL have a fixed word as subject (expect send ...). */
 static const struct case_pred {
 	const char *name;
 	enum expect_kind kind;
@@ -168,16 +158,46 @@ static const struct case_pred {
 	  "expect QUEUE readable [within=DUR]" },
 	{ "not-readable", EXPECT_READABLE, SYM_QUEUE, true, NULL, XP(XP_WITHIN),
 	  0, "expect QUEUE not-readable [within=DUR]" },
+	{ "writable", EXPECT_POLL, SYM_QUEUE, false, NULL, XP(XP_WITHIN), 0,
+	  "expect QUEUE writable [within=DUR]" },
+	{ "not-writable", EXPECT_POLL, SYM_QUEUE, true, NULL, XP(XP_WITHIN), 0,
+	  "expect QUEUE not-writable [within=DUR]" },
+	{ "poll", EXPECT_POLL, SYM_QUEUE, false, NULL,
+	  XP(XP_HAS) | XP(XP_LACKS) | XP(XP_EVENTS) | XP(XP_WITHIN), 0,
+	  "expect QUEUE poll [events=BITS] [has=BITS] [lacks=BITS] "
+	  "[within=DUR]" },
 	{ "link", EXPECT_LINK, SYM_DEVICE, false, "up|down", 0, 0,
 	  "expect TUN link up|down" },
-	{ "step", EXPECT_STEP, SYM_QUEUE, false, NULL, XP(XP_OK) | XP(XP_ERRNO),
-	  0, "expect step ok | expect step errno=E" },
+	{ "carrier", EXPECT_CARRIER, SYM_DEVICE, false, "off|on", XP(XP_WITHIN),
+	  0, "expect TUN carrier on|off [within=DUR]" },
+	{ "operstate", EXPECT_OPERSTATE, SYM_DEVICE, false, CASE_OPERSTATES,
+	  XP(XP_WITHIN), 0,
+	  "expect TUN operstate up|down|lowerlayerdown|unknown|dormant|"
+	  "notpresent|testing [within=DUR]" },
+	{ "flags", EXPECT_FLAGS, SYM_DEVICE, false, NULL,
+	  XP(XP_HAS) | XP(XP_LACKS) | XP(XP_WITHIN), 0,
+	  "expect TUN flags [has=BITS] [lacks=BITS] [within=DUR]" },
+	{ "counter", EXPECT_COUNTER, SYM_DEVICE, false, NULL,
+	  XP(XP_MIN) | XP(XP_MAX) | XP(XP_WITHIN), 0,
+	  "expect TUN counter NAME [min=N] [max=N] [within=DUR]" },
+	/* special subjects, the word after expect: */
+	{ "snmp", EXPECT_COUNTER, SYM_DEVICE, false, NULL,
+	  XP(XP_MIN) | XP(XP_MAX) | XP(XP_WITHIN), 0,
+	  "expect snmp GROUP.NAME [min=N] [max=N] [within=DUR]" },
+	{ "step", EXPECT_STEP, SYM_QUEUE, false, NULL,
+	  XP(XP_OK) | XP(XP_ERRNO) | XP(XP_VALUE) | XP(XP_HAS) | XP(XP_LACKS) |
+		  XP(XP_LEN) | XP(XP_CLASS),
+	  0,
+	  "expect step ok [value=N] [has=BITS] [lacks=BITS] [len=N] "
+	  "[class=PROTO] | expect step errno=E" },
 	{ "send", EXPECT_SEND, SYM_QUEUE, false, NULL,
 	  XP(XP_OK) | XP(XP_ERRNO) | XP(XP_COUNT), 0,
 	  "expect send ok | expect send errno=E [count=N]" },
 };
 
-#define CASE_N_PREDS (sizeof(case_preds) / sizeof(case_preds[0]))
+#define CASE_N_PREDS   (sizeof(case_preds) / sizeof(case_preds[0]))
+#define CASE_N_SPECIAL 3 /* snmp, step, send */
+#define CASE_N_NAMED   (CASE_N_PREDS - CASE_N_SPECIAL)
 
 /* The hint after an unknown predicate: every one, from the table. */
 static void case_hint_preds(struct case_parser *p)
@@ -185,25 +205,24 @@ static void case_hint_preds(struct case_parser *p)
 	char list[256] = "";
 	size_t off = 0;
 
-	for (size_t i = 0; i < CASE_N_PREDS - 2 && off < sizeof(list); i++)
+	for (size_t i = 0; i < CASE_N_NAMED && off < sizeof(list); i++)
 		off += (size_t)snprintf(list + off, sizeof(list) - off, " %s",
 					case_preds[i].name);
 	case_hint(p, "one of:%s", list);
 }
 
-/* The predicate named by word 2 (word 1 for "expect send"), or NULL. */
+/* The predicate named by word 2 (word 1 for send, step, snmp), or NULL. */
 static const struct case_pred *case_pred_find(struct case_parser *p)
 {
 	struct case_best best = { "", 0 };
 	const struct case_word *w = &p->w[2];
 
-	if (!strcmp(p->w[1].s, "send"))
-		return &case_preds[CASE_N_PREDS - 1];
-	if (!strcmp(p->w[1].s, "step"))
-		return &case_preds[CASE_N_PREDS - 2];
+	for (size_t i = CASE_N_NAMED; i < CASE_N_PREDS; i++)
+		if (!strcmp(p->w[1].s, case_preds[i].name))
+			return &case_preds[i];
 	if (case_need(p, 2, "a predicate"))
 		return NULL;
-	for (size_t i = 0; i < CASE_N_PREDS - 2; i++) {
+	for (size_t i = 0; i < CASE_N_NAMED; i++) {
 		if (!strcmp(case_preds[i].name, w->s))
 			return &case_preds[i];
 		case_best_try(&best, w->s, strlen(w->s), case_preds[i].name);
@@ -216,19 +235,58 @@ static const struct case_pred *case_pred_find(struct case_parser *p)
 	return NULL;
 }
 
+/* What the step before an `expect step` reads back: value=, has=,
+ * lacks= after an ioctl that reads, len= and class= after a read. */
+static int case_step_values(struct case_parser *p, const unsigned *seen)
+{
+	const struct step *prev = case_prev_step(p);
+	bool reads = prev->kind == STEP_IOCTL &&
+		     tun_ioctls[prev->u.ioctl.req].reads;
+	unsigned col = seen[XP_VALUE] | seen[XP_HAS] | seen[XP_LACKS];
+
+	if (col && !reads)
+		return case_fail(p,
+				 seen[XP_VALUE] ? seen[XP_VALUE]
+				 : seen[XP_HAS] ? seen[XP_HAS]
+						: seen[XP_LACKS],
+				 "expect step: the step before reads no "
+				 "value back (an ioctl such as TUNGETIFF "
+				 "does)");
+	if ((seen[XP_LEN] || seen[XP_CLASS]) && prev->kind != STEP_READ)
+		return case_fail(p,
+				 seen[XP_LEN] ? seen[XP_LEN] : seen[XP_CLASS],
+				 "expect step: len= and class= follow a read "
+				 "step");
+	if ((col || seen[XP_LEN] || seen[XP_CLASS]) && !seen[XP_OK])
+		return case_fail(p, seen[XP_ERRNO],
+				 "expect step: a failed step reads nothing: "
+				 "values need ok, not errno=");
+	return 0;
+}
+
 /* The rules across an expectation's arguments. */
-static int case_expect_check(struct case_parser *p, const struct expect *e,
+static int case_expect_check(struct case_parser *p, struct expect *e,
 			     const unsigned *seen, unsigned required)
 {
 	for (size_t i = 0; i < XP_N; i++)
 		if (required & XP(i) &&
 		    case_opt_need(p, case_expect_opts, seen, i))
 			return -1;
-	if (e->kind == EXPECT_WAKES && e->max >= 0 && e->max < e->count)
+	if ((e->kind == EXPECT_WAKES || e->kind == EXPECT_COUNTER) &&
+	    e->max >= 0 && e->max < e->count)
 		return case_fail(p, seen[XP_MAX],
 				 "%s: max=%ld is less than "
 				 "min=%ld",
 				 p->label, e->max, e->count);
+	if (e->kind == EXPECT_COUNTER && !seen[XP_MIN] && !seen[XP_MAX])
+		return case_missing(p, "min=N or max=N");
+	if ((e->kind == EXPECT_FLAGS || e->kind == EXPECT_POLL) && !e->has &&
+	    !e->lacks)
+		return case_missing(p, "has=BITS or lacks=BITS");
+	if (e->has & e->lacks)
+		return case_fail(p,
+				 case_col_later(seen[XP_HAS], seen[XP_LACKS]),
+				 "%s: has= and lacks= share a bit", p->label);
 	if (e->kind == EXPECT_ERROR && !e->err)
 		return case_fail(p, seen[XP_ERRNO],
 				 "expect error needs an "
@@ -245,6 +303,13 @@ static int case_expect_check(struct case_parser *p, const struct expect *e,
 		return case_fail(p, seen[XP_COUNT],
 				 "expect send: count= needs "
 				 "errno=E");
+	if (e->kind == EXPECT_STEP) {
+		if (!seen[XP_VALUE])
+			e->value = -1;
+		if (!seen[XP_LEN])
+			e->len = -1;
+		return case_step_values(p, seen);
+	}
 	return 0;
 }
 
@@ -255,16 +320,81 @@ static int case_expect_check(struct case_parser *p, const struct expect *e,
  */
 static bool case_prev_acts(const struct case_parser *p)
 {
-	const struct case_file *c = p->c;
-	enum step_kind k;
+	const struct step *prev = case_prev_step(p);
+	enum step_kind k = prev ? prev->kind : STEP_EXPECT;
 
-	if (c->n_steps < 2)
-		return false;
-	k = c->steps[c->n_steps - 2].kind;
 	return k == STEP_TUN || k == STEP_OPEN || k == STEP_ATTACH ||
 	       k == STEP_DETACH || k == STEP_CLOSE || k == STEP_DUP ||
 	       k == STEP_LINK || k == STEP_MTU || k == STEP_SYSCTL ||
-	       k == STEP_REARM;
+	       k == STEP_REARM || k == STEP_IOCTL || k == STEP_READ;
+}
+
+/* expect snmp GROUP.NAME: "Ip.InHdrErrors", "Icmp6.InEchos" */
+static int case_snmp_name(struct case_parser *p, struct expect *e)
+{
+	const struct case_word *w = &p->w[2];
+	const char *dot = strchr(w->s, '.');
+	size_t n = strlen(w->s);
+
+	if (case_need_bare(p, 2, "a counter such as Ip.InHdrErrors"))
+		return -1;
+	if (!dot || dot == w->s || !dot[1] || n >= sizeof(e->snmp) ||
+	    strspn(w->s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			 "0123456789.") != n ||
+	    strchr(dot + 1, '.')) {
+		case_fail(p, w->col, "expect snmp: '%.48s' is not GROUP.NAME",
+			  w->s);
+		return case_hint(p, "as /proc/net/snmp, snmp6 and netstat "
+				    "name them: Ip.InHdrErrors, "
+				    "Icmp6.InEchos, TcpExt.TCPAbortOnData");
+	}
+	memcpy(e->snmp, w->s, n + 1);
+	e->counter = -1;
+	return 0;
+}
+
+/* expect TUN counter NAME: a field of IFLA_STATS64 */
+static int case_counter_name(struct case_parser *p, struct expect *e)
+{
+	struct case_best best = { "", 0 };
+	const struct case_word *w = &p->w[3];
+
+	if (case_need_bare(p, 3, "a counter such as tx_dropped"))
+		return -1;
+	for (int i = 0; i < STATS64_N; i++) {
+		if (!strcmp(w->s, stats64_names[i])) {
+			e->counter = i;
+			return 0;
+		}
+		case_best_try(&best, w->s, strlen(w->s), stats64_names[i]);
+	}
+	case_fail(p, w->col, "expect counter: unknown counter '%.48s'", w->s);
+	if (best.name[0])
+		return case_hint(p, "did you mean '%s'?", best.name);
+	return case_hint(p, "the fields of IFLA_STATS64: rx_packets, "
+			    "tx_dropped, ... (README)");
+}
+
+/* The word after the predicate: a protocol, up/down, on/off, a state. */
+static int case_expect_word(struct case_parser *p, const struct case_pred *pr,
+			    struct expect *e)
+{
+	int k;
+
+	if (case_need_bare(p, 3,
+			   e->kind == EXPECT_READS     ? "a protocol"
+			   : e->kind == EXPECT_LINK    ? "up or down"
+			   : e->kind == EXPECT_CARRIER ? "on or off"
+						       : "a state") ||
+	    (k = case_choose(p, &p->w[3], p->w[3].s, pr->choices)) < 0)
+		return -1;
+	if (e->kind == EXPECT_READS)
+		e->proto = (enum proto)k;
+	else if (e->kind == EXPECT_LINK)
+		e->negate = k;
+	else
+		e->state = (uint8_t)k;
+	return 0;
 }
 
 /* expect SUBJECT PREDICATE [WORD] [ARGS] */
@@ -274,9 +404,10 @@ int case_parse_expect(struct case_parser *p, struct step *s)
 	const struct case_pred *pr;
 	unsigned seen[XP_N] = { 0 };
 	size_t i = 3;
-	int k;
 
-	if (case_need(p, 1, "a subject (reader, queue, device or send)") ||
+	if (case_need(p, 1,
+		      "a subject (reader, queue, device, step, send "
+		      "or snmp)") ||
 	    !(pr = case_pred_find(p)))
 		return -1;
 	if (pr->kind == EXPECT_SEND && !p->have_send)
@@ -287,8 +418,10 @@ int case_parse_expect(struct case_parser *p, struct step *s)
 		return case_fail(p, p->w[1].col,
 				 "expect step: the line before is not a step "
 				 "that acts (tun, open, attach, detach, "
-				 "close, dup, link, mtu, sysctl, rearm)");
-	if (pr->kind == EXPECT_SEND || pr->kind == EXPECT_STEP)
+				 "close, dup, link, mtu, sysctl, rearm, "
+				 "ioctl, read)");
+	e->subject_ref = -1;
+	if (pr >= &case_preds[CASE_N_NAMED])
 		i = 2;
 	else if (case_sym_use(p, p->w[1].s, p->w[1].col, pr->subject,
 			      e->subject, &e->subject_ref))
@@ -302,20 +435,23 @@ int case_parse_expect(struct case_parser *p, struct step *s)
 	e->negate = pr->negate;
 	e->max = -1;
 	if (pr->choices) {
-		if (case_need_bare(p, 3,
-				   e->kind == EXPECT_READS ? "a protocol"
-							   : "up or down") ||
-		    (k = case_choose(p, &p->w[3], p->w[3].s, pr->choices)) < 0)
+		if (case_expect_word(p, pr, e))
 			return -1;
-		if (e->kind == EXPECT_READS)
-			e->proto = (enum proto)k;
-		else
-			e->negate = k;
 		i = 4;
+	} else if (!strcmp(pr->name, "counter")) {
+		if (case_counter_name(p, e))
+			return -1;
+		i = 4;
+	} else if (!strcmp(pr->name, "snmp")) {
+		if (case_snmp_name(p, e))
+			return -1;
+		i = 3;
 	}
 	if (case_args(p, i, case_expect_opts, XP_N, pr->allowed, seen, s,
 		      case_expect_custom))
 		return -1;
+	if (!strcmp(pr->name, "writable") || !strcmp(pr->name, "not-writable"))
+		*(e->negate ? &e->lacks : &e->has) = 0x4; /* POLLOUT */
 	e->any_err = e->kind == EXPECT_RETURNS && !seen[XP_ERRNO];
 	return case_expect_check(p, e, seen, pr->required);
 }

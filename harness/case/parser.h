@@ -13,12 +13,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bits.h"
 #include "case.h"
 
 #define NS_PER_S	    1000000000ull
 #define CASE_DURATION_MAX   (60 * NS_PER_S)
 #define CASE_SLACK_NS	    (2 * NS_PER_S)
 #define CASE_COUNT_MAX	    1000000
+#define CASE_WRITE_MAX	    (16 << 20) /* write size=: past the kernel's limit */
 #define CASE_PINGPONG_MAX   1000000    /* round trips: fits the 60 s job cap */
 #define CASE_PINGPONG_RT_NS 1000000ull /* deadline budget per round trip */
 
@@ -159,5 +161,11 @@ int case_parse_case(struct case_parser *p, struct step *s);
 int case_parse_kernel(struct case_parser *p, struct step *s);
 int case_parse_expect(struct case_parser *p, struct step *s);
 int case_parse_xfail(struct case_parser *p, struct step *s);
+int case_parse_ioctl(struct case_parser *p, struct step *s);
+int case_parse_read(struct case_parser *p, struct step *s);
+/* A bit set (bits.h) at v, inside word w: 0 or -1 with a diagnostic. */
+int case_bits_word(struct case_parser *p, const struct case_word *w,
+		   const char *v, const struct bit_table *t, int zero_ok,
+		   uint32_t *out);
 
 #endif

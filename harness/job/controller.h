@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bits.h"
 #include "case.h"
 #include "expect.h"
 #include "verdict.h"
@@ -27,8 +28,18 @@ struct job_opts; /* job.h */
 
 struct dev {
 	const struct step *decl;
-	int ifindex;
+	int ifindex; /* 0 while it does not exist (persist=no, not yet) */
 	uint64_t dropped_accounted;
+	/* counters at the previous `expect T counter` on each (0: created) */
+	uint64_t stats_base[STATS64_N];
+};
+
+#define SNMP_BASES_MAX 32
+
+/* An `expect snmp` counter's value when it was last expected. */
+struct snmp_base {
+	char name[48];
+	uint64_t v;
 };
 
 struct queue {
@@ -73,10 +84,16 @@ struct job {
 	struct reader_rt readers[CASE_MAX_READERS];
 	size_t n_devs, n_queues, n_readers;
 	struct send_result last_send;
+	struct snmp_base snmp[SNMP_BASES_MAX];
+	size_t n_snmp;
 	/* the previous step's result, for `expect step` */
 	struct {
 		int err; /* positive errno, 0 = it succeeded */
 		unsigned line;
+		bool has_value; /* an ioctl read back `value` */
+		long value;
+		long len;	/* a read step's length, -1 = none */
+		enum proto cls; /* and its packet's class */
 		char why[512];
 	} last_step;
 	bool xpass;
@@ -116,7 +133,14 @@ int step_link(struct job *j, const struct step *s);
 int step_detach(struct job *j, const struct step *s);
 int step_mtu(struct job *j, const struct step *s);
 int step_sysctl(struct job *j, const struct step *s);
-int queue_attach(struct job *j, struct queue *q);
+/* how: 0 TUNSETIFF the first time, TUNSETQUEUE after; 1 TUNSETIFF,
+ * 2 TUNSETQUEUE (struct step's u.attach.how). */
+int queue_attach(struct job *j, struct queue *q, int how);
+/* After a TUNSETIFF on a queue of d: if it created the device (first time,
+ * or after a delete), configure it as its tun line says. */
+int dev_created(struct job *j, struct dev *d);
+int step_ioctl(struct job *j, const struct step *s);
+int step_read(struct job *j, const struct step *s);
 int step_reader(struct job *j, const struct step *s);
 int step_rearm(struct job *j, const struct step *s);
 int step_send(struct job *j, const struct step *s);
@@ -124,5 +148,9 @@ int step_write(struct job *j, const struct step *s);
 int step_pingpong(struct job *j, const struct step *s);
 /* An expectation: waits, then passes or ends the job with its verdict. */
 void step_expect(struct job *j, const struct step *s);
+/* Expectations on kernel state (state.c): poll bits, carrier, operstate,
+ * link flags, counters. */
+enum expect_state expect_state_of(struct job *j, const struct expect *e,
+				  struct expect_eval *x);
 
 #endif

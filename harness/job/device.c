@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,35 +23,21 @@ static struct tun_opts device_opts(const struct step *t)
 		.tap = t->u.tun.tap,
 		.pi = t->u.tun.pi,
 		.multi_queue = t->u.tun.multi_queue,
+		.no_carrier = t->u.tun.no_carrier,
 	};
 }
 
-int step_tun(struct job *j, const struct step *s)
+/* A device that now exists as ifindex: configured as its tun line says
+ * (no IPv6 unless asked, MTU, txqlen, addresses); counters start at 0. */
+static int dev_configure(struct job *j, struct dev *d, int ifindex)
 {
-	const struct tun_opts o = device_opts(s);
-	/* the slot first: the parser's indices count it even if this fails
-	 * (a case may go on after an `expect step`) */
-	struct dev *d = &j->devs[j->n_devs++];
+	const struct step *s = d->decl;
 	char key[128];
 	int ret;
 
-	*d = (struct dev){ .decl = s, .ifindex = 0 };
-
-	/* before the device exists: no SLAAC, RS or MLD unless asked */
-	if (!s->u.tun.ipv6) {
-		snprintf(key, sizeof(key),
-			 "net.ipv6.conf.default.disable_ipv6");
-		sysctl_set(key, "1");
-	}
-	ret = tun_device_create(s->name, &o);
-	if (ret < 0)
-		return job_fail_step(j, ret, "create tun %s: %s", s->name,
-				     strerror(-ret));
-	d->ifindex = ret;
-	/* one link type per file: the first device's */
-	if (j->o->pcap_fd >= 0 && !j->pcap)
-		j->pcap = capture_open(j->o->pcap_fd, s->u.tun.tap,
-				       j->o->pcap_max);
+	d->ifindex = ifindex;
+	d->dropped_accounted = 0;
+	memset(d->stats_base, 0, sizeof(d->stats_base));
 	if (!s->u.tun.ipv6) {
 		snprintf(key, sizeof(key), "net.ipv6.conf.%s.disable_ipv6",
 			 s->name);
@@ -75,21 +62,58 @@ int step_tun(struct job *j, const struct step *s)
 	return 0;
 }
 
-int queue_attach(struct job *j, struct queue *q)
+int dev_created(struct job *j, struct dev *d)
+{
+	unsigned ifindex = if_nametoindex(d->decl->name);
+
+	if (!ifindex)
+		return job_fail_step(j, errno, "%s after TUNSETIFF: %s",
+				     d->decl->name, strerror(errno));
+	return (int)ifindex == d->ifindex ? 0
+					  : dev_configure(j, d, (int)ifindex);
+}
+
+int step_tun(struct job *j, const struct step *s)
+{
+	const struct tun_opts o = device_opts(s);
+	/* the slot first: the parser's indices count it even if this fails
+	 * (a case may go on after an `expect step`) */
+	struct dev *d = &j->devs[j->n_devs++];
+	int ret;
+
+	*d = (struct dev){ .decl = s, .ifindex = 0 };
+	/* before the device exists: no SLAAC, RS or MLD unless asked */
+	if (!s->u.tun.ipv6)
+		sysctl_set("net.ipv6.conf.default.disable_ipv6", "1");
+	/* one link type per file: the first device's */
+	if (j->o->pcap_fd >= 0 && !j->pcap)
+		j->pcap = capture_open(j->o->pcap_fd, s->u.tun.tap,
+				       j->o->pcap_max);
+	/* persist=no: the first TUNSETIFF creates it, as programs do */
+	if (s->u.tun.transient)
+		return 0;
+	ret = tun_device_create(s->name, &o);
+	if (ret < 0)
+		return job_fail_step(j, ret, "create tun %s: %s", s->name,
+				     strerror(-ret));
+	return dev_configure(j, d, ret);
+}
+
+int queue_attach(struct job *j, struct queue *q, int how)
 {
 	const struct step *t = q->dev->decl;
 	const struct tun_opts o = device_opts(t);
+	bool setiff = how == 1 || (how == 0 && !q->ever_attached);
 	int ret;
 
-	if (q->ever_attached)
-		ret = tun_queue_attach(q->fd);
-	else
-		ret = tun_queue_setiff(q->fd, t->name, &o);
+	ret = setiff ? tun_queue_setiff(q->fd, t->name, &o)
+		     : tun_queue_attach(q->fd);
 	if (ret < 0)
-		return job_fail_step(j, ret, "attach %s to %s: %s", q->name,
-				     t->name, strerror(-ret));
+		return job_fail_step(j, ret, "%s %s to %s: %s",
+				     setiff ? "TUNSETIFF" : "TUNSETQUEUE",
+				     q->name, t->name, strerror(-ret));
 	q->ever_attached = true;
-	return 0;
+	return setiff ? dev_created(j, q->dev) : 0;
 }
 
 int step_open(struct job *j, const struct step *s)
@@ -109,7 +133,7 @@ int step_open(struct job *j, const struct step *s)
 				     s->name, strerror(-fd));
 	q->fd = fd;
 	q->closed = false;
-	return s->u.open.attach ? queue_attach(j, q) : 0;
+	return s->u.open.attach ? queue_attach(j, q, 0) : 0;
 }
 
 int step_dup(struct job *j, const struct step *s)
@@ -157,6 +181,17 @@ int step_link(struct job *j, const struct step *s)
 	case LINK_UP:
 	case LINK_DOWN:
 		ret = link_set_up(j->nl, d->ifindex, s->u.link.op == LINK_UP);
+		break;
+	case LINK_CARRIER:
+		ret = link_set_carrier(j->nl, d->ifindex, s->u.link.on);
+		break;
+	case LINK_MULTICAST:
+		ret = link_set_flag(j->nl, d->ifindex, IFF_MULTICAST,
+				    s->u.link.on);
+		break;
+	case LINK_ARP:
+		ret = link_set_flag(j->nl, d->ifindex, IFF_NOARP,
+				    !s->u.link.on);
 		break;
 	default:
 		ret = link_delete(j->nl, d->ifindex);

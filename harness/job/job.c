@@ -112,7 +112,8 @@ static int job_step(struct job *j, const struct step *s)
 	case STEP_OPEN:
 		return step_open(j, s);
 	case STEP_ATTACH:
-		return queue_attach(j, job_queue(j, s->ref.queue));
+		return queue_attach(j, job_queue(j, s->ref.queue),
+				    s->u.attach.how);
 	case STEP_DETACH:
 		return step_detach(j, s);
 	case STEP_CLOSE:
@@ -133,6 +134,10 @@ static int job_step(struct job *j, const struct step *s)
 		return step_pingpong(j, s);
 	case STEP_REARM:
 		return step_rearm(j, s);
+	case STEP_IOCTL:
+		return step_ioctl(j, s);
+	case STEP_READ:
+		return step_read(j, s);
 	case STEP_SLEEP:
 		ts.tv_sec = (time_t)(s->u.sleep.ns / 1000000000ull);
 		ts.tv_nsec = (long)(s->u.sleep.ns % 1000000000ull);
@@ -144,6 +149,15 @@ static int job_step(struct job *j, const struct step *s)
 		return 0;
 	}
 	return job_fail_step(j, EINVAL, "unknown step kind %d", s->kind);
+}
+
+/* Keep a step's result for an `expect step` after it. */
+static void job_step_result(struct job *j, const struct step *s, int ret)
+{
+	j->last_step.err = ret < 0 ? -ret : 0;
+	j->last_step.line = s->line;
+	snprintf(j->last_step.why, sizeof(j->last_step.why), "%s",
+		 ret < 0 ? j->err : "");
 }
 
 void job_main(const struct case_file *c, const struct tuncheck_backend_ops *ops,
@@ -211,11 +225,13 @@ void job_main(const struct case_file *c, const struct tuncheck_backend_ops *ops,
 
 		job_send(&j, &(struct proto_msg){ .type = MSG_STEP,
 						  .u.step = s->line });
+		if (s->kind != STEP_EXPECT) {
+			j.last_step.has_value = false;
+			j.last_step.len = -1;
+		}
 		ret = job_step(&j, s);
-		j.last_step.err = ret < 0 ? -ret : 0;
-		j.last_step.line = s->line;
-		snprintf(j.last_step.why, sizeof(j.last_step.why), "%s",
-			 ret < 0 ? j.err : "");
+		if (s->kind != STEP_EXPECT)
+			job_step_result(&j, s, ret);
 		/* a failing step is an error, unless the case expects it */
 		if (ret < 0 && !(i + 1 < c->n_steps &&
 				 c->steps[i + 1].kind == STEP_EXPECT &&

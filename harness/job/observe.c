@@ -11,6 +11,7 @@
 
 #include "controller.h"
 #include "link.h"
+#include "tunioctl.h"
 
 #define CONSERVE_POLL_NS 20000000ull /* re-read drop counters this often */
 #define READABLE_POLL_NS 5000000ull
@@ -140,21 +141,92 @@ static enum expect_state expect_reader(struct job *j, const struct step *s,
 	return st;
 }
 
+/* What a step that succeeded read back, against value= has= lacks= len=
+ * class=; x->returned marks a value mismatch (class "value"). */
+static enum expect_state
+expect_step_values(struct job *j, const struct expect *e, struct expect_eval *x)
+{
+	const struct step *prev = NULL;
+	const struct bit_table *t = NULL;
+	char got[160], want[300];
+	bool ok = true;
+
+	for (size_t i = 0; i < j->c->n_steps; i++)
+		if (j->c->steps[i].line == j->last_step.line)
+			prev = &j->c->steps[i];
+	if (prev && prev->kind == STEP_IOCTL)
+		t = tun_ioctls[prev->u.ioctl.req].bits;
+	if (j->last_step.has_value) {
+		long v = j->last_step.value;
+
+		if (t)
+			bits_format(t, (uint32_t)v, got, sizeof(got));
+		else
+			snprintf(got, sizeof(got), "%ld", v);
+		snprintf(x->observed, sizeof(x->observed), "it read back %s",
+			 got);
+		ok = (e->value < 0 || v == e->value) &&
+		     ((v & e->has) == e->has) && !(v & e->lacks);
+		if (t && (e->has || e->lacks)) {
+			char *o = x->expected + strlen(x->expected);
+			size_t room =
+				sizeof(x->expected) - (size_t)(o - x->expected);
+
+			snprintf(want, sizeof(want), "%s%s%s%s",
+				 e->has ? "has " : "",
+				 e->has ? bits_format(t, e->has, got,
+						      sizeof(got))
+					: "",
+				 e->lacks && e->has ? ", " : "",
+				 e->lacks ? "lacks " : "");
+			snprintf(o, room, ", the value %s%s", want,
+				 e->lacks ? bits_format(t, e->lacks, got,
+							sizeof(got))
+					  : "");
+		}
+	} else if (j->last_step.len >= 0) {
+		snprintf(x->observed, sizeof(x->observed),
+			 "it read %ld bytes (%s)", j->last_step.len,
+			 proto_name(j->last_step.cls));
+		ok = (e->len < 0 || j->last_step.len == e->len) &&
+		     (e->proto == PROTO_ANY || j->last_step.cls == e->proto);
+	}
+	x->returned = !ok;
+	return ok ? EXPECT_PASS : EXPECT_FAIL;
+}
+
 /* The result of the step right before (job.c keeps it, and goes on after
  * a failing step only when this expectation follows). */
 static enum expect_state expect_step(struct job *j, const struct expect *e,
 				     struct expect_eval *x)
 {
-	snprintf(x->expected, sizeof(x->expected), "the step at line %u %s%s",
-		 j->last_step.line, e->err ? "fails with " : "succeeds",
-		 e->err ? errno_name(e->err) : "");
-	if (j->last_step.err)
+	size_t off = (size_t)snprintf(x->expected, sizeof(x->expected),
+				      "the step at line %u %s%s",
+				      j->last_step.line,
+				      e->err ? "fails with " : "succeeds",
+				      e->err ? errno_name(e->err) : "");
+
+	if (!e->err && e->value >= 0 && off < sizeof(x->expected))
+		off += (size_t)snprintf(x->expected + off,
+					sizeof(x->expected) - off,
+					", reading back %ld", e->value);
+	if (!e->err && e->len >= 0 && off < sizeof(x->expected))
+		off += (size_t)snprintf(x->expected + off,
+					sizeof(x->expected) - off,
+					", reading %ld bytes", e->len);
+	if (!e->err && e->proto != PROTO_ANY && off < sizeof(x->expected))
+		snprintf(x->expected + off, sizeof(x->expected) - off, " of %s",
+			 proto_name(e->proto));
+	x->at_ns = now_ns();
+	if (j->last_step.err) {
 		snprintf(x->observed, sizeof(x->observed), "%s: %.400s",
 			 errno_name(j->last_step.err), j->last_step.why);
-	else
-		snprintf(x->observed, sizeof(x->observed), "it succeeded");
-	x->at_ns = now_ns();
-	return j->last_step.err == e->err ? EXPECT_PASS : EXPECT_FAIL;
+		return j->last_step.err == e->err ? EXPECT_PASS : EXPECT_FAIL;
+	}
+	snprintf(x->observed, sizeof(x->observed), "it succeeded");
+	if (e->err)
+		return EXPECT_FAIL;
+	return expect_step_values(j, e, x);
 }
 
 /* Ground truth from the controller: a zero-timeout poll() on the queue. */
@@ -260,8 +332,11 @@ static const char *expect_fail_class(const struct expect *e,
 		return x->returned ? "errno" : "hang";
 	case EXPECT_ERROR:
 	case EXPECT_SEND:
-	case EXPECT_STEP:
 		return "errno";
+	case EXPECT_STEP:
+		return x->returned ? "value" : "errno";
+	case EXPECT_COUNTER:
+		return "counter";
 	default:
 		return "state";
 	}
@@ -274,8 +349,8 @@ static const char *expect_fail_class(const struct expect *e,
 static bool xfail_class_matches(const char *reason, const char *cls)
 {
 	static const char *const classes[] = {
-		"count", "wakeups", "woke",	   "hang",
-		"errno", "state",   "lost-wakeup",
+		"count", "wakeups", "woke",  "hang",	    "errno",
+		"state", "counter", "value", "lost-wakeup",
 	};
 	size_t n = strcspn(reason, ":");
 
@@ -301,8 +376,10 @@ void step_expect(struct job *j, const struct step *s)
 		st = expect_send(j, e, &x);
 	else if (e->kind == EXPECT_STEP)
 		st = expect_step(j, e, &x);
-	else
+	else if (e->kind == EXPECT_LINK)
 		st = expect_link(j, e, &x);
+	else
+		st = expect_state_of(j, e, &x);
 	if (st == EXPECT_FAIL && !j->cls)
 		j->cls = expect_fail_class(e, &x);
 	if (st == EXPECT_FAIL && xf && !xfail_class_matches(reason, j->cls)) {

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "capture.h"
@@ -236,6 +237,23 @@ int step_send(struct job *j, const struct step *s)
 	return send_into(j, s, job_queue(j, s->ref.queue));
 }
 
+/* write(), or writev() over iov equal parts: 0 or the errno. */
+static int write_once(int fd, const struct step *s)
+{
+	const size_t n = s->u.write.iov, len = s->u.write.len;
+	struct iovec iov[64];
+	size_t part, off = 0;
+
+	if (!n)
+		return write(fd, s->u.write.bytes, len) < 0 ? errno : 0;
+	part = len / n;
+	for (size_t i = 0; i < n; i++, off += part) {
+		iov[i].iov_base = s->u.write.bytes + off;
+		iov[i].iov_len = i + 1 < n ? part : len - off;
+	}
+	return writev(fd, iov, (int)n) < 0 ? errno : 0;
+}
+
 int step_write(struct job *j, const struct step *s)
 {
 	struct queue *q = job_queue(j, s->ref.queue);
@@ -245,10 +263,7 @@ int step_write(struct job *j, const struct step *s)
 	for (long i = 0; i < s->u.write.count; i++) {
 		capture_packet(j->pcap, s->u.write.bytes, s->u.write.len,
 			       q->dev->decl->u.tun.pi);
-		send_record(&j->last_send,
-			    write(q->fd, s->u.write.bytes, s->u.write.len) < 0
-				    ? errno
-				    : 0);
+		send_record(&j->last_send, write_once(q->fd, s));
 	}
 	return 0;
 }
