@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "builtin.h"
-#include "epoll_events.h"
+#include "events_param.h"
 #include "util.h"
 
 /* What rearm needs from a running loop; it lives as long as the job. */

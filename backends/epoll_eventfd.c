@@ -13,7 +13,7 @@
 
 #include "builtin.h"
 #include "cancel.h"
-#include "epoll_events.h"
+#include "events_param.h"
 #include "util.h"
 
 enum { EPOLL_EVENTFD_TUN, EPOLL_EVENTFD_CANCEL };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * poll(): wait for POLLIN on the non-blocking fd, emit the revents as the
+ * poll(): wait for POLLIN (or events=) on the non-blocking fd, emit the
+ * revents as the
  * wake, then read per r->drain.  poll() re-polls the file on every call,
  * so no registration made before TUNSETIFF outlives the call that made it.
  */
@@ -8,16 +9,19 @@
 #include <stdlib.h>
 
 #include "builtin.h"
+#include "events_param.h"
 #include "util.h"
 
 /* Wait, report, drain; until an unrecoverable error or r->stop. */
 static int poll_run(struct tuncheck_reader *r)
 {
-	struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
+	static const char *const known[] = { "events", NULL };
+	struct pollfd pfd = { .fd = r->fd };
 	unsigned char *buf;
 	int ret = 0;
 
-	backend_params_check(r, "poll", NULL);
+	backend_params_check(r, "poll", known);
+	pfd.events = (short)events_param(r, "poll", false);
 	buf = malloc(r->bufsize ? r->bufsize : 1);
 	if (!buf)
 		return -ENOMEM;
@@ -43,7 +47,7 @@ static int poll_run(struct tuncheck_reader *r)
 static const struct tuncheck_backend_ops poll_ops = {
 	.abi_version = TUNCHECK_BACKEND_ABI,
 	.name = "poll",
-	.about = "poll() for POLLIN, non-blocking reads",
+	.about = "poll() for POLLIN (or events=), non-blocking reads",
 	.run = poll_run,
 };
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * io_uring IORING_OP_POLL_ADD (POLLIN) on the non-blocking fd, then read()
+ * io_uring IORING_OP_POLL_ADD (POLLIN, or events=) on the non-blocking fd,
+ * then read()
  * per r->drain.  One-shot by default, re-armed after each completion;
  * `poll=multishot` arms it once (IORING_POLL_ADD_MULTI) and re-arms only
  * when a CQE comes without IORING_CQE_F_MORE.  WAKE value: the CQE's res
@@ -16,18 +17,20 @@
 #include <stdlib.h>
 
 #include "builtin.h"
+#include "events_param.h"
 #include "util.h"
 
-/* Arm a poll for POLLIN on r->fd: 0 or -errno. */
-static int uring_poll_arm(struct io_uring *ring, int fd, bool multishot)
+/* Arm a poll for `events` (POLLIN, or events=) on r->fd: 0 or -errno. */
+static int uring_poll_arm(struct io_uring *ring, int fd, bool multishot,
+			  unsigned events)
 {
 	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
 	int ret;
 
 	if (multishot)
-		io_uring_prep_poll_multishot(sqe, fd, POLLIN);
+		io_uring_prep_poll_multishot(sqe, fd, events);
 	else
-		io_uring_prep_poll_add(sqe, fd, POLLIN);
+		io_uring_prep_poll_add(sqe, fd, events);
 	ret = io_uring_submit(ring);
 	return ret < 0 ? ret : 0;
 }
@@ -46,14 +49,16 @@ static bool uring_poll_multishot(struct tuncheck_reader *r)
 /* Wait for a poll CQE, report, drain; until an error or r->stop. */
 static int uring_poll_run(struct tuncheck_reader *r)
 {
-	static const char *const known[] = { "poll", NULL };
+	static const char *const known[] = { "poll", "events", NULL };
 	struct io_uring ring;
 	unsigned char *buf;
 	bool multishot;
+	unsigned events;
 	int ret;
 
 	backend_params_check(r, "uring-poll", known);
 	multishot = uring_poll_multishot(r);
+	events = events_param(r, "uring-poll", false);
 	buf = malloc(r->bufsize ? r->bufsize : 1);
 	if (!buf)
 		return -ENOMEM;
@@ -61,7 +66,7 @@ static int uring_poll_run(struct tuncheck_reader *r)
 	if (ret < 0)
 		goto free_buf;
 	backend_set_nonblock(r->fd);
-	ret = uring_poll_arm(&ring, r->fd, multishot);
+	ret = uring_poll_arm(&ring, r->fd, multishot, events);
 	if (ret < 0)
 		goto exit_ring;
 	backend_emit(r, TUNCHECK_EV_READY, 0, 0);
@@ -92,7 +97,7 @@ static int uring_poll_run(struct tuncheck_reader *r)
 			ret = backend_drain(r, buf);
 		}
 		if (ret >= 0 && !more)
-			ret = uring_poll_arm(&ring, r->fd, multishot);
+			ret = uring_poll_arm(&ring, r->fd, multishot, events);
 	}
 exit_ring:
 	io_uring_queue_exit(&ring);

@@ -1,7 +1,9 @@
 #!/bin/sh
 # Mutation selftest: for every expect line of every shipped case, write a
 # copy of the case with that one expected value flipped (a count +1, another
-# errno, a wake bit err <-> in, blocked <-> returns, up <-> down, readable <-> not-readable, ...).
+# errno, a wake bit err <-> in, blocked <-> returns, up <-> down, readable <->
+# not-readable, has= <-> lacks=, a read-back value or length +1, carrier on
+# <-> off, a counter's range moved past itself, ...).
 # Each mutant must then FAIL (or XPASS): a survivor is an expectation that
 # cannot fail.  usage: ci/mutate.sh OUTDIR CASE...
 out=$1
@@ -12,6 +14,42 @@ for c in "$@"; do
 	grep -n '^expect' "$c" | while IFS=: read -r line text; do
 		new=$(printf '%s\n' "$text" | awk '
 		{
+			# what a step read back: change the value, keep ok
+			if ($0 ~ / step ok/ && match($0, /(value|len)=[0-9]+/)) {
+				k = substr($0, RSTART, RLENGTH); n = k; sub(/.*=/, "", n); sub(/=.*/, "", k)
+				# down for big values: awk would print 2^31 as 2.14748e+09
+				$0 = substr($0, 1, RSTART - 1) k "=" sprintf("%d", n > 1000 ? n - 1 : n + 1) substr($0, RSTART + RLENGTH)
+				print; exit
+			}
+			if ($0 ~ /(has|lacks)=/) {
+				gsub(/has=/, "HAS@"); gsub(/lacks=/, "has="); gsub(/HAS@/, "lacks=")
+				print; exit
+			}
+			if (match($0, /class=[a-z-]+/)) {
+				v = substr($0, RSTART, RLENGTH) == "class=icmp-echo" ? "class=icmp-reply" : "class=icmp-echo"
+				$0 = substr($0, 1, RSTART - 1) v substr($0, RSTART + RLENGTH)
+				print; exit
+			}
+			if (match($0, / carrier on/)) { sub(/ carrier on/, " carrier off"); print; exit }
+			if (match($0, / carrier off/)) { sub(/ carrier off/, " carrier on"); print; exit }
+			if (match($0, / operstate up/)) { sub(/ operstate up/, " operstate down"); print; exit }
+			if (match($0, / operstate [a-z]+/)) { sub(/ operstate [a-z]+/, " operstate up"); print; exit }
+			if (match($0, / not-writable/)) { sub(/ not-writable/, " writable"); print; exit }
+			if (match($0, / writable/)) { sub(/ writable/, " not-writable"); print; exit }
+			# counters: a range just past the expected one
+			if ($0 ~ / counter / || $0 ~ /^expect snmp /) {
+				if (match($0, /max=[0-9]+/)) {
+					m = substr($0, RSTART + 4, RLENGTH - 4)
+					$0 = substr($0, 1, RSTART - 1) "min=" (m + 1) substr($0, RSTART + RLENGTH)
+					sub(/ min=[0-9]+ min=/, " min=")
+					print; exit
+				}
+				if (match($0, /min=[0-9]+/)) {
+					m = substr($0, RSTART + 4, RLENGTH - 4)
+					$0 = substr($0, 1, RSTART - 1) "max=" (m - 1) substr($0, RSTART + RLENGTH)
+					print; exit
+				}
+			}
 			if (match($0, /errno=EIO/)) { sub(/errno=EIO/, "errno=EINVAL"); print; exit }
 			if (match($0, /errno=ok/)) { sub(/errno=ok/, "errno=EIO"); print; exit }
 			if (match($0, /errno=E[A-Z]+/)) { sub(/errno=E[A-Z]+/, "errno=EIO"); print; exit }
@@ -19,7 +57,9 @@ for c in "$@"; do
 			if (match($0, / step ok/)) { sub(/ step ok/, " step errno=EIO"); print; exit }
 			if (match($0, /(every|some|none)=[a-z+]+/)) {
 				v = substr($0, RSTART, RLENGTH)
-				if (v ~ /err/) sub(/err/, "in", v); else sub(/in/, "err", v)
+				if (v ~ /err/) sub(/err/, "in", v)
+				else if (v ~ /=(.*\+)?in(\+|$)/) sub(/in/, "err", v)
+				else sub(/=.*/, "=err", v) # out, nval, pri...
 				$0 = substr($0, 1, RSTART - 1) v substr($0, RSTART + RLENGTH)
 				print; exit
 			}
@@ -39,15 +79,19 @@ for c in "$@"; do
 			if (match($0, / wakes min=[0-9]+/)) { sub(/ wakes min=[0-9]+/, " no-wake"); sub(/within=/, "for="); print; exit }
 			if (match($0, / link up/)) { sub(/ link up/, " link down"); print; exit }
 			if (match($0, / link down/)) { sub(/ link down/, " link up"); print; exit }
+			if (match($0, / link gone/)) { sub(/ link gone/, " link up"); print; exit }
 			if (match($0, / not-readable/)) { sub(/ not-readable/, " readable"); print; exit }
 			if (match($0, / readable/)) { sub(/ readable/, " not-readable"); print; exit }
 		}')
 		[ -n "$new" ] || continue
 		m="$out/$base-L$line.case"
 		name=m-$(printf '%s' "$base-L$line" | cksum | cut -d' ' -f1)
-		awk -v l="$line" -v new="$new" -v name="$name" '
+		# a case for every backend runs as a mutant on read and epoll-et
+		# only; one with a backends line on those it names
+		grep -q '^backends[ \t]' "$c" && only= || only="backends read epoll-et"
+		awk -v l="$line" -v new="$new" -v name="$name" -v only="$only" '
 			NR == l { print new; next }
-			/^case[ \t]/ { print "case " name; next }
+			/^case[ \t]/ { print "case " name; if (only != "") print only; next }
 			{ print }' "$c" >"$m"
 		printf '%s\t%s:%s: %s\n' "$name" "$c" "$line" "$new" >>"$out/MUTANTS"
 	done

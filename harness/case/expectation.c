@@ -53,8 +53,8 @@ static const struct case_opt case_expect_opts[XP_N] = {
 	[XP_CONSERVE] = { "conserve", NULL, T_FLAG, AT(u.expect.conserve) },
 	[XP_ERRNO] = { "errno", "E", T_ERRNO, AT(u.expect.err) },
 	[XP_OK] = { "ok", NULL, T_FLAG, .size = 0 },
-	[XP_LEN] = { "len", "N", T_NUM, AT(u.expect.len), .min = 1,
-		     .max = 262144 },
+	[XP_LEN] = { "len", "N", T_NUM, AT(u.expect.len), .min = 0,
+		     .max = 1 << 20 },
 	[XP_EVERY] = { "every", "BITS", T_CUSTOM, .size = 0 },
 	[XP_SOME] = { "some", "BITS", T_CUSTOM, .size = 0 },
 	[XP_NONE] = { "none", "BITS", T_CUSTOM, .size = 0 },
@@ -166,8 +166,8 @@ static const struct case_pred {
 	  XP(XP_HAS) | XP(XP_LACKS) | XP(XP_EVENTS) | XP(XP_WITHIN), 0,
 	  "expect QUEUE poll [events=BITS] [has=BITS] [lacks=BITS] "
 	  "[within=DUR]" },
-	{ "link", EXPECT_LINK, SYM_DEVICE, false, "up|down", 0, 0,
-	  "expect TUN link up|down" },
+	{ "link", EXPECT_LINK, SYM_DEVICE, false, "up|down|gone", 0, 0,
+	  "expect TUN link up|down|gone" },
 	{ "carrier", EXPECT_CARRIER, SYM_DEVICE, false, "off|on", XP(XP_WITHIN),
 	  0, "expect TUN carrier on|off [within=DUR]" },
 	{ "operstate", EXPECT_OPERSTATE, SYM_DEVICE, false, CASE_OPERSTATES,
@@ -278,8 +278,16 @@ static int case_expect_check(struct case_parser *p, struct expect *e,
 				 "%s: max=%ld is less than "
 				 "min=%ld",
 				 p->label, e->max, e->count);
+	if (e->kind == EXPECT_READS && seen[XP_LEN] && !e->len)
+		return case_fail(p, seen[XP_LEN],
+				 "expect reads: len=0 counts no packet "
+				 "(expect step len=0 after a read step does)");
 	if (e->kind == EXPECT_COUNTER && !seen[XP_MIN] && !seen[XP_MAX])
 		return case_missing(p, "min=N or max=N");
+	if (e->kind == EXPECT_COUNTER && !e->count && e->max < 0)
+		return case_fail(p, seen[XP_MIN],
+				 "%s: min=0 without max= cannot fail",
+				 p->label);
 	if ((e->kind == EXPECT_FLAGS || e->kind == EXPECT_POLL) && !e->has &&
 	    !e->lacks)
 		return case_missing(p, "has=BITS or lacks=BITS");
@@ -390,9 +398,10 @@ static int case_expect_word(struct case_parser *p, const struct case_pred *pr,
 		return -1;
 	if (e->kind == EXPECT_READS)
 		e->proto = (enum proto)k;
-	else if (e->kind == EXPECT_LINK)
-		e->negate = k;
-	else
+	else if (e->kind == EXPECT_LINK) {
+		e->negate = k == 1;
+		e->state = (uint8_t)k; /* 2: gone */
+	} else
 		e->state = (uint8_t)k;
 	return 0;
 }

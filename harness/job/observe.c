@@ -3,6 +3,7 @@
  * Expectations of a job: watch the timeline and the kernel (readability,
  * drop counters, link state) until each passes or fails, and say why.
  */
+#include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -301,11 +302,20 @@ static enum expect_state expect_link(struct job *j, const struct expect *e,
 	struct dev *d = job_dev(j, e->subject_ref);
 	struct link_info li;
 	bool up;
+	int ret;
 
-	snprintf(x->expected, sizeof(x->expected), "%s is %s", e->subject,
-		 e->negate ? "down" : "up");
+	snprintf(x->expected, sizeof(x->expected), "%s %s", e->subject,
+		 e->state == 2 ? "is gone (unregistered)"
+		 : e->negate   ? "is down"
+			       : "is up");
 	x->at_ns = now_ns();
-	if (link_get(j->nl, d->ifindex, &li) < 0) {
+	ret = d->ifindex ? link_get(j->nl, d->ifindex, &li) : -ENODEV;
+	if (ret == -ENODEV) {
+		snprintf(x->observed, sizeof(x->observed), "%s does not exist",
+			 e->subject);
+		return e->state == 2 ? EXPECT_PASS : EXPECT_FAIL;
+	}
+	if (ret < 0) {
 		snprintf(x->observed, sizeof(x->observed), "%s",
 			 nl_error(j->nl));
 		return EXPECT_FAIL;
@@ -313,7 +323,7 @@ static enum expect_state expect_link(struct job *j, const struct expect *e,
 	up = li.flags & IFF_UP;
 	snprintf(x->observed, sizeof(x->observed), "%s is %s (flags 0x%x)",
 		 e->subject, up ? "up" : "down", li.flags);
-	return up != e->negate ? EXPECT_PASS : EXPECT_FAIL;
+	return e->state != 2 && up != e->negate ? EXPECT_PASS : EXPECT_FAIL;
 }
 
 /* The matrix's failure class of a failed expectation. */
