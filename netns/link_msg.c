@@ -200,7 +200,7 @@ int link_msg_parse(const void *buf, size_t len, struct link_info *out)
 	out->flags = ifi->ifi_flags;
 	if (tb[IFLA_OPERSTATE])
 		out->operstate = mnl_attr_get_u8(tb[IFLA_OPERSTATE]);
-	out->carrier = tb[IFLA_CARRIER] ? mnl_attr_get_u8(tb[IFLA_CARRIER])
+	out->carrier = tb[IFLA_CARRIER] ? mnl_attr_get_u8(tb[IFLA_CARRIER]) != 0
 					: -1;
 	if (tb[IFLA_MTU])
 		out->mtu = mnl_attr_get_u32(tb[IFLA_MTU]);

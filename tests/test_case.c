@@ -938,6 +938,197 @@ static void test_expect_step(void **state)
 	assert_string_equal(d.msg, "'step' is reserved (expect step)");
 }
 
+#define OK(text)                                                               \
+	({                                                                     \
+		struct case_file *c_ = parse(text, &d);                        \
+		if (!c_)                                                       \
+			fail_msg("%u:%u: %s (%s)", d.line, d.col, d.msg,       \
+				 d.hint);                                      \
+		c_;                                                            \
+	})
+
+/* Parse text that must fail at line:col with msg containing `part`. */
+static void bad(const char *text, unsigned line, unsigned col, const char *part)
+{
+	struct case_diag d;
+	struct case_file *c = parse(text, &d);
+
+	if (c)
+		fail_msg("parsed, but should fail: %s", text);
+	if (d.line != line || (col && d.col != col) || !strstr(d.msg, part))
+		fail_msg("want %u:%u '%s', got %u:%u '%s'", line, col, part,
+			 d.line, d.col, d.msg);
+}
+
+/* ioctl Q NAME [ARG] and what expect step reads back after it. */
+static void test_ioctl_step(void **state)
+{
+	struct case_diag d;
+	struct case_file *c;
+	const struct step *s;
+
+	(void)state;
+	c = OK(H "ioctl q0 TUNGETIFF\nexpect step ok has=tun+no-pi "
+		 "lacks=persist\n"
+		 "ioctl q0 TUNSETQUEUE attach-queue\nexpect step errno=EINVAL\n"
+		 "ioctl q0 TUNSETCARRIER off\n"
+		 "ioctl q0 TUNSETTXFILTER 02:00:00:00:00:01,02:00:00:00:00:0a\n"
+		 "ioctl q0 TUNSETOFFLOAD csum+tso6\n"
+		 "ioctl q0 TUNGETSNDBUF\nexpect step ok value=4096\n"
+		 "ioctl q0 TUNSETIFF\n");
+	s = &c->steps[3];
+	assert_int_equal(s->kind, STEP_IOCTL);
+	assert_false(s->u.ioctl.has_arg);
+	assert_int_equal(c->steps[4].u.expect.has, 0x1001);
+	assert_int_equal(c->steps[4].u.expect.lacks, 0x0800);
+	assert_int_equal(c->steps[4].u.expect.value, -1);
+	assert_int_equal(c->steps[5].u.ioctl.arg, 0x200);
+	assert_int_equal(c->steps[7].u.ioctl.arg, 0);
+	assert_true(c->steps[7].u.ioctl.has_arg);
+	assert_int_equal(c->steps[8].u.ioctl.n_macs, 2);
+	assert_int_equal(c->steps[8].u.ioctl.macs[1][5], 0x0a);
+	assert_int_equal(c->steps[9].u.ioctl.arg, 0x05);
+	assert_int_equal(c->steps[11].u.expect.value, 4096);
+	assert_false(c->steps[12].u.ioctl.has_arg);
+	case_free(c);
+	bad(H "ioctl q0 TUNGETIF\n", 5, 10, "unknown ioctl 'TUNGETIF'");
+	bad(H "ioctl q0 TUNSETPERSIST\n", 5, 0, "needs on|off");
+	bad(H "ioctl q0 TUNGETIFF 1\n", 5, 20, "takes no argument");
+	bad(H "ioctl q0 TUNSETQUEUE attach-queue+bogus\n", 5, 35,
+	    "unknown tun flag 'bogus'");
+	bad(H "ioctl q0 TUNSETOFFLOAD tso\n", 5, 24,
+	    "unknown offload flag 'tso'");
+	bad(H "ioctl q0 TUNSETTXFILTER 02:00:00:00:00\n", 5, 25,
+	    "not a MAC address");
+	bad(H "ioctl q0 TUNSETSNDBUF n=1\n", 5, 23, "bare word");
+	/* values only after a step that reads them */
+	bad(H "ioctl q0 TUNSETSNDBUF 1\nexpect step ok value=1\n", 6, 16,
+	    "reads no value back");
+	bad(H "ioctl q0 TUNGETSNDBUF\nexpect step ok has=tun\n", 6, 16,
+	    "reads back no named flags");
+	bad(H "ioctl q0 TUNGETIFF\nexpect step ok len=1\n", 6, 16,
+	    "follow a read step");
+	bad(H "ioctl q0 TUNGETIFF\nexpect step errno=EIO value=1\n", 6, 0,
+	    "values need ok");
+	bad(H "ioctl q0 TUNGETIFF\nexpect step ok has=tun lacks=tun\n", 6, 0,
+	    "share a bit");
+}
+
+/* read Q ...; write iov=; expect step len= class= after a read. */
+static void test_read_step(void **state)
+{
+	struct case_diag d;
+	struct case_file *c;
+
+	(void)state;
+	c = OK(H "read q0\nexpect step errno=EINTR\n"
+		 "read q0 size=0 nonblock\nexpect step ok len=0\n"
+		 "read q0 iov=3 size=90 within=100ms\n"
+		 "expect step ok len=84 class=icmp-reply\n"
+		 "write q0 hex=4500 size=8388608 iov=4\n");
+	assert_int_equal(c->steps[3].u.read.size, 65536);
+	assert_int_equal(c->steps[3].u.read.window_ns, 2000 * MS);
+	assert_false(c->steps[3].u.read.nonblock);
+	assert_true(c->steps[5].u.read.nonblock);
+	assert_int_equal(c->steps[5].u.read.size, 0);
+	assert_int_equal(c->steps[6].u.expect.len, 0);
+	assert_int_equal(c->steps[7].u.read.iov, 3);
+	assert_int_equal(c->steps[8].u.expect.proto, PROTO_ICMP_REPLY);
+	assert_int_equal(c->steps[9].u.write.len, 8388608);
+	assert_int_equal(c->steps[9].u.write.iov, 4);
+	/* 2 s (slack) + 2 s (read) + 100 ms (read) */
+	assert_int_equal(c->deadline_ns, 4100 * MS);
+	case_free(c);
+	bad(H "read q0 nonblock within=1s\n", 5, 18, "does not wait");
+	bad(H "read q0 size=2 iov=3\n", 5, 16, "iov=3 parts for 2 bytes");
+	bad(H "write q0 hex=4500 iov=3\n", 5, 19, "parts for fewer bytes");
+	bad(H "read q0\nexpect step ok class=bogus\n", 6, 16, "not one of");
+	bad(H "expect r0 reads any count=1 within=1s len=0\n", 5, 39,
+	    "len=0 counts no packet");
+}
+
+/* tun persist=/no-carrier, attach how=, link carrier|multicast|arp. */
+static void test_device_lifetime(void **state)
+{
+	struct case_diag d;
+	struct case_file *c;
+
+	(void)state;
+	c = OK("case c\ntun t0 persist=no no-carrier\ntun t1 persist=yes\n"
+	       "open q0 device=t0 attach=later\nattach q0 how=setqueue\n"
+	       "attach q0\nattach q0 how=setiff\n"
+	       "link t0 carrier off\nlink t1 multicast on\nlink t0 arp on\n"
+	       "expect t0 link gone\nexpect t1 link down\n");
+	assert_true(c->steps[0].u.tun.transient);
+	assert_true(c->steps[0].u.tun.no_carrier);
+	assert_false(c->steps[1].u.tun.transient);
+	assert_int_equal(c->steps[3].u.attach.how, 2);
+	assert_int_equal(c->steps[4].u.attach.how, 0);
+	assert_int_equal(c->steps[5].u.attach.how, 1);
+	assert_int_equal(c->steps[6].u.link.op, LINK_CARRIER);
+	assert_false(c->steps[6].u.link.on);
+	assert_int_equal(c->steps[7].u.link.op, LINK_MULTICAST);
+	assert_true(c->steps[7].u.link.on);
+	assert_int_equal(c->steps[8].u.link.op, LINK_ARP);
+	assert_int_equal(c->steps[9].u.expect.state, 2);
+	assert_false(c->steps[9].u.expect.negate);
+	assert_true(c->steps[10].u.expect.negate);
+	case_free(c);
+	bad("case c\ntun t0\nlink t0 carrier\n", 3, 17, "needs on or off");
+	bad("case c\ntun t0\nlink t0 up on\n", 3, 12, "unexpected argument");
+	bad("case c\ntun t0 persist=maybe\n", 2, 8, "not one of");
+	bad(H "attach q0 how=tunsetiff\n", 5, 11, "not one of");
+	bad("case c\ntun snmp\n", 2, 5, "'snmp' is reserved");
+}
+
+/* carrier, operstate, flags, poll/writable, counter, snmp. */
+static void test_state_expectations(void **state)
+{
+	struct case_diag d;
+	struct case_file *c;
+
+	(void)state;
+	c = OK(H "expect t0 carrier on\nexpect t0 operstate lowerlayerdown "
+		 "within=1s\n"
+		 "expect t0 flags has=up+running+lower-up lacks=noarp\n"
+		 "expect q0 poll events=in+out has=out lacks=err+nval\n"
+		 "expect q0 writable\nexpect q0 not-writable within=1s\n"
+		 "expect t0 counter tx_dropped min=3 max=3 within=1s\n"
+		 "expect t0 counter rx_packets max=0\n"
+		 "expect snmp Icmp6.InEchos min=1\n");
+	assert_int_equal(c->steps[3].u.expect.kind, EXPECT_CARRIER);
+	assert_int_equal(c->steps[3].u.expect.state, 1);
+	assert_int_equal(c->steps[4].u.expect.state, 3);
+	assert_int_equal(c->steps[5].u.expect.has, 0x10041);
+	assert_int_equal(c->steps[5].u.expect.lacks, 0x80);
+	assert_int_equal(c->steps[6].u.expect.events, 0x5);
+	assert_int_equal(c->steps[6].u.expect.lacks, 0x28);
+	assert_int_equal(c->steps[7].u.expect.has, 0x4);
+	assert_int_equal(c->steps[8].u.expect.lacks, 0x4);
+	assert_int_equal(c->steps[9].u.expect.kind, EXPECT_COUNTER);
+	assert_int_equal(c->steps[9].u.expect.counter, 7);
+	assert_int_equal(c->steps[9].u.expect.count, 3);
+	assert_int_equal(c->steps[9].u.expect.max, 3);
+	assert_int_equal(c->steps[10].u.expect.count, 0);
+	assert_int_equal(c->steps[10].u.expect.max, 0);
+	assert_int_equal(c->steps[11].u.expect.counter, -1);
+	assert_string_equal(c->steps[11].u.expect.snmp, "Icmp6.InEchos");
+	assert_int_equal(c->steps[11].u.expect.subject_ref, -1);
+	case_free(c);
+	bad(H "expect t0 operstate sideways\n", 5, 21, "not one of");
+	bad(H "expect t0 flags\n", 5, 0, "needs has=BITS or lacks=BITS");
+	bad(H "expect t0 flags has=up+fast\n", 5, 24, "unknown link flag");
+	bad(H "expect q0 poll within=1s\n", 5, 0, "needs has=BITS");
+	bad(H "expect t0 counter tx_drops min=1\n", 5, 19,
+	    "unknown counter 'tx_drops'");
+	bad(H "expect t0 counter tx_dropped\n", 5, 0, "needs min=N or max=N");
+	bad(H "expect t0 counter tx_dropped min=0\n", 5, 30, "cannot fail");
+	bad(H "expect t0 counter tx_dropped min=2 max=1\n", 5, 36, "less than");
+	bad(H "expect snmp InEchos min=1\n", 5, 13, "not GROUP.NAME");
+	bad(H "expect snmp Ip.In/Echos min=1\n", 5, 13, "not GROUP.NAME");
+	bad(H "expect r0 carrier on\n", 5, 8, "");
+}
+
 /* wakes every=/some=/none=: poll bits by name or as a mask. */
 static void test_wake_values(void **state)
 {
@@ -1057,6 +1248,10 @@ int main(void)
 		cmocka_unit_test(test_pingpong),
 		cmocka_unit_test(test_wake_values),
 		cmocka_unit_test(test_expect_step),
+		cmocka_unit_test(test_ioctl_step),
+		cmocka_unit_test(test_read_step),
+		cmocka_unit_test(test_device_lifetime),
+		cmocka_unit_test(test_state_expectations),
 		cmocka_unit_test(test_object_limits),
 		cmocka_unit_test(test_load_fifo),
 	};

@@ -117,6 +117,38 @@ static void test_setlink_mtu_txqlen(void **state)
 	assert_null(test_attr(buf, sizeof(*ifi), IFLA_MTU));
 }
 
+/* IFLA_CARRIER as a u8; one ifi_flags bit with its change mask. */
+static void test_setcarrier_setflag(void **state)
+{
+	const struct ifinfomsg *ifi;
+	const struct rtattr *rta;
+	size_t len;
+
+	(void)state;
+	len = link_msg_setcarrier(buf, 11, 5, false);
+	ifi = test_link_hdr(len, RTM_NEWLINK, 11, 5);
+	assert_int_equal(ifi->ifi_change, 0);
+	rta = test_attr(buf, sizeof(*ifi), IFLA_CARRIER);
+	assert_non_null(rta);
+	assert_int_equal(RTA_PAYLOAD(rta), 1);
+	assert_int_equal(*(const uint8_t *)RTA_DATA(rta), 0);
+	len = link_msg_setcarrier(buf, 12, 5, true);
+	ifi = test_link_hdr(len, RTM_NEWLINK, 12, 5);
+	assert_int_equal(*(const uint8_t *)RTA_DATA(
+				 test_attr(buf, sizeof(*ifi), IFLA_CARRIER)),
+			 1);
+
+	len = link_msg_setflag(buf, 13, 6, IFF_NOARP, false);
+	ifi = test_link_hdr(len, RTM_NEWLINK, 13, 6);
+	assert_int_equal(len, NLMSG_LENGTH(sizeof(*ifi)));
+	assert_int_equal(ifi->ifi_change, IFF_NOARP);
+	assert_int_equal(ifi->ifi_flags, 0);
+	len = link_msg_setflag(buf, 14, 6, IFF_MULTICAST, true);
+	ifi = test_link_hdr(len, RTM_NEWLINK, 14, 6);
+	assert_int_equal(ifi->ifi_change, IFF_MULTICAST);
+	assert_int_equal(ifi->ifi_flags, IFF_MULTICAST);
+}
+
 static void test_dellink_getlink(void **state)
 {
 	const struct ifinfomsg *ifi;
@@ -246,6 +278,7 @@ static size_t test_newlink(size_t stats_len)
 	test_put(IFLA_MTU, &mtu, 4);
 	test_put(IFLA_OPERSTATE, &oper, 1);
 	test_put(IFLA_TXQLEN, &qlen, 4);
+	test_put(IFLA_CARRIER, &oper, 1); /* 6: any non-zero is on */
 	if (stats_len) {
 		memset(&st, 0, sizeof(st));
 		st.rx_packets = 0x1122334455667788ULL;
@@ -267,6 +300,7 @@ static void test_parse_newlink(void **state)
 	assert_int_equal(li.ifindex, 3);
 	assert_int_equal(li.flags, IFF_UP | IFF_RUNNING | IFF_POINTOPOINT);
 	assert_int_equal(li.operstate, IF_OPER_UP);
+	assert_int_equal(li.carrier, 1);
 	assert_int_equal(li.mtu, 1400);
 	assert_int_equal(li.txqlen, 77);
 	assert_true(li.has_stats);
@@ -412,6 +446,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_setlink_up_down),
 		cmocka_unit_test(test_setlink_mtu_txqlen),
+		cmocka_unit_test(test_setcarrier_setflag),
 		cmocka_unit_test(test_dellink_getlink),
 		cmocka_unit_test(test_getlink_name),
 		cmocka_unit_test(test_newaddr_v4),

@@ -214,7 +214,8 @@ int case_sym_define(struct case_parser *p, size_t i, enum case_sym_kind kind,
 	    case_name_check(p, w->s, w->col, case_sym_names[kind],
 			    kind == SYM_DEVICE ? IFNAMSIZ : CASE_NAME_MAX))
 		return -1;
-	if (!strcmp(w->s, "send") || !strcmp(w->s, "step"))
+	if (!strcmp(w->s, "send") || !strcmp(w->s, "step") ||
+	    !strcmp(w->s, "snmp"))
 		return case_fail(p, w->col, "'%s' is reserved (expect %s)",
 				 w->s, w->s);
 	static const size_t max[] = { CASE_MAX_DEVICES, CASE_MAX_QUEUES,

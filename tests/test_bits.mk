@@ -1,0 +1,1 @@
+OBJ_test_bits := $(B)/harness/case/bits.o
