@@ -1047,6 +1047,34 @@ static void test_read_step(void **state)
 	    "len=0 counts no packet");
 }
 
+/* reads conserve[=P%] and quiet=DUR|never. */
+static void test_conserve_quiet(void **state)
+{
+	struct case_diag d;
+	struct case_file *c;
+
+	(void)state;
+	c = OK(H "expect r0 reads udp count=10 within=1s conserve\n"
+		 "expect r0 reads udp count=10 within=1s conserve=90% "
+		 "quiet=never\n"
+		 "expect r0 reads udp count=10 within=5s quiet=2s\n");
+	assert_true(c->steps[3].u.expect.conserve);
+	assert_int_equal(c->steps[3].u.expect.conserve_pct, 0);
+	assert_int_equal(c->steps[3].u.expect.quiet_ns, 0);
+	assert_int_equal(c->steps[4].u.expect.conserve_pct, 90);
+	assert_true(c->steps[4].u.expect.quiet_ns == UINT64_MAX);
+	assert_false(c->steps[5].u.expect.conserve);
+	assert_int_equal(c->steps[5].u.expect.quiet_ns, 2000 * MS);
+	case_free(c);
+	bad(H "expect r0 reads udp count=1 within=1s conserve=0%\n", 5, 39,
+	    "not a percentage");
+	bad(H "expect r0 reads udp count=1 within=1s conserve=90\n", 5, 39,
+	    "not a percentage");
+	bad(H "expect r0 reads udp count=1 within=1s quiet=soon\n", 5, 39,
+	    "quiet");
+	bad(H "expect r0 wakes min=1 within=1s conserve\n", 5, 33, "conserve");
+}
+
 /* tun persist=/no-carrier, attach how=, link carrier|multicast|arp. */
 static void test_device_lifetime(void **state)
 {
@@ -1250,6 +1278,7 @@ int main(void)
 		cmocka_unit_test(test_expect_step),
 		cmocka_unit_test(test_ioctl_step),
 		cmocka_unit_test(test_read_step),
+		cmocka_unit_test(test_conserve_quiet),
 		cmocka_unit_test(test_device_lifetime),
 		cmocka_unit_test(test_state_expectations),
 		cmocka_unit_test(test_object_limits),

@@ -117,6 +117,55 @@ static void test_reads_conserve_counts_kernel_drops(void **state)
 	x.dropped = 3;
 	assert_int_equal(expect_evaluate(&x, ev, n_ev, 100 * MS), EXPECT_FAIL);
 	assert_non_null(strstr(x.observed, "3 missing (the kernel counted 3"));
+	/* conserve=80%: 7 read of 10 is too few, drops or not */
+	e.conserve = true;
+	e.conserve_pct = 80;
+	assert_int_equal(expect_evaluate(&x, ev, n_ev, 100 * MS), EXPECT_FAIL);
+	assert_non_null(strstr(x.observed, "conserve needs at least 8 read"));
+	e.conserve_pct = 70;
+	assert_int_equal(expect_evaluate(&x, ev, n_ev, 100 * MS), EXPECT_PASS);
+}
+
+/* Everything dropped is no pass: bare conserve needs one read. */
+static void test_reads_conserve_not_vacuous(void **state)
+{
+	struct expect e = { .kind = EXPECT_READS,
+			    .proto = PROTO_UDP,
+			    .count = 5,
+			    .window_ns = 100 * MS,
+			    .conserve = true };
+	struct expect_eval x;
+
+	(void)state;
+	memset(&x, 0, sizeof(x));
+	x.e = &e;
+	x.dropped = 5;
+	assert_int_equal(expect_evaluate(&x, ev, n_ev, 100 * MS), EXPECT_FAIL);
+	assert_non_null(strstr(x.observed, "0 udp read + 5 dropped"));
+	assert_non_null(strstr(x.observed, "needs at least 1 read"));
+}
+
+/* The reads that did not count are named by class and length. */
+static void test_reads_names_other_reads(void **state)
+{
+	struct expect e = { .kind = EXPECT_READS,
+			    .proto = PROTO_UDP,
+			    .count = 1,
+			    .len = 22,
+			    .window_ns = 100 * MS };
+	struct expect_eval x;
+
+	(void)state;
+	add(0, TUNCHECK_EV_READ, 1, PROTO_UDP, 0);
+	ev[n_ev - 1].len = 28;
+	add(0, TUNCHECK_EV_READ, 2, PROTO_ICMP_REPLY, 0);
+	ev[n_ev - 1].len = 84;
+	add(0, TUNCHECK_EV_READ, 3, PROTO_ICMP_REPLY, 0);
+	ev[n_ev - 1].len = 84;
+	assert_int_equal(eval(&e, &x, 0, 100), EXPECT_FAIL);
+	assert_non_null(strstr(x.observed, "0 udp read, 1 missing"));
+	assert_non_null(strstr(x.observed, "also read 1 udp of 28 bytes, "
+					   "2 icmp-reply of 84 bytes"));
 }
 
 static void test_blocked_fails_at_first_event_in_window(void **state)
@@ -256,6 +305,8 @@ int main(void)
 				       setup),
 		cmocka_unit_test_setup(test_reads_fail_names_the_shortfall,
 				       setup),
+		cmocka_unit_test_setup(test_reads_conserve_not_vacuous, setup),
+		cmocka_unit_test_setup(test_reads_names_other_reads, setup),
 		cmocka_unit_test_setup(test_reads_conserve_counts_kernel_drops,
 				       setup),
 		cmocka_unit_test_setup(

@@ -130,7 +130,12 @@ static void test_labels_unique(void **state)
 		{ "case a\nvariant f=1\nvariant f=2\n", "key declared twice" },
 		{ "case a\nvariant aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa=x,y\n"
 		  "variant bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb=1,2\n",
-		  "keys and values too long" },
+		  "characters; the limit is 63" },
+		{ "case a\nvariant f=x,,y\n", "an empty value" },
+		{ "case a\nvariant f=x,"
+		  "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"
+		  "\n",
+		  "is 64 bytes long; the limit is 63" },
 	};
 	/* 63 characters exactly: "k=...,l=..." fits */
 	static const char ok[] =
@@ -146,7 +151,7 @@ static void test_labels_unique(void **state)
 		assert_int_equal(variant_expand(bad[i][0], strlen(bad[i][0]),
 						&v, &n, &d),
 				 -1);
-		assert_int_equal(d.line, i ? 3 : 2);
+		assert_int_equal(d.line, i == 1 || i == 2 ? 3 : 2);
 		assert_non_null(strstr(d.msg, bad[i][1]));
 	}
 	assert_int_equal(variant_expand(ok, strlen(ok), &v, &n, &d), 0);

@@ -118,8 +118,11 @@ struct expect {
 	uint64_t window_ns; /* within= / for= */
 	int err;	    /* errno, 0 = "ok" (RETURNS/SEND/ERROR) */
 	bool any_err;	    /* RETURNS without errno=: any outcome */
-	bool conserve;	    /* READS: kernel drop counters may cover */
-	bool negate;	    /* READABLE: not-readable; LINK: down */
+	bool conserve;	    /* READS: ring-full drops (tx_dropped) may cover */
+	unsigned conserve_pct; /* READS: that % of count must be read; 0: 1 */
+	uint64_t quiet_ns;     /* READS: fail once this quiet; 0: 500 ms,
+				  UINT64_MAX: never (quiet=never) */
+	bool negate;	       /* READABLE: not-readable; LINK: down */
 	/* Backends expected to fail this expectation (xfail lines). */
 	char xfail[CASE_MAX_XFAIL][CASE_NAME_MAX];
 	size_t n_xfail;

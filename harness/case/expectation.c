@@ -39,6 +39,7 @@ enum {
 	XP_EVENTS,
 	XP_VALUE,
 	XP_CLASS,
+	XP_QUIET,
 	XP_N
 };
 static const struct case_opt case_expect_opts[XP_N] = {
@@ -50,7 +51,7 @@ static const struct case_opt case_expect_opts[XP_N] = {
 		     .max = CASE_COUNT_MAX },
 	[XP_WITHIN] = { "within", "DUR", T_DUR, AT(u.expect.window_ns) },
 	[XP_FOR] = { "for", "DUR", T_DUR, AT(u.expect.window_ns) },
-	[XP_CONSERVE] = { "conserve", NULL, T_FLAG, AT(u.expect.conserve) },
+	[XP_CONSERVE] = { "conserve", "[N%]", T_CUSTOM, .size = 0 },
 	[XP_ERRNO] = { "errno", "E", T_ERRNO, AT(u.expect.err) },
 	[XP_OK] = { "ok", NULL, T_FLAG, .size = 0 },
 	[XP_LEN] = { "len", "N", T_NUM, AT(u.expect.len), .min = 0,
@@ -65,6 +66,7 @@ static const struct case_opt case_expect_opts[XP_N] = {
 		       .max = 0x7fffffff },
 	[XP_CLASS] = { "class", "any|icmp-echo|icmp-reply|udp|other", T_CHOICE,
 		       AT(u.expect.proto) },
+	[XP_QUIET] = { "quiet", "DUR|never", T_CUSTOM, .size = 0 },
 };
 
 /* The step an `expect step` line is about: the one before it. */
@@ -92,11 +94,50 @@ static const struct bit_table *case_expect_bits(const struct case_parser *p,
 	}
 }
 
-/* every= some= none= has= lacks= events=: a bit set by name or number. */
+/* conserve or conserve=N%: at least N% of count read, 1 packet if bare */
+static int case_conserve(struct case_parser *p, const struct case_word *w,
+			 struct expect *e)
+{
+	char *end;
+	unsigned long n;
+
+	e->conserve = true;
+	if (!w->val)
+		return 0;
+	n = strtoul(w->val, &end, 10);
+	if (end == w->val || strcmp(end, "%") || !n || n > 100) {
+		case_fail_value(p, w,
+				"'%.24s' is not a percentage (1%%..100%%)",
+				w->val);
+		return case_hint(p,
+				 "conserve=90%%: at least 90%% of count read");
+	}
+	e->conserve_pct = (unsigned)n;
+	return 0;
+}
+
+/* quiet=DUR|never: how long a reads expectation waits in silence. */
+static int case_quiet(struct case_parser *p, const struct case_word *w,
+		      struct expect *e)
+{
+	if (!strcmp(w->val, "never")) {
+		e->quiet_ns = UINT64_MAX;
+		return 0;
+	}
+	return case_duration(p, w, &e->quiet_ns);
+}
+
+/* every= some= none= has= lacks= events=: a bit set by name or number;
+ * conserve[=N%], quiet=DUR|never. */
 static int case_expect_custom(struct case_parser *p, const struct case_word *w,
 			      int k, struct step *s)
 {
 	struct expect *e = &s->u.expect;
+
+	if (k == XP_CONSERVE)
+		return case_conserve(p, w, e);
+	if (k == XP_QUIET)
+		return case_quiet(p, w, e);
 	uint32_t *dst = k == XP_EVERY	? &e->every
 			: k == XP_SOME	? &e->some
 			: k == XP_NONE	? &e->none
@@ -135,9 +176,11 @@ static const struct case_pred {
 } case_preds[] = {
 	{ "reads", EXPECT_READS, SYM_READER, false,
 	  "any|icmp-echo|icmp-reply|udp|other", /* enum proto order */
-	  XP(XP_COUNT) | XP(XP_WITHIN) | XP(XP_CONSERVE) | XP(XP_LEN),
+	  XP(XP_COUNT) | XP(XP_WITHIN) | XP(XP_CONSERVE) | XP(XP_LEN) |
+		  XP(XP_QUIET),
 	  XP(XP_COUNT) | XP(XP_WITHIN),
-	  "expect READER reads PROTO count=N within=DUR [len=N] [conserve]" },
+	  "expect READER reads PROTO count=N within=DUR [len=N] "
+	  "[conserve[=N%]] [quiet=DUR|never]" },
 	{ "blocked", EXPECT_BLOCKED, SYM_READER, false, NULL, XP(XP_FOR),
 	  XP(XP_FOR), "expect READER blocked for=DUR" },
 	{ "no-wake", EXPECT_NO_WAKE, SYM_READER, false, NULL, XP(XP_FOR),

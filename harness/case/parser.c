@@ -510,7 +510,8 @@ static int case_opt_match(struct case_parser *p, const struct case_word *w,
 		i = wild;
 	if (i == n)
 		return case_opt_unknown(p, w, o, n, mask);
-	if (o[i].meta && !w->val) {
+	/* meta "[...]": the value is optional (conserve, conserve=90%) */
+	if (o[i].meta && o[i].meta[0] != '[' && !w->val) {
 		case_fail(p, w->col, "%s: '%s' needs a value", p->label, w->s);
 		return case_hint(p, "write %s=%s", o[i].name, o[i].meta);
 	}

@@ -9,7 +9,7 @@
 
 struct variant_key {
 	char name[CASE_NAME_MAX];
-	char values[VARIANT_MAX_COMBOS][32];
+	char values[VARIANT_MAX_COMBOS][VARIANT_VALUE_MAX + 1];
 	size_t n;
 };
 
@@ -65,6 +65,7 @@ static int variant_parse_line(const char *s, size_t len, unsigned line,
 	static const char usage[] = "usage: variant KEY=VALUE,VALUE... "
 				    "(then ${KEY} anywhere below)";
 	size_t i = variant_blanks(s, len), nl = 0;
+	const unsigned base = col; /* column of s[0] */
 
 	col += (unsigned)i;
 	while (i + nl < len && variant_name_char(s[i + nl]))
@@ -78,12 +79,26 @@ static int variant_parse_line(const char *s, size_t len, unsigned line,
 	while (i < len && s[i] != ' ' && s[i] != '\t' && s[i] != '#') {
 		size_t vl = variant_span(s + i, len - i, ", \t#\n");
 
-		if (!vl || vl >= sizeof(k->values[0]) ||
-		    k->n == VARIANT_MAX_COMBOS)
-			return variant_fail(d, line, col + (unsigned)nl + 1,
-					    "variant: empty, overlong or too "
-					    "many values",
+		char msg[200];
+
+		if (!vl)
+			return variant_fail(d, line, base + (unsigned)i,
+					    "variant: an empty value", usage);
+		if (vl > VARIANT_VALUE_MAX) {
+			snprintf(msg, sizeof(msg),
+				 "variant: value '%.20s...' is %zu bytes long; "
+				 "the limit is %d",
+				 s + i, vl, VARIANT_VALUE_MAX);
+			return variant_fail(d, line, base + (unsigned)i, msg,
 					    usage);
+		}
+		if (k->n == VARIANT_MAX_COMBOS) {
+			snprintf(msg, sizeof(msg),
+				 "variant: more than %d values for %s",
+				 VARIANT_MAX_COMBOS, k->name);
+			return variant_fail(d, line, base + (unsigned)i, msg,
+					    usage);
+		}
 		memcpy(k->values[k->n], s + i, vl);
 		k->values[k->n][vl] = 0;
 		for (size_t j = 0; j < k->n; j++)
@@ -217,11 +232,16 @@ static int variant_key_check(const struct variant_key *keys, size_t nk,
 				vmax = strlen(keys[k].values[j]);
 		lab += (k ? 1 : 0) + strlen(keys[k].name) + 1 + vmax;
 	}
-	if (lab >= sizeof(((struct variant_text *)0)->label))
-		return variant_fail(d, line, col,
-				    "variant: keys and values too long",
-				    "the case names KEY=VALUE,... take at "
-				    "most 63 characters");
+	if (lab >= sizeof(((struct variant_text *)0)->label)) {
+		char msg[200];
+
+		snprintf(msg, sizeof(msg),
+			 "variant: the longest case name suffix KEY=VALUE,... "
+			 "would be %zu characters; the limit is %zu",
+			 lab, sizeof(((struct variant_text *)0)->label) - 1);
+		return variant_fail(d, line, col, msg,
+				    "shorten the keys or the longest values");
+	}
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 
 #define VARIANT_MAX_KEYS   4
 #define VARIANT_MAX_COMBOS 32
+#define VARIANT_VALUE_MAX  63 /* bytes of one value */
 
 struct variant_text {
 	char *text; /* NUL-terminated, same line numbering as the input */

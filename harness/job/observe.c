@@ -16,20 +16,31 @@
 
 #define CONSERVE_POLL_NS 20000000ull /* re-read drop counters this often */
 #define READABLE_POLL_NS 5000000ull
-#define SETTLE_NS	 500000000ull /* quiet this long: reads decided */
+#define SETTLE_NS                                                              \
+	500000000ull /* quiet this long: reads decided
+					 (quiet= changes it) */
 
-/* The device's drop counters (IFLA_STATS64), summed; `why` says which. */
+/*
+ * The device's ring-full drops: tx_dropped (tun_net_xmit() drops a packet
+ * for the reader when the queue's ring is full).  rx_dropped, malformed
+ * writes refused by tun_get_user(), is not what conserve accounts for:
+ * `why` names both.
+ */
 static uint64_t dev_dropped(struct job *j, const struct dev *d, char *why,
 			    size_t size)
 {
 	struct link_info li;
 
-	if (link_get(j->nl, d->ifindex, &li) < 0 || !li.has_stats)
+	if (!d->ifindex || link_get(j->nl, d->ifindex, &li) < 0 ||
+	    !li.has_stats)
 		return 0;
-	snprintf(why, size, "%s counters: rx_dropped %llu, tx_dropped %llu",
-		 d->decl->name, (unsigned long long)li.stats.rx_dropped,
-		 (unsigned long long)li.stats.tx_dropped);
-	return li.stats.rx_dropped + li.stats.tx_dropped;
+	snprintf(
+		why, size,
+		"%s counters: tx_dropped %llu (counted: ring full, no carrier, detached), "
+		"rx_dropped %llu (writes refused, not counted)",
+		d->decl->name, (unsigned long long)li.stats.tx_dropped,
+		(unsigned long long)li.stats.rx_dropped);
+	return li.stats.tx_dropped;
 }
 
 static bool fd_readable(int fd)
@@ -65,6 +76,7 @@ static enum expect_state expect_reader(struct job *j, const struct step *s,
 	size_t last_n = 0, samples = 0, readable = 0;
 	uint64_t last_dropped = 0, last_change = now_ns();
 	bool polled = e->kind == EXPECT_READS || e->kind == EXPECT_WAKES;
+	const uint64_t quiet_ns = e->quiet_ns ? e->quiet_ns : SETTLE_NS;
 
 	for (size_t i = 0; i < j->n_queues; i++)
 		if (j->queues[i].reader == rt->index)
@@ -102,7 +114,7 @@ static enum expect_state expect_reader(struct job *j, const struct step *s,
 		 * early: no event, no drop and an empty queue for SETTLE_NS.
 		 */
 		x->settled = e->kind == EXPECT_READS &&
-			     now - last_change >= SETTLE_NS;
+			     now - last_change >= quiet_ns;
 		st = expect_evaluate(x, j->tl.ev, j->tl.n, now);
 		if (st != EXPECT_PENDING)
 			break;
