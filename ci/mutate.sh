@@ -3,7 +3,7 @@
 # copy of the case with that one expected value flipped (a count +1, another
 # errno, a wake bit err <-> in, blocked <-> returns, up <-> down, readable <->
 # not-readable, has= <-> lacks=, a read-back value or length +1, carrier on
-# <-> off, a counter's range moved past itself, ...).
+# <-> off, a counter's range moved past itself, a packet filter changed, ...).
 # Each mutant must then FAIL (or XPASS): a survivor is an expectation that
 # cannot fail.  usage: ci/mutate.sh OUTDIR CASE...
 out=$1
@@ -14,6 +14,22 @@ for c in "$@"; do
 	grep -n '^expect' "$c" | while IFS=: read -r line text; do
 		new=$(printf '%s\n' "$text" | awk '
 		{
+			# packet filters: the leftmost one on the line changes
+			best = 0
+			n = split("pi-flags= frag= src= dst= icmp-type=", keys, " ")
+			for (i = 1; i <= n; i++)
+				if (match($0, " " keys[i] "[^ ]+") && (!best || RSTART < best)) {
+					best = RSTART; bl = RLENGTH; bk = keys[i]
+				}
+			if (best) {
+				v = substr($0, best + 1 + length(bk), bl - 1 - length(bk))
+				if (bk == "pi-flags=") nv = v == "strip" ? "0" : "strip"
+				else if (bk == "frag=") nv = v == "first" ? "last" : "first"
+				else if (bk == "icmp-type=") nv = v == 255 ? 254 : v + 1
+				else nv = v ~ /:/ ? "2001:db8:ffff::fe" : "198.19.255.254"
+				$0 = substr($0, 1, best) bk nv substr($0, best + bl)
+				print; exit
+			}
 			# what a step read back: change the value, keep ok
 			if ($0 ~ / step ok/ && match($0, /(value|len)=[0-9]+/)) {
 				k = substr($0, RSTART, RLENGTH); n = k; sub(/.*=/, "", n); sub(/=.*/, "", k)

@@ -1047,6 +1047,47 @@ static void test_read_step(void **state)
 	    "len=0 counts no packet");
 }
 
+/* Packet filters on reads and on expect step after a read. */
+static void test_packet_filters(void **state)
+{
+	struct case_diag d;
+	struct case_file *c;
+	const struct expect *e;
+
+	(void)state;
+	c = OK(H "expect r0 reads other count=1 within=1s icmp-type=133 "
+		 "dst=ff02::2\n"
+		 "read q0\nexpect step ok pi-flags=strip src=198.18.0.1 "
+		 "frag=middle\n"
+		 "expect r0 reads udp count=1 within=1s\n");
+	e = &c->steps[3].u.expect;
+	assert_int_equal(e->icmp_type, 133);
+	assert_int_equal(e->dst.family, AF_INET6);
+	assert_int_equal(e->src.family, 0);
+	assert_int_equal(e->pi_flags, -1);
+	assert_int_equal(e->frag, -1);
+	e = &c->steps[5].u.expect;
+	assert_int_equal(e->pi_flags, 1);
+	assert_int_equal(e->frag, FRAG_MIDDLE);
+	assert_v4(&e->src, "198.18.0.1");
+	e = &c->steps[6].u.expect;
+	assert_int_equal(e->icmp_type, -1);
+	case_free(c);
+	bad(H "expect r0 reads any count=1 within=1s icmp-type=256\n", 5, 39,
+	    "out of range");
+	bad(H "expect r0 reads any count=1 within=1s pi-flags=cut\n", 5, 39,
+	    "not a number");
+	bad(H "expect r0 reads any count=1 within=1s frag=all\n", 5, 39,
+	    "not one of");
+	bad(H "expect r0 reads any count=1 within=1s dst=198.18.0.0/24\n", 5,
+	    39, "");
+	bad(H "detach q0\nexpect step ok dst=198.18.0.1\n", 6, 16,
+	    "follow a read step");
+	bad(H "read q0\nexpect step errno=EAGAIN frag=first\n", 6, 0,
+	    "values need ok");
+	bad(H "expect r0 wakes min=1 within=1s dst=198.18.0.1\n", 5, 33, "dst");
+}
+
 /* reads conserve[=P%] and quiet=DUR|never. */
 static void test_conserve_quiet(void **state)
 {
@@ -1279,6 +1320,7 @@ int main(void)
 		cmocka_unit_test(test_ioctl_step),
 		cmocka_unit_test(test_read_step),
 		cmocka_unit_test(test_conserve_quiet),
+		cmocka_unit_test(test_packet_filters),
 		cmocka_unit_test(test_device_lifetime),
 		cmocka_unit_test(test_state_expectations),
 		cmocka_unit_test(test_object_limits),

@@ -508,6 +508,83 @@ static void test_classify_garbage(void **state)
 	assert_true(counts[PROTO_OTHER] > 0);
 }
 
+/* packet_info(): addresses, ICMP type, tun_pi flags, fragments; and the
+ * filters of an expectation against it. */
+static void test_info_and_filters(void **state)
+{
+	struct case_addr s4 = test_addr(AF_INET, "198.18.0.1");
+	struct case_addr d4 = test_addr(AF_INET, "198.18.0.2");
+	struct case_addr s6 = test_addr(AF_INET6, "2001:db8::1");
+	struct case_addr d6 = test_addr(AF_INET6, "2001:db8::2");
+	struct expect e = { .icmp_type = -1, .pi_flags = -1, .frag = -1 };
+	struct packet_info pk;
+	uint8_t b[256];
+	uint16_t f = 1; /* TUN_PKT_STRIP, host order */
+	size_t n;
+
+	(void)state;
+	n = packet_build_echo(b, sizeof(b), &s4, &d4, 1, 1, 8, true);
+	packet_info(b, n, true, &pk);
+	assert_int_equal(pk.proto, PROTO_ICMP_ECHO);
+	assert_int_equal(pk.family, AF_INET);
+	assert_int_equal(pk.icmp_type, 8);
+	assert_int_equal(pk.pi_flags, 0);
+	assert_int_equal(pk.frag, FRAG_NONE);
+	assert_memory_equal(pk.dst, &d4.a.v4, 4);
+	assert_true(packet_matches(&e, &pk));
+	e.dst = d4;
+	e.icmp_type = 8;
+	e.pi_flags = 0;
+	e.frag = FRAG_NONE;
+	assert_true(packet_matches(&e, &pk));
+	e.src = d4; /* the wrong way round */
+	assert_false(packet_matches(&e, &pk));
+	e.src = s4;
+	e.icmp_type = 0;
+	assert_false(packet_matches(&e, &pk));
+	e.icmp_type = 8;
+	/* cut short after pi + IPv4 header: addresses, TUN_PKT_STRIP */
+	memcpy(b, &f, 2);
+	packet_info(b, 24, true, &pk);
+	assert_int_equal(pk.proto, PROTO_OTHER);
+	assert_int_equal(pk.pi_flags, 1);
+	assert_int_equal(pk.icmp_type, -1);
+	assert_memory_equal(pk.src, &s4.a.v4, 4);
+	e.icmp_type = -1;
+	e.pi_flags = 1;
+	assert_true(packet_matches(&e, &pk));
+	/* an IPv4 first fragment (MF, offset 0), then a last (offset 185) */
+	n = packet_build_echo(b, sizeof(b), &s4, &d4, 1, 1, 8, false);
+	b[6] = 0x20;
+	b[7] = 0;
+	packet_info(b, n, false, &pk);
+	assert_int_equal(pk.frag, FRAG_FIRST);
+	assert_int_equal(pk.pi_flags, -1);
+	b[6] = 0x00;
+	b[7] = 185;
+	packet_info(b, n, false, &pk);
+	assert_int_equal(pk.frag, FRAG_LAST);
+	assert_int_equal(pk.icmp_type, -1); /* no L4 header in a later one */
+	/* IPv6: family, addresses, ICMPv6 type; an IPv4 filter never matches */
+	n = packet_build_echo(b, sizeof(b), &s6, &d6, 1, 1, 8, false);
+	packet_info(b, n, false, &pk);
+	assert_int_equal(pk.family, AF_INET6);
+	assert_int_equal(pk.icmp_type, 128);
+	assert_memory_equal(pk.dst, &d6.a.v6, 16);
+	memset(&e, 0, sizeof(e));
+	e.icmp_type = e.pi_flags = e.frag = -1;
+	e.dst = d6;
+	assert_true(packet_matches(&e, &pk));
+	e.dst = d4;
+	assert_false(packet_matches(&e, &pk));
+	/* not IP at all */
+	memset(b, 0, 40);
+	packet_info(b, 40, false, &pk);
+	assert_int_equal(pk.family, 0);
+	assert_int_equal(pk.frag, -1);
+	assert_false(packet_matches(&e, &pk));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -523,6 +600,7 @@ int main(void)
 		cmocka_unit_test(test_classify_truncated),
 		cmocka_unit_test(test_classify_mld),
 		cmocka_unit_test(test_classify_garbage),
+		cmocka_unit_test(test_info_and_filters),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -75,6 +75,9 @@ enum proto {
 	PROTO_OTHER,	  /* anything else (ND, MLD, ...) */
 };
 
+/* frag=: where a packet sits among IP fragments */
+enum case_frag { FRAG_NONE, FRAG_FIRST, FRAG_MIDDLE, FRAG_LAST };
+
 enum expect_kind {
 	EXPECT_READS,	  /* R reads PROTO count=N within=D [conserve] */
 	EXPECT_BLOCKED,	  /* R blocked for=D: no event at all in window */
@@ -122,7 +125,10 @@ struct expect {
 	unsigned conserve_pct; /* READS: that % of count must be read; 0: 1 */
 	uint64_t quiet_ns;     /* READS: fail once this quiet; 0: 500 ms,
 				  UINT64_MAX: never (quiet=never) */
-	bool negate;	       /* READABLE: not-readable; LINK: down */
+	/* READS, STEP after read: packet filters; family 0 / -1 = any */
+	struct case_addr src, dst;
+	int icmp_type, pi_flags, frag; /* enum case_frag */
+	bool negate;		       /* READABLE: not-readable; LINK: down */
 	/* Backends expected to fail this expectation (xfail lines). */
 	char xfail[CASE_MAX_XFAIL][CASE_NAME_MAX];
 	size_t n_xfail;

@@ -40,6 +40,11 @@ enum {
 	XP_VALUE,
 	XP_CLASS,
 	XP_QUIET,
+	XP_SRC,
+	XP_DST,
+	XP_ICMP_TYPE,
+	XP_PI_FLAGS,
+	XP_FRAG,
 	XP_N
 };
 static const struct case_opt case_expect_opts[XP_N] = {
@@ -67,7 +72,19 @@ static const struct case_opt case_expect_opts[XP_N] = {
 	[XP_CLASS] = { "class", "any|icmp-echo|icmp-reply|udp|other", T_CHOICE,
 		       AT(u.expect.proto) },
 	[XP_QUIET] = { "quiet", "DUR|never", T_CUSTOM, .size = 0 },
+	[XP_SRC] = { "src", "IP", T_ADDR, AT(u.expect.src) },
+	[XP_DST] = { "dst", "IP", T_ADDR, AT(u.expect.dst) },
+	[XP_ICMP_TYPE] = { "icmp-type", "N", T_NUM, AT(u.expect.icmp_type),
+			   .min = 0, .max = 255 },
+	[XP_PI_FLAGS] = { "pi-flags", "N|strip", T_CUSTOM, .size = 0 },
+	[XP_FRAG] = { "frag", "none|first|middle|last", T_CHOICE,
+		      AT(u.expect.frag) },
 };
+
+/* The packet filters reads and `expect step` after a read take. */
+#define XP_PACKET                                                              \
+	(XP(XP_SRC) | XP(XP_DST) | XP(XP_ICMP_TYPE) | XP(XP_PI_FLAGS) |        \
+	 XP(XP_FRAG))
 
 /* The step an `expect step` line is about: the one before it. */
 static const struct step *case_prev_step(const struct case_parser *p)
@@ -138,6 +155,18 @@ static int case_expect_custom(struct case_parser *p, const struct case_word *w,
 		return case_conserve(p, w, e);
 	if (k == XP_QUIET)
 		return case_quiet(p, w, e);
+	if (k == XP_PI_FLAGS) {
+		long n;
+
+		if (!strcmp(w->val, "strip")) {
+			e->pi_flags = 1; /* TUN_PKT_STRIP */
+			return 0;
+		}
+		if (case_num(p, w, 0, 0xffff, &n))
+			return -1;
+		e->pi_flags = (int)n;
+		return 0;
+	}
 	uint32_t *dst = k == XP_EVERY	? &e->every
 			: k == XP_SOME	? &e->some
 			: k == XP_NONE	? &e->none
@@ -177,10 +206,11 @@ static const struct case_pred {
 	{ "reads", EXPECT_READS, SYM_READER, false,
 	  "any|icmp-echo|icmp-reply|udp|other", /* enum proto order */
 	  XP(XP_COUNT) | XP(XP_WITHIN) | XP(XP_CONSERVE) | XP(XP_LEN) |
-		  XP(XP_QUIET),
+		  XP(XP_QUIET) | XP_PACKET,
 	  XP(XP_COUNT) | XP(XP_WITHIN),
 	  "expect READER reads PROTO count=N within=DUR [len=N] "
-	  "[conserve[=N%]] [quiet=DUR|never]" },
+	  "[conserve[=N%]] [quiet=DUR|never] [src=IP] [dst=IP] [icmp-type=N] "
+	  "[pi-flags=N|strip] [frag=none|first|middle|last]" },
 	{ "blocked", EXPECT_BLOCKED, SYM_READER, false, NULL, XP(XP_FOR),
 	  XP(XP_FOR), "expect READER blocked for=DUR" },
 	{ "no-wake", EXPECT_NO_WAKE, SYM_READER, false, NULL, XP(XP_FOR),
@@ -229,10 +259,11 @@ static const struct case_pred {
 	  "expect snmp GROUP.NAME [min=N] [max=N] [within=DUR]" },
 	{ "step", EXPECT_STEP, SYM_QUEUE, false, NULL,
 	  XP(XP_OK) | XP(XP_ERRNO) | XP(XP_VALUE) | XP(XP_HAS) | XP(XP_LACKS) |
-		  XP(XP_LEN) | XP(XP_CLASS),
+		  XP(XP_LEN) | XP(XP_CLASS) | XP_PACKET,
 	  0,
 	  "expect step ok [value=N] [has=BITS] [lacks=BITS] [len=N] "
-	  "[class=PROTO] | expect step errno=E" },
+	  "[class=PROTO] [src= dst= icmp-type= pi-flags= frag=] | "
+	  "expect step errno=E" },
 	{ "send", EXPECT_SEND, SYM_QUEUE, false, NULL,
 	  XP(XP_OK) | XP(XP_ERRNO) | XP(XP_COUNT), 0,
 	  "expect send ok | expect send errno=E [count=N]" },
@@ -295,12 +326,17 @@ static int case_step_values(struct case_parser *p, const unsigned *seen)
 				 "expect step: the step before reads no "
 				 "value back (an ioctl such as TUNGETIFF "
 				 "does)");
-	if ((seen[XP_LEN] || seen[XP_CLASS]) && prev->kind != STEP_READ)
-		return case_fail(p,
-				 seen[XP_LEN] ? seen[XP_LEN] : seen[XP_CLASS],
-				 "expect step: len= and class= follow a read "
-				 "step");
-	if ((col || seen[XP_LEN] || seen[XP_CLASS]) && !seen[XP_OK])
+	unsigned pcol = seen[XP_LEN] | seen[XP_CLASS] | seen[XP_SRC] |
+			seen[XP_DST] | seen[XP_ICMP_TYPE] | seen[XP_PI_FLAGS] |
+			seen[XP_FRAG];
+
+	for (size_t i = 0; pcol && prev->kind != STEP_READ && i < XP_N; i++)
+		if (seen[i] &&
+		    (XP(i) & (XP_PACKET | XP(XP_LEN) | XP(XP_CLASS))))
+			return case_fail(p, seen[i],
+					 "expect step: len=, class= and packet "
+					 "filters follow a read step");
+	if ((col || pcol) && !seen[XP_OK])
 		return case_fail(p, seen[XP_ERRNO],
 				 "expect step: a failed step reads nothing: "
 				 "values need ok, not errno=");
@@ -486,6 +522,7 @@ int case_parse_expect(struct case_parser *p, struct step *s)
 	e->kind = pr->kind;
 	e->negate = pr->negate;
 	e->max = -1;
+	e->icmp_type = e->pi_flags = e->frag = -1; /* any */
 	if (pr->choices) {
 		if (case_expect_word(p, pr, e))
 			return -1;

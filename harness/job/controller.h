@@ -17,6 +17,7 @@
 #include "bits.h"
 #include "case.h"
 #include "expect.h"
+#include "packet.h"
 #include "verdict.h"
 #include "protocol.h"
 #include "timeline.h"
@@ -92,8 +93,8 @@ struct job {
 		unsigned line;
 		bool has_value; /* an ioctl read back `value` */
 		long value;
-		long len;	/* a read step's length, -1 = none */
-		enum proto cls; /* and its packet's class */
+		long len;		/* a read step's length, -1 = none */
+		struct packet_info pkt; /* and what its packet says */
 		char why[512];
 	} last_step;
 	bool xpass;

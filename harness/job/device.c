@@ -38,14 +38,13 @@ static int dev_configure(struct job *j, struct dev *d, int ifindex)
 	d->ifindex = ifindex;
 	d->dropped_accounted = 0;
 	memset(d->stats_base, 0, sizeof(d->stats_base));
-	if (!s->u.tun.ipv6) {
-		snprintf(key, sizeof(key), "net.ipv6.conf.%s.disable_ipv6",
-			 s->name);
-		ret = sysctl_set(key, "1");
-		if (ret < 0)
-			return job_fail_step(j, ret, "sysctl %s: %s", key,
-					     strerror(-ret));
-	}
+	/* off unless asked; on explicitly, since the namespace's default
+	 * may be off from an earlier device */
+	snprintf(key, sizeof(key), "net.ipv6.conf.%s.disable_ipv6", s->name);
+	ret = sysctl_set(key, s->u.tun.ipv6 ? "0" : "1");
+	if (ret < 0)
+		return job_fail_step(j, ret, "sysctl %s: %s", key,
+				     strerror(-ret));
 	if (s->u.tun.mtu &&
 	    (ret = link_set_mtu(j->nl, d->ifindex, s->u.tun.mtu)) < 0)
 		return job_fail_step(j, ret, "%s", nl_error(j->nl));

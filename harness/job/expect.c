@@ -123,7 +123,8 @@ static void tally_events(const struct expect_eval *x, const struct tl_event *ev,
 		case TUNCHECK_EV_READ:
 			t->reads++;
 			if ((e->proto == PROTO_ANY || v->proto == e->proto) &&
-			    (!e->len || v->len == (uint32_t)e->len)) {
+			    (!e->len || v->len == (uint32_t)e->len) &&
+			    packet_matches(e, &v->pkt)) {
 				if (++t->matched == e->count)
 					t->nth_match = i + 1;
 			} else {

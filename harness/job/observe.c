@@ -198,11 +198,15 @@ expect_step_values(struct job *j, const struct expect *e, struct expect_eval *x)
 					  : "");
 		}
 	} else if (j->last_step.len >= 0) {
+		const struct packet_info *pk = &j->last_step.pkt;
+		char pd[160];
+
 		snprintf(x->observed, sizeof(x->observed),
 			 "it read %ld bytes (%s)", j->last_step.len,
-			 proto_name(j->last_step.cls));
+			 packet_describe(pk, pd, sizeof(pd)));
 		ok = (e->len < 0 || j->last_step.len == e->len) &&
-		     (e->proto == PROTO_ANY || j->last_step.cls == e->proto);
+		     (e->proto == PROTO_ANY || pk->proto == e->proto) &&
+		     packet_matches(e, pk);
 	}
 	x->returned = !ok;
 	return ok ? EXPECT_PASS : EXPECT_FAIL;

@@ -3,7 +3,9 @@
  * Packets written to and read from a tun fd: pure functions over bytes,
  * every field accessed bytewise in network order (no alignment needs).
  */
+#include <arpa/inet.h>
 #include <linux/if_ether.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -211,6 +213,107 @@ static bool packet_parse(const uint8_t *buf, size_t len, bool pi,
 	v->l4 = buf + v->iphl;
 	v->l4len = total - v->iphl;
 	return true;
+}
+
+/* IPv4 flags/offset or an IPv6 fragment header: enum case_frag. */
+static int packet_frag(const uint8_t *ip, size_t len, int family)
+{
+	uint16_t off = 0;
+	bool more = false;
+
+	if (family == AF_INET) {
+		off = packet_u16_get(ip + 6) & 0x1fff;
+		more = packet_u16_get(ip + 6) & 0x2000;
+	} else if (ip[6] == 44 && len >= PACKET_IP6_LEN + 8) {
+		off = packet_u16_get(ip + PACKET_IP6_LEN + 2) >> 3;
+		more = packet_u16_get(ip + PACKET_IP6_LEN + 2) & 1;
+	}
+	return !off ? (more ? FRAG_FIRST : FRAG_NONE)
+		    : (more ? FRAG_MIDDLE : FRAG_LAST);
+}
+
+void packet_info(const void *buf, size_t len, bool pi, struct packet_info *out)
+{
+	const uint8_t *b = buf;
+	struct packet_view v;
+	bool v6;
+
+	memset(out, 0, sizeof(*out));
+	out->icmp_type = -1;
+	out->pi_flags = -1;
+	out->frag = -1;
+	out->proto = packet_classify(buf, len, pi);
+	if (pi && len >= PACKET_PI_LEN) {
+		uint16_t f;
+
+		/* struct tun_pi: flags in host order, proto big endian */
+		memcpy(&f, b, sizeof(f));
+		out->pi_flags = f;
+		b += PACKET_PI_LEN;
+		len -= PACKET_PI_LEN;
+	} else if (pi) {
+		return;
+	}
+	/* the addresses even of a packet cut short */
+	if (len >= PACKET_IP4_LEN && b[0] >> 4 == 4) {
+		out->family = AF_INET;
+		memcpy(out->src, b + 12, 4);
+		memcpy(out->dst, b + 16, 4);
+	} else if (len >= PACKET_IP6_LEN && b[0] >> 4 == 6) {
+		out->family = AF_INET6;
+		memcpy(out->src, b + 8, 16);
+		memcpy(out->dst, b + 24, 16);
+	} else {
+		return;
+	}
+	out->frag = (int8_t)packet_frag(b, len, out->family);
+	if (!packet_parse(b, len, false, &v) || v.l4len < 1)
+		return;
+	v6 = v.family == AF_INET6;
+	if (v.l4proto == (v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP))
+		out->icmp_type = v.l4[0];
+}
+
+const char *packet_describe(const struct packet_info *p, char *buf, size_t size)
+{
+	static const char *const frags[] = { "", ", first fragment",
+					     ", middle fragment",
+					     ", last fragment" };
+	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN], t[16] = "", f[16] = "";
+
+	if (p->icmp_type >= 0)
+		snprintf(t, sizeof(t), ", type %d", p->icmp_type);
+	if (p->pi_flags >= 0)
+		snprintf(f, sizeof(f), ", pi 0x%x", (unsigned)p->pi_flags);
+	if (!p->family) {
+		snprintf(buf, size, "%s, not IP%s", proto_name(p->proto), f);
+		return buf;
+	}
+	inet_ntop(p->family, p->src, a, sizeof(a));
+	inet_ntop(p->family, p->dst, b, sizeof(b));
+	snprintf(buf, size, "%s %s -> %s%s%s%s", proto_name(p->proto), a, b, t,
+		 f, p->frag > 0 ? frags[p->frag] : "");
+	return buf;
+}
+
+/* An address filter: family 0 matches anything. */
+static bool packet_addr_is(const struct case_addr *a, int family,
+			   const uint8_t *have)
+{
+	if (!a->family)
+		return true;
+	if (a->family != family)
+		return false;
+	return !memcmp(have, &a->a, a->family == AF_INET ? 4 : 16);
+}
+
+bool packet_matches(const struct expect *e, const struct packet_info *p)
+{
+	return packet_addr_is(&e->src, p->family, p->src) &&
+	       packet_addr_is(&e->dst, p->family, p->dst) &&
+	       (e->icmp_type < 0 || e->icmp_type == p->icmp_type) &&
+	       (e->pi_flags < 0 || e->pi_flags == p->pi_flags) &&
+	       (e->frag < 0 || e->frag == p->frag);
 }
 
 /* Echo request/reply, UDP or other, from the first headers only. */

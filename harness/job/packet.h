@@ -29,6 +29,28 @@ size_t packet_build_udp(void *buf, size_t size, const struct case_addr *src,
 			const struct case_addr *dst, uint16_t sport,
 			uint16_t dport, size_t payload, bool pi);
 
+/* What one packet read from a tun fd says, for expectations that look
+ * past its class (src=, dst=, icmp-type=, pi-flags=, frag=). */
+struct packet_info {
+	enum proto proto;
+	uint8_t family;	   /* AF_INET, AF_INET6, 0: not IP (or cut short) */
+	int16_t icmp_type; /* ICMP/ICMPv6 type, -1: none */
+	int32_t pi_flags;  /* tun_pi flags (TUN_PKT_STRIP), -1: no tun_pi */
+	int8_t frag;	   /* enum case_frag, -1: not IP */
+	uint8_t src[16], dst[16]; /* 4 bytes for IPv4 */
+};
+
+/* Fill *out from buf; the IP header is read even when the packet was cut
+ * short (a truncated read), the rest only if complete. */
+void packet_info(const void *buf, size_t len, bool pi, struct packet_info *out);
+
+/* "icmp-reply 198.18.0.1 -> 198.18.0.2, type 0, pi 0x1": for messages. */
+const char *packet_describe(const struct packet_info *p, char *buf,
+			    size_t size);
+
+/* Does a packet match an expectation's packet filters (proto, len aside)? */
+bool packet_matches(const struct expect *e, const struct packet_info *p);
+
 /* What a packet read from a tun fd is (pi: skip a tun_pi header first). */
 enum proto packet_classify(const void *buf, size_t len, bool pi);
 

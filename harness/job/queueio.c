@@ -239,8 +239,8 @@ int step_read(struct job *j, const struct step *s)
 				    strerror((int)-r));
 	if (r >= 0) {
 		j->last_step.len = (long)r;
-		j->last_step.cls =
-			packet_classify(buf, (size_t)r, q->dev->decl->u.tun.pi);
+		packet_info(buf, (size_t)r, q->dev->decl->u.tun.pi,
+			    &j->last_step.pkt);
 		if (r)
 			capture_packet(j->pcap, buf, (size_t)r,
 				       q->dev->decl->u.tun.pi);

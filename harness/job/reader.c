@@ -36,7 +36,8 @@ static int job_emit(struct tuncheck_reader *r, const struct tuncheck_event *ev)
 		    ++rt->n_reads % inj->drop_read_every == 0)
 			return 0;
 		e.len = (uint32_t)ev->len;
-		e.proto = packet_classify(ev->data, ev->len, rt->pi);
+		packet_info(ev->data, ev->len, rt->pi, &e.pkt);
+		e.proto = e.pkt.proto;
 		capture_packet(rt->job->pcap, ev->data, ev->len, rt->pi);
 	}
 	/* the totals the runner gets (compare): what the timeline holds */

@@ -12,16 +12,18 @@
 #include <stdint.h>
 
 #include "case.h"
+#include "packet.h"
 #include <tuncheck/backend.h>
 
 struct tl_event {
 	uint64_t t_ns; /* CLOCK_MONOTONIC */
 	int reader;    /* index of the reader that reported it */
 	enum tuncheck_event_type type;
-	int err;	  /* positive errno */
-	int64_t value;	  /* revents, result */
-	enum proto proto; /* READ: what was read */
-	uint32_t len;	  /* READ: bytes */
+	int err;		/* positive errno */
+	int64_t value;		/* revents, result */
+	enum proto proto;	/* READ: what was read */
+	uint32_t len;		/* READ: bytes */
+	struct packet_info pkt; /* READ: addresses, ICMP type, PI flags */
 };
 
 struct timeline {
