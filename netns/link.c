@@ -262,6 +262,15 @@ int link_get(struct nl *nl, int ifindex, struct link_info *out)
 	return nl_request_index(nl, len, ifindex, out);
 }
 
+int neigh_add(struct nl *nl, int ifindex, int family, const void *addr,
+	      const uint8_t mac[6])
+{
+	size_t len =
+		neigh_msg_new(nl->buf, ++nl->seq, ifindex, family, addr, mac);
+
+	return nl_request_index(nl, len, ifindex, NULL);
+}
+
 /* Add an IPv4 or IPv6 address (NLM_F_EXCL: an existing one is EEXIST). */
 int addr_add(struct nl *nl, int ifindex, int family, const void *addr,
 	     unsigned prefix)

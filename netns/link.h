@@ -26,6 +26,8 @@ struct link_info {
 	unsigned flags;	   /* IFF_* from ifinfomsg */
 	uint8_t operstate; /* IF_OPER_* */
 	int carrier;	   /* IFLA_CARRIER: 0, 1, or -1 if not reported */
+	bool has_addr;	   /* IFLA_ADDRESS of 6 bytes (Ethernet, a tap) */
+	uint8_t addr[6];
 	unsigned mtu, txqlen;
 	bool has_stats;
 	struct rtnl_link_stats64 stats;
@@ -44,6 +46,9 @@ int link_set_carrier(struct nl *nl, int ifindex, bool on);
  * IFF_NOARP, IFF_PROMISC, ...). */
 int link_set_flag(struct nl *nl, int ifindex, unsigned flag, bool on);
 int link_get(struct nl *nl, int ifindex, struct link_info *out);
+/* A permanent neighbour entry: addr (4 or 16 bytes) is at mac. */
+int neigh_add(struct nl *nl, int ifindex, int family, const void *addr,
+	      const uint8_t mac[6]);
 /* family AF_INET/AF_INET6, addr 4 or 16 bytes, IFA_F_NODAD for IPv6. */
 int addr_add(struct nl *nl, int ifindex, int family, const void *addr,
 	     unsigned prefix);
@@ -60,6 +65,8 @@ size_t link_msg_setlink(void *buf, uint32_t seq, int ifindex, int up,
 size_t link_msg_setflag(void *buf, uint32_t seq, int ifindex, unsigned flag,
 			bool on);
 size_t link_msg_setcarrier(void *buf, uint32_t seq, int ifindex, bool on);
+size_t neigh_msg_new(void *buf, uint32_t seq, int ifindex, int family,
+		     const void *addr, const uint8_t mac[6]);
 size_t link_msg_dellink(void *buf, uint32_t seq, int ifindex);
 size_t link_msg_getlink(void *buf, uint32_t seq, int ifindex);
 size_t link_msg_getlink_name(void *buf, uint32_t seq, const char *name);

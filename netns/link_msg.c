@@ -87,6 +87,27 @@ size_t link_msg_setcarrier(void *buf, uint32_t seq, int ifindex, bool on)
 	return nlh->nlmsg_len;
 }
 
+/* RTM_NEWNEIGH: a permanent entry addr -> mac on ifindex (as
+ * `ip neigh replace ... nud permanent`); 0 on a bad family. */
+size_t neigh_msg_new(void *buf, uint32_t seq, int ifindex, int family,
+		     const void *addr, const uint8_t mac[6])
+{
+	struct nlmsghdr *nlh;
+	struct ndmsg *nd;
+
+	if (family != AF_INET && family != AF_INET6)
+		return 0;
+	nlh = link_msg_begin(buf, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE,
+			     seq);
+	nd = mnl_nlmsg_put_extra_header(nlh, sizeof(*nd));
+	nd->ndm_family = (uint8_t)family;
+	nd->ndm_ifindex = ifindex;
+	nd->ndm_state = NUD_PERMANENT;
+	mnl_attr_put(nlh, NDA_DST, family == AF_INET ? 4 : 16, addr);
+	mnl_attr_put(nlh, NDA_LLADDR, 6, mac);
+	return nlh->nlmsg_len;
+}
+
 /* RTM_DELLINK by index. */
 size_t link_msg_dellink(void *buf, uint32_t seq, int ifindex)
 {
@@ -161,6 +182,10 @@ static int link_msg_attr(const struct nlattr *a, void *data)
 		if (mnl_attr_validate(a, MNL_TYPE_U8) < 0)
 			return MNL_CB_ERROR;
 		break;
+	case IFLA_ADDRESS:
+		if (mnl_attr_validate(a, MNL_TYPE_BINARY) < 0)
+			return MNL_CB_ERROR;
+		break;
 	case IFLA_STATS64:
 		/* rtnl_fill_stats: the struct grows at the end over time */
 		if (mnl_attr_validate2(a, MNL_TYPE_BINARY, 0) < 0 ||
@@ -202,6 +227,12 @@ int link_msg_parse(const void *buf, size_t len, struct link_info *out)
 		out->operstate = mnl_attr_get_u8(tb[IFLA_OPERSTATE]);
 	out->carrier = tb[IFLA_CARRIER] ? mnl_attr_get_u8(tb[IFLA_CARRIER]) != 0
 					: -1;
+	if (tb[IFLA_ADDRESS] &&
+	    mnl_attr_get_payload_len(tb[IFLA_ADDRESS]) == sizeof(out->addr)) {
+		memcpy(out->addr, mnl_attr_get_payload(tb[IFLA_ADDRESS]),
+		       sizeof(out->addr));
+		out->has_addr = true;
+	}
 	if (tb[IFLA_MTU])
 		out->mtu = mnl_attr_get_u32(tb[IFLA_MTU]);
 	if (tb[IFLA_TXQLEN])

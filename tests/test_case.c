@@ -1148,6 +1148,18 @@ static void test_device_lifetime(void **state)
 	bad("case c\ntun t0 persist=maybe\n", 2, 8, "not one of");
 	bad(H "attach q0 how=tunsetiff\n", 5, 11, "not one of");
 	bad("case c\ntun snmp\n", 2, 5, "'snmp' is reserved");
+	c = OK("case c\ntun t0 tap\ntun t1 tap peer-mac=02:00:00:00:00:0b "
+	       "neigh=answer\nexpect t1 link down\n");
+	assert_int_equal(c->steps[0].u.tun.neigh, NEIGH_STATIC);
+	assert_int_equal(c->steps[0].u.tun.peer_mac[0], 0x02);
+	assert_int_equal(c->steps[0].u.tun.peer_mac[5], 0x01);
+	assert_int_equal(c->steps[1].u.tun.neigh, NEIGH_ANSWER);
+	assert_int_equal(c->steps[1].u.tun.peer_mac[5], 0x0b);
+	case_free(c);
+	bad("case c\ntun t0 neigh=none\n", 2, 8, "for a tap");
+	bad("case c\ntun t0 tap peer-mac=02:00:00:00:00\n", 2, 12,
+	    "not a MAC address");
+	bad("case c\ntun t0 tap neigh=arp\n", 2, 12, "not one of");
 }
 
 /* carrier, operstate, flags, poll/writable, counter, snmp. */

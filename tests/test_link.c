@@ -149,6 +149,38 @@ static void test_setcarrier_setflag(void **state)
 	assert_int_equal(ifi->ifi_flags, IFF_MULTICAST);
 }
 
+/* RTM_NEWNEIGH: a permanent entry, NDA_DST and NDA_LLADDR. */
+static void test_neigh_new(void **state)
+{
+	static const uint8_t mac[6] = { 2, 0x74, 0x63, 0, 0, 1 };
+	const struct nlmsghdr *nlh = (const void *)buf;
+	const struct ndmsg *nd = NLMSG_DATA(nlh);
+	const struct rtattr *rta;
+	uint8_t a4[4] = { 198, 18, 0, 2 }, a6[16] = { 0x20, 0x01, 0x0d, 0xb8 };
+	size_t len;
+
+	(void)state;
+	len = neigh_msg_new(buf, 21, 7, AF_INET, a4, mac);
+	assert_int_equal(len, nlh->nlmsg_len);
+	assert_int_equal(nlh->nlmsg_type, RTM_NEWNEIGH);
+	assert_int_equal(nlh->nlmsg_flags,
+			 REQ_ACK | NLM_F_CREATE | NLM_F_REPLACE);
+	assert_int_equal(nd->ndm_family, AF_INET);
+	assert_int_equal(nd->ndm_ifindex, 7);
+	assert_int_equal(nd->ndm_state, NUD_PERMANENT);
+	rta = test_attr(buf, sizeof(*nd), NDA_DST);
+	assert_non_null(rta);
+	assert_int_equal(RTA_PAYLOAD(rta), 4);
+	assert_memory_equal(RTA_DATA(rta), a4, 4);
+	rta = test_attr(buf, sizeof(*nd), NDA_LLADDR);
+	assert_non_null(rta);
+	assert_memory_equal(RTA_DATA(rta), mac, 6);
+	len = neigh_msg_new(buf, 22, 7, AF_INET6, a6, mac);
+	rta = test_attr(buf, sizeof(*nd), NDA_DST);
+	assert_int_equal(RTA_PAYLOAD(rta), 16);
+	assert_int_equal(neigh_msg_new(buf, 23, 7, AF_PACKET, a4, mac), 0);
+}
+
 static void test_dellink_getlink(void **state)
 {
 	const struct ifinfomsg *ifi;
@@ -279,6 +311,7 @@ static size_t test_newlink(size_t stats_len)
 	test_put(IFLA_OPERSTATE, &oper, 1);
 	test_put(IFLA_TXQLEN, &qlen, 4);
 	test_put(IFLA_CARRIER, &oper, 1); /* 6: any non-zero is on */
+	test_put(IFLA_ADDRESS, "\x02\x00\x00\x00\x00\x07", 6);
 	if (stats_len) {
 		memset(&st, 0, sizeof(st));
 		st.rx_packets = 0x1122334455667788ULL;
@@ -301,6 +334,8 @@ static void test_parse_newlink(void **state)
 	assert_int_equal(li.flags, IFF_UP | IFF_RUNNING | IFF_POINTOPOINT);
 	assert_int_equal(li.operstate, IF_OPER_UP);
 	assert_int_equal(li.carrier, 1);
+	assert_true(li.has_addr);
+	assert_int_equal(li.addr[5], 7);
 	assert_int_equal(li.mtu, 1400);
 	assert_int_equal(li.txqlen, 77);
 	assert_true(li.has_stats);
@@ -447,6 +482,7 @@ int main(void)
 		cmocka_unit_test(test_setlink_up_down),
 		cmocka_unit_test(test_setlink_mtu_txqlen),
 		cmocka_unit_test(test_setcarrier_setflag),
+		cmocka_unit_test(test_neigh_new),
 		cmocka_unit_test(test_dellink_getlink),
 		cmocka_unit_test(test_getlink_name),
 		cmocka_unit_test(test_newaddr_v4),

@@ -451,10 +451,17 @@ static void test_classify_mld(void **state)
 	b[48] = 128; /* an echo request behind HBH is still not walked to */
 	assert_int_equal(packet_classify(b, sizeof(b), false), PROTO_OTHER);
 
-	/* Neighbor solicitation directly after the fixed header. */
+	/* Neighbor solicitation directly after the fixed header: class nd,
+	 * as are RS, RA, NA and redirect (133..137); 132 (MLD done) not */
 	b[6] = 58;
 	b[7] = 255;
 	b[40] = 135;
+	assert_int_equal(packet_classify(b, sizeof(b), false), PROTO_ND);
+	b[40] = 133;
+	assert_int_equal(packet_classify(b, sizeof(b), false), PROTO_ND);
+	b[40] = 137;
+	assert_int_equal(packet_classify(b, sizeof(b), false), PROTO_ND);
+	b[40] = 132;
 	assert_int_equal(packet_classify(b, sizeof(b), false), PROTO_OTHER);
 	b[40] = 128;
 	assert_int_equal(packet_classify(b, sizeof(b), false), PROTO_ICMP_ECHO);

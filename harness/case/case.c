@@ -428,9 +428,10 @@ const char *expect_xfail_reason(const struct expect *e, const char *backend)
 const char *proto_name(enum proto p)
 {
 	static const char *const names[] = { "any", "icmp-echo", "icmp-reply",
-					     "udp", "other" };
+					     "udp", "other",	 "arp",
+					     "nd" };
 
-	return (unsigned)p <= PROTO_OTHER ? names[p] : "?";
+	return (unsigned)p <= PROTO_ND ? names[p] : "?";
 }
 
 /* NUMBER[.FRACTION](ns|us|ms|s), > 0 and at most 60 s. */

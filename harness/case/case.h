@@ -72,7 +72,19 @@ enum proto {
 	PROTO_ICMP_ECHO,  /* ICMP/ICMPv6 echo request */
 	PROTO_ICMP_REPLY, /* ICMP/ICMPv6 echo reply */
 	PROTO_UDP,	  /* UDP over IPv4 or IPv6 */
-	PROTO_OTHER,	  /* anything else (ND, MLD, ...) */
+	PROTO_OTHER,	  /* anything else (MLD, ...) */
+	PROTO_ARP,	  /* an ARP frame (tap) */
+	PROTO_ND,	  /* ICMPv6 neighbour discovery: types 133..137 */
+};
+
+/* The names of enum proto in its order, for choices */
+#define CASE_PROTOS "any|icmp-echo|icmp-reply|udp|other|arp|nd"
+
+/* tun neigh=: how a tap's kernel learns the peer's MAC */
+enum case_neigh {
+	NEIGH_STATIC, /* permanent neighbour entries (no ARP, no ND) */
+	NEIGH_ANSWER, /* the job answers ARP requests and NS for the peer */
+	NEIGH_NONE,   /* nobody answers: the case does it, or tests that */
 };
 
 /* frag=: where a packet sits among IP fragments */
@@ -157,8 +169,12 @@ struct step {
 	union {
 		struct {
 			bool tap, pi, multi_queue, ipv6;
-			bool transient;	 /* persist=no: TUNSETIFF creates it */
-			bool no_carrier; /* IFF_NO_CARRIER at creation */
+			bool transient; /* persist=no: TUNSETIFF creates it */
+			/* tap: the peer's MAC (send's source, the answers) and
+			 * how the kernel learns it (enum case_neigh) */
+			uint8_t peer_mac[6];
+			int neigh;
+			bool no_carrier;      /* IFF_NO_CARRIER at creation */
 			unsigned mtu, txqlen; /* 0 = kernel default */
 			struct case_addr addr[CASE_MAX_ADDRS];
 			size_t n_addr;

@@ -82,6 +82,8 @@ enum {
 	TUN_IPV6,
 	TUN_PERSIST,
 	TUN_NO_CARRIER,
+	TUN_PEER_MAC,
+	TUN_NEIGH,
 	TUN_N
 };
 static const struct case_opt case_tun_opts[TUN_N] = {
@@ -98,6 +100,9 @@ static const struct case_opt case_tun_opts[TUN_N] = {
 	/* choice index 1 = no: transient */
 	[TUN_PERSIST] = { "persist", "yes|no", T_CHOICE, AT(u.tun.transient) },
 	[TUN_NO_CARRIER] = { "no-carrier", NULL, T_FLAG, AT(u.tun.no_carrier) },
+	[TUN_PEER_MAC] = { "peer-mac", "MAC", T_CUSTOM, .size = 0 },
+	[TUN_NEIGH] = { "neigh", "static|answer|none", T_CHOICE,
+			AT(u.tun.neigh) },
 };
 
 /* tun addr= (up to CASE_MAX_ADDRS) and peer= (one per family). */
@@ -106,6 +111,12 @@ static int case_tun_custom(struct case_parser *p, const struct case_word *w,
 {
 	struct case_addr a, *dst;
 
+	if (k == TUN_PEER_MAC) {
+		if (!case_mac_parse(w->val, strlen(w->val), s->u.tun.peer_mac))
+			return 0;
+		case_fail_value(p, w, "'%.24s' is not a MAC address", w->val);
+		return case_hint(p, "e.g. peer-mac=02:74:63:00:00:01");
+	}
 	if (k == TUN_ADDR && s->u.tun.n_addr == CASE_MAX_ADDRS)
 		return case_fail(p, w->col, "tun: more than %d addresses",
 				 CASE_MAX_ADDRS);
@@ -141,13 +152,20 @@ static void case_tun_peer_default(struct step *s, int family,
 /* tun NAME [tap] [pi] [multi-queue] [mtu=N] [txqlen=N] [addr=]... */
 static int case_parse_tun(struct case_parser *p, struct step *s)
 {
+	static const uint8_t peer_mac[6] = { 0x02, 0x74, 0x63, 0, 0, 0x01 };
 	unsigned seen[TUN_N] = { 0 };
 	bool has6 = false;
 
+	memcpy(s->u.tun.peer_mac, peer_mac, 6);
 	if (case_sym_define(p, 1, SYM_DEVICE, s->name, &s->ref.dev) ||
 	    case_args(p, 2, case_tun_opts, TUN_N, ~0u, seen, s,
 		      case_tun_custom))
 		return -1;
+	if (!s->u.tun.tap && (seen[TUN_PEER_MAC] || seen[TUN_NEIGH]))
+		return case_fail(p,
+				 seen[TUN_PEER_MAC] ? seen[TUN_PEER_MAC]
+						    : seen[TUN_NEIGH],
+				 "tun: peer-mac= and neigh= are for a tap");
 	for (size_t i = 0; i < s->u.tun.n_addr; i++)
 		has6 |= s->u.tun.addr[i].family == AF_INET6;
 	if (!seen[TUN_IPV6])
@@ -613,7 +631,7 @@ const struct case_directive case_directives[] = {
 	{ "tun", case_parse_tun, ROLE_STEP, STEP_TUN,
 	  "tun NAME [tap] [pi] [multi-queue] [mtu=N] [txqlen=N] "
 	  "[addr=CIDR]... [peer=IP]... [ipv6=on|off] [persist=yes|no] "
-	  "[no-carrier]" },
+	  "[no-carrier] [peer-mac=MAC] [neigh=static|answer|none]" },
 	{ "sysctl", case_parse_sysctl, ROLE_STEP, STEP_SYSCTL,
 	  "sysctl net.KEY=VALUE" },
 	{ "open", case_parse_open, ROLE_STEP, STEP_OPEN,

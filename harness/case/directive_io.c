@@ -36,7 +36,7 @@ int case_bits_word(struct case_parser *p, const struct case_word *w,
 }
 
 /* "02:00:00:00:00:01": 0 or -1. */
-static int case_mac(const char *s, size_t len, uint8_t mac[6])
+int case_mac_parse(const char *s, size_t len, uint8_t mac[6])
 {
 	unsigned v[6];
 	char tmp[18];
@@ -70,7 +70,8 @@ static int case_ioctl_macs(struct case_parser *p, const struct case_word *w,
 			return case_fail(p, w->col + (unsigned)(v - w->s),
 					 "TUNSETTXFILTER: more than 8 "
 					 "addresses");
-		if (case_mac(v, n, s->u.ioctl.macs[s->u.ioctl.n_macs++])) {
+		if (case_mac_parse(v, n,
+				   s->u.ioctl.macs[s->u.ioctl.n_macs++])) {
 			case_fail(p, w->col + (unsigned)(v - w->s),
 				  "'%.*s' is not a MAC address",
 				  (int)(n > 24 ? 24 : n), v);

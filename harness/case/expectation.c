@@ -69,8 +69,7 @@ static const struct case_opt case_expect_opts[XP_N] = {
 	[XP_EVENTS] = { "events", "BITS", T_CUSTOM, .size = 0 },
 	[XP_VALUE] = { "value", "N", T_NUM, AT(u.expect.value), .min = 0,
 		       .max = 0x7fffffff },
-	[XP_CLASS] = { "class", "any|icmp-echo|icmp-reply|udp|other", T_CHOICE,
-		       AT(u.expect.proto) },
+	[XP_CLASS] = { "class", CASE_PROTOS, T_CHOICE, AT(u.expect.proto) },
 	[XP_QUIET] = { "quiet", "DUR|never", T_CUSTOM, .size = 0 },
 	[XP_SRC] = { "src", "IP", T_ADDR, AT(u.expect.src) },
 	[XP_DST] = { "dst", "IP", T_ADDR, AT(u.expect.dst) },
@@ -204,7 +203,7 @@ static const struct case_pred {
 	const char *usage;
 } case_preds[] = {
 	{ "reads", EXPECT_READS, SYM_READER, false,
-	  "any|icmp-echo|icmp-reply|udp|other", /* enum proto order */
+	  CASE_PROTOS, /* enum proto order */
 	  XP(XP_COUNT) | XP(XP_WITHIN) | XP(XP_CONSERVE) | XP(XP_LEN) |
 		  XP(XP_QUIET) | XP_PACKET,
 	  XP(XP_COUNT) | XP(XP_WITHIN),

@@ -163,6 +163,8 @@ int case_parse_expect(struct case_parser *p, struct step *s);
 int case_parse_xfail(struct case_parser *p, struct step *s);
 int case_parse_ioctl(struct case_parser *p, struct step *s);
 int case_parse_read(struct case_parser *p, struct step *s);
+/* A MAC address "02:00:00:00:00:01" of exactly len bytes: 0 or -1. */
+int case_mac_parse(const char *s, size_t len, uint8_t mac[6]);
 /* A bit set (bits.h) at v, inside word w: 0 or -1 with a diagnostic. */
 int case_bits_word(struct case_parser *p, const struct case_word *w,
 		   const char *v, const struct bit_table *t, int zero_ok,

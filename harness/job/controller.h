@@ -33,7 +33,11 @@ struct dev {
 	uint64_t dropped_accounted;
 	/* counters at the previous `expect T counter` on each (0: created) */
 	uint64_t stats_base[STATS64_N];
+	uint8_t mac[6]; /* a tap's own address (IFLA_ADDRESS) */
 };
+
+/* What comes before the IP header on d's queues (packet.h PKT_*). */
+unsigned dev_layout(const struct dev *d);
 
 #define SNMP_BASES_MAX 32
 
@@ -56,7 +60,8 @@ struct reader_rt {
 	struct job *job;
 	const struct step *decl;
 	int index;
-	bool pi;
+	unsigned layout;       /* PKT_PI, PKT_ETH: its device's */
+	const struct dev *dev; /* its queue's device */
 	pthread_t thread;
 	/* per expectation kind: first timeline index that counts */
 	size_t cursor[EXPECT_LINK + 1];
@@ -141,6 +146,10 @@ int queue_attach(struct job *j, struct queue *q, int how);
  * or after a delete), configure it as its tun line says. */
 int dev_created(struct job *j, struct dev *d);
 int step_ioctl(struct job *j, const struct step *s);
+/* A tap with neigh=answer: if frame buf (read by rt) asks for the peer's
+ * MAC (ARP request, neighbour solicitation), write the answer into rt's
+ * queue, as the peer would (neigh.c). */
+void neigh_answer(struct reader_rt *rt, const void *buf, size_t len);
 int step_read(struct job *j, const struct step *s);
 int step_reader(struct job *j, const struct step *s);
 int step_rearm(struct job *j, const struct step *s);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "packet.h"
 #include "controller.h"
 #include "job.h"
 #include "link.h"
@@ -25,6 +26,40 @@ static struct tun_opts device_opts(const struct step *t)
 		.multi_queue = t->u.tun.multi_queue,
 		.no_carrier = t->u.tun.no_carrier,
 	};
+}
+
+unsigned dev_layout(const struct dev *d)
+{
+	return (d->decl->u.tun.pi ? PKT_PI : 0) |
+	       (d->decl->u.tun.tap ? PKT_ETH : 0);
+}
+
+/*
+ * A tap: learn its MAC (frames sent into it go there), and with
+ * neigh=static give the kernel the peer's, so traffic to the peer needs
+ * no ARP or ND (permanent neighbour entries, as `ip neigh replace`).
+ */
+static int dev_configure_tap(struct job *j, struct dev *d)
+{
+	const struct step *s = d->decl;
+	const struct case_addr *peers[] = { &s->u.tun.peer4, &s->u.tun.peer6 };
+	struct link_info li;
+	int ret = link_get(j->nl, d->ifindex, &li);
+
+	if (ret < 0 || !li.has_addr)
+		return job_fail_step(j, ret < 0 ? ret : EINVAL,
+				     "%s: no Ethernet address: %s", s->name,
+				     ret < 0 ? nl_error(j->nl) : "none");
+	memcpy(d->mac, li.addr, 6);
+	for (size_t i = 0; s->u.tun.neigh == NEIGH_STATIC && i < 2; i++) {
+		if (!peers[i]->family)
+			continue;
+		ret = neigh_add(j->nl, d->ifindex, peers[i]->family,
+				&peers[i]->a, s->u.tun.peer_mac);
+		if (ret < 0)
+			return job_fail_step(j, ret, "%s", nl_error(j->nl));
+	}
+	return 0;
 }
 
 /* A device that now exists as ifindex: configured as its tun line says
@@ -58,7 +93,7 @@ static int dev_configure(struct job *j, struct dev *d, int ifindex)
 		if (ret < 0)
 			return job_fail_step(j, ret, "%s", nl_error(j->nl));
 	}
-	return 0;
+	return s->u.tun.tap ? dev_configure_tap(j, d) : 0;
 }
 
 int dev_created(struct job *j, struct dev *d)

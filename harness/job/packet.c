@@ -12,6 +12,7 @@
 #include "packet.h"
 
 enum {
+	PACKET_ETH_LEN = 14,
 	PACKET_IP4_LEN = 20,
 	PACKET_IP6_LEN = 40,
 	PACKET_L4_LEN = 8, /* ICMP echo and UDP headers are both 8 bytes */
@@ -166,23 +167,69 @@ size_t packet_build_udp(void *buf, size_t size, const struct case_addr *src,
 	return packet_build(buf, size, src, dst, true, hdr, 0, payload, pi);
 }
 
+size_t packet_hdr_len(unsigned layout)
+{
+	return (layout & PKT_PI ? PACKET_PI_LEN : 0) +
+	       (layout & PKT_ETH ? PACKET_ETH_LEN : 0);
+}
+
+/*
+ * Step *b past the tun_pi and Ethernet headers layout says are there:
+ * PACKET_L3_IP (IPv4/IPv6 follows, or no Ethernet header to say), _ARP,
+ * _OTHER (another ethertype), or _SHORT (the headers do not fit).
+ */
+int packet_l3(const uint8_t **b, size_t *len, unsigned layout)
+{
+	uint16_t type;
+
+	if (*len < packet_hdr_len(layout))
+		return PACKET_L3_SHORT;
+	if (layout & PKT_PI) {
+		*b += PACKET_PI_LEN;
+		*len -= PACKET_PI_LEN;
+	}
+	if (!(layout & PKT_ETH))
+		return PACKET_L3_IP;
+	type = packet_u16_get(*b + 12);
+	*b += PACKET_ETH_LEN;
+	*len -= PACKET_ETH_LEN;
+	return type == ETH_P_IP || type == ETH_P_IPV6 ? PACKET_L3_IP
+	       : type == ETH_P_ARP		      ? PACKET_L3_ARP
+						      : PACKET_L3_OTHER;
+}
+
+size_t packet_wrap(uint8_t *buf, size_t iplen, unsigned layout,
+		   const uint8_t dst[6], const uint8_t src[6])
+{
+	size_t hl = packet_hdr_len(layout);
+	const uint8_t *ip = buf + hl;
+	uint16_t type = iplen && ip[0] >> 4 == 6 ? ETH_P_IPV6 : ETH_P_IP;
+	uint8_t *p = buf;
+
+	if (layout & PKT_PI) {
+		memset(p, 0, PACKET_PI_LEN);
+		packet_u16_put(p + 2, type);
+		p += PACKET_PI_LEN;
+	}
+	if (layout & PKT_ETH) {
+		memcpy(p, dst, 6);
+		memcpy(p + 6, src, 6);
+		packet_u16_put(p + 12, type);
+	}
+	return hl + iplen;
+}
+
 /*
  * Locate the IP and L4 headers, trusting nothing: false for anything that
  * is not a well-formed IPv4/IPv6 packet fitting in len.  Bytes after the
  * IP total/payload length are ignored.  Extension headers are not walked.
  */
-static bool packet_parse(const uint8_t *buf, size_t len, bool pi,
+static bool packet_parse(const uint8_t *buf, size_t len, unsigned layout,
 			 struct packet_view *v)
 {
 	size_t total;
 
-	if (pi) {
-		if (len < PACKET_PI_LEN)
-			return false;
-		buf += PACKET_PI_LEN;
-		len -= PACKET_PI_LEN;
-	}
-	if (len < 1)
+	if (packet_l3(&buf, &len, layout) != PACKET_L3_IP || len < 1)
 		return false;
 	memset(v, 0, sizeof(*v));
 	v->ip = buf;
@@ -232,7 +279,8 @@ static int packet_frag(const uint8_t *ip, size_t len, int family)
 		    : (more ? FRAG_MIDDLE : FRAG_LAST);
 }
 
-void packet_info(const void *buf, size_t len, bool pi, struct packet_info *out)
+void packet_info(const void *buf, size_t len, unsigned layout,
+		 struct packet_info *out)
 {
 	const uint8_t *b = buf;
 	struct packet_view v;
@@ -242,18 +290,16 @@ void packet_info(const void *buf, size_t len, bool pi, struct packet_info *out)
 	out->icmp_type = -1;
 	out->pi_flags = -1;
 	out->frag = -1;
-	out->proto = packet_classify(buf, len, pi);
-	if (pi && len >= PACKET_PI_LEN) {
+	out->proto = packet_classify(buf, len, layout);
+	if (layout & PKT_PI && len >= PACKET_PI_LEN) {
 		uint16_t f;
 
 		/* struct tun_pi: flags in host order, proto big endian */
 		memcpy(&f, b, sizeof(f));
 		out->pi_flags = f;
-		b += PACKET_PI_LEN;
-		len -= PACKET_PI_LEN;
-	} else if (pi) {
-		return;
 	}
+	if (packet_l3(&b, &len, layout) != PACKET_L3_IP)
+		return;
 	/* the addresses even of a packet cut short */
 	if (len >= PACKET_IP4_LEN && b[0] >> 4 == 4) {
 		out->family = AF_INET;
@@ -267,7 +313,7 @@ void packet_info(const void *buf, size_t len, bool pi, struct packet_info *out)
 		return;
 	}
 	out->frag = (int8_t)packet_frag(b, len, out->family);
-	if (!packet_parse(b, len, false, &v) || v.l4len < 1)
+	if (!packet_parse(b, len, 0, &v) || v.l4len < 1)
 		return;
 	v6 = v.family == AF_INET6;
 	if (v.l4proto == (v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP))
@@ -317,12 +363,16 @@ bool packet_matches(const struct expect *e, const struct packet_info *p)
 }
 
 /* Echo request/reply, UDP or other, from the first headers only. */
-enum proto packet_classify(const void *buf, size_t len, bool pi)
+enum proto packet_classify(const void *buf, size_t len, unsigned layout)
 {
+	const uint8_t *b = buf;
+	size_t l = len;
 	struct packet_view v;
 	bool v6;
 
-	if (!packet_parse(buf, len, pi, &v) || v.l4len < PACKET_L4_LEN)
+	if (packet_l3(&b, &l, layout) == PACKET_L3_ARP)
+		return PROTO_ARP;
+	if (!packet_parse(buf, len, layout, &v) || v.l4len < PACKET_L4_LEN)
 		return PROTO_OTHER;
 	v6 = v.family == AF_INET6;
 	if (v.l4proto == IPPROTO_UDP)
@@ -333,6 +383,9 @@ enum proto packet_classify(const void *buf, size_t len, bool pi)
 		return PROTO_ICMP_ECHO;
 	if (v.l4[0] == (v6 ? 129 : 0))
 		return PROTO_ICMP_REPLY;
+	/* neighbour discovery: RS, RA, NS, NA, redirect (RFC 4861) */
+	if (v6 && v.l4[0] >= 133 && v.l4[0] <= 137)
+		return PROTO_ND;
 	return PROTO_OTHER;
 }
 
@@ -341,13 +394,13 @@ enum proto packet_classify(const void *buf, size_t len, bool pi)
  * Other upper layers are not checked; neither is the L4 checksum of an
  * IPv4 fragment, which covers bytes this packet does not hold.
  */
-bool packet_csum_ok(const void *buf, size_t len, bool pi)
+bool packet_csum_ok(const void *buf, size_t len, unsigned layout)
 {
 	struct packet_view v;
 	size_t l4len;
 	uint32_t sum;
 
-	if (!packet_parse(buf, len, pi, &v))
+	if (!packet_parse(buf, len, layout, &v))
 		return false;
 	if (v.family == AF_INET &&
 	    packet_csum_fold(packet_csum_add(0, v.ip, v.iphl)) != 0)

@@ -11,6 +11,24 @@
 
 #define PACKET_PI_LEN 4 /* struct tun_pi: flags, proto (big endian) */
 
+/* What comes before the IP header in a read or write: a `layout`. */
+#define PKT_PI	1 /* a struct tun_pi (the device has `pi`) */
+#define PKT_ETH 2 /* an Ethernet header (a tap) */
+
+/* Bytes of the headers a layout puts before the IP header. */
+size_t packet_hdr_len(unsigned layout);
+
+enum { PACKET_L3_IP, PACKET_L3_ARP, PACKET_L3_OTHER, PACKET_L3_SHORT };
+int packet_l3(const uint8_t **b, size_t *len, unsigned layout);
+
+/*
+ * Fill in the headers layout asks for in front of the iplen-byte IP packet
+ * at buf + packet_hdr_len(layout): tun_pi (flags 0, the ethertype), the
+ * Ethernet header dst, src, type.  Returns the whole length.
+ */
+size_t packet_wrap(uint8_t *buf, size_t iplen, unsigned layout,
+		   const uint8_t dst[6], const uint8_t src[6]);
+
 /* RFC 1071 ones' complement sum over buf, folded, starting from `sum`. */
 uint32_t packet_csum_add(uint32_t sum, const void *buf, size_t len);
 uint16_t packet_csum_fold(uint32_t sum);
@@ -42,7 +60,8 @@ struct packet_info {
 
 /* Fill *out from buf; the IP header is read even when the packet was cut
  * short (a truncated read), the rest only if complete. */
-void packet_info(const void *buf, size_t len, bool pi, struct packet_info *out);
+void packet_info(const void *buf, size_t len, unsigned layout,
+		 struct packet_info *out);
 
 /* "icmp-reply 198.18.0.1 -> 198.18.0.2, type 0, pi 0x1": for messages. */
 const char *packet_describe(const struct packet_info *p, char *buf,
@@ -51,10 +70,11 @@ const char *packet_describe(const struct packet_info *p, char *buf,
 /* Does a packet match an expectation's packet filters (proto, len aside)? */
 bool packet_matches(const struct expect *e, const struct packet_info *p);
 
-/* What a packet read from a tun fd is (pi: skip a tun_pi header first). */
-enum proto packet_classify(const void *buf, size_t len, bool pi);
+/* What a packet read from a tun fd is, past the headers of layout (a
+ * bool pi is the layout PKT_PI). */
+enum proto packet_classify(const void *buf, size_t len, unsigned layout);
 
 /* Verify IPv4 header and L4 checksums: true when all are correct. */
-bool packet_csum_ok(const void *buf, size_t len, bool pi);
+bool packet_csum_ok(const void *buf, size_t len, unsigned layout);
 
 #endif

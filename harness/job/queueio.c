@@ -239,7 +239,7 @@ int step_read(struct job *j, const struct step *s)
 				    strerror((int)-r));
 	if (r >= 0) {
 		j->last_step.len = (long)r;
-		packet_info(buf, (size_t)r, q->dev->decl->u.tun.pi,
+		packet_info(buf, (size_t)r, dev_layout(q->dev),
 			    &j->last_step.pkt);
 		if (r)
 			capture_packet(j->pcap, buf, (size_t)r,

@@ -36,9 +36,12 @@ static int job_emit(struct tuncheck_reader *r, const struct tuncheck_event *ev)
 		    ++rt->n_reads % inj->drop_read_every == 0)
 			return 0;
 		e.len = (uint32_t)ev->len;
-		packet_info(ev->data, ev->len, rt->pi, &e.pkt);
+		packet_info(ev->data, ev->len, rt->layout, &e.pkt);
 		e.proto = e.pkt.proto;
-		capture_packet(rt->job->pcap, ev->data, ev->len, rt->pi);
+		capture_packet(rt->job->pcap, ev->data, ev->len,
+			       rt->layout & PKT_PI);
+		if (e.pkt.proto == PROTO_ARP || e.pkt.proto == PROTO_ND)
+			neigh_answer(rt, ev->data, ev->len);
 	}
 	/* the totals the runner gets (compare): what the timeline holds */
 	if (e.type == TUNCHECK_EV_WAKE)
@@ -116,7 +119,8 @@ int step_reader(struct job *j, const struct step *s)
 	rt->job = j;
 	rt->decl = s;
 	rt->index = (int)j->n_readers;
-	rt->pi = q->dev->decl->u.tun.pi;
+	rt->layout = dev_layout(q->dev);
+	rt->dev = q->dev;
 	rt->r.ops = j->ops;
 	rt->r.fd = q->fd;
 	rt->r.bufsize = s->u.reader.bufsize;

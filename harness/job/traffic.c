@@ -74,7 +74,8 @@ static int job_fd_high(int fd)
 /* What a send into a queue writes: resolved addresses and a buffer. */
 struct send_pkt {
 	const struct case_addr *to, *from;
-	bool pi;
+	unsigned layout; /* PKT_PI, PKT_ETH (a tap: Ethernet frames) */
+	const uint8_t *dmac, *smac; /* a tap: the device's, the peer's */
 	uint8_t *buf; /* send_prepare() allocates, the caller frees */
 	size_t cap;
 };
@@ -111,7 +112,9 @@ static int send_prepare(struct job *j, const struct step *s,
 					     : &d->decl->u.tun.peer6;
 	p->to = to;
 	p->from = from;
-	p->pi = d->decl->u.tun.pi;
+	p->layout = dev_layout(d);
+	p->dmac = d->mac;
+	p->smac = d->decl->u.tun.peer_mac;
 	p->cap = s->u.send.size + 128;
 	p->buf = malloc(p->cap);
 	return p->buf ? 0 : -ENOMEM;
@@ -124,22 +127,28 @@ static int send_prepare(struct job *j, const struct step *s,
 static size_t send_build(struct job *j, const struct step *s,
 			 struct send_pkt *p, long i)
 {
+	const size_t hl = packet_hdr_len(p->layout);
 	size_t len;
 
+	/* the IP packet after the headers, then the headers (tun_pi, and
+	 * Ethernet on a tap: from the peer's MAC to the device's) */
 	if (s->u.send.proto == PROTO_UDP)
-		len = packet_build_udp(p->buf, p->cap, p->from, p->to, 40000,
-				       s->u.send.port, s->u.send.size, p->pi);
+		len = packet_build_udp(p->buf + hl, p->cap - hl, p->from, p->to,
+				       40000, s->u.send.port, s->u.send.size,
+				       false);
 	else
-		len = packet_build_echo(p->buf, p->cap, p->from, p->to, 0x7c01,
-					(uint16_t)(i + 1), s->u.send.size,
-					p->pi);
+		len = packet_build_echo(p->buf + hl, p->cap - hl, p->from,
+					p->to, 0x7c01, (uint16_t)(i + 1),
+					s->u.send.size, false);
+	if (len)
+		len = packet_wrap(p->buf, len, p->layout, p->dmac, p->smac);
 	if (!len)
 		job_fail_step(j, EINVAL,
 			      "%s: cannot build a packet from "
 			      "these addresses",
 			      send_label(s));
 	else
-		capture_packet(j->pcap, p->buf, len, p->pi);
+		capture_packet(j->pcap, p->buf, len, p->layout & PKT_PI);
 	return len;
 }
 
