@@ -89,7 +89,7 @@ static int epoll_run(struct tuncheck_reader *r, const char *name, uint32_t mode)
 	}
 	epoll_state_set(r, epfd, &ev);
 	backend_emit(r, TUNCHECK_EV_READY, 0, 0);
-	while (!r->stop && ret >= 0) {
+	while (!backend_gate(r) && ret >= 0) {
 		struct epoll_event out;
 		int n = epoll_wait(epfd, &out, 1, -1);
 
@@ -123,6 +123,7 @@ static int epoll_et_run(struct tuncheck_reader *r)
 
 static const struct tuncheck_backend_ops epoll_lt_ops = {
 	.abi_version = TUNCHECK_BACKEND_ABI,
+	.flags = TUNCHECK_GATED,
 	.name = "epoll-lt",
 	.about = "epoll level-triggered (EPOLLIN, or events=), non-blocking "
 		 "reads",
@@ -132,6 +133,7 @@ static const struct tuncheck_backend_ops epoll_lt_ops = {
 
 static const struct tuncheck_backend_ops epoll_et_ops = {
 	.abi_version = TUNCHECK_BACKEND_ABI,
+	.flags = TUNCHECK_GATED,
 	.name = "epoll-et",
 	.about = "epoll edge-triggered (EPOLLIN|EPOLLET, or events=|et), "
 		 "non-blocking reads",

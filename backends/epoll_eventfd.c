@@ -78,7 +78,7 @@ static int epoll_eventfd_run(struct tuncheck_reader *r)
 		goto close_epfd;
 	}
 	backend_emit(r, TUNCHECK_EV_READY, 0, 0);
-	while (!r->stop && ret >= 0) {
+	while (!backend_gate(r) && ret >= 0) {
 		struct epoll_event out[2];
 		int64_t value = 0;
 		int n = epoll_wait(epfd, out, 2, -1);
@@ -118,6 +118,7 @@ static int epoll_eventfd_close(struct tuncheck_reader *r)
 
 static const struct tuncheck_backend_ops epoll_eventfd_ops = {
 	.abi_version = TUNCHECK_BACKEND_ABI,
+	.flags = TUNCHECK_GATED,
 	.name = "epoll-eventfd",
 	.about = "epoll-lt plus an eventfd; close wakes it through the eventfd",
 	.run = epoll_eventfd_run,

@@ -2,7 +2,8 @@
 /*
  * The `events=` parameter of the polling backends (header-only): what the
  * backend waits for, as names joined by '|'.  epoll takes in, out, rdhup,
- * pri and et (Go's runtime registers in|out|rdhup|et); poll, select and
+ * pri, et and oneshot (Go's runtime registers in|out|rdhup|et; a oneshot
+ * registration stays disarmed until a `rearm` step); poll, select and
  * uring-poll take in, out, rdhup and pri.  Without the parameter: in.
  */
 #ifndef TUNCHECK_BACKEND_EVENTS_PARAM_H
@@ -19,7 +20,8 @@
 
 /*
  * The mask from `events=` (EPOLL* and POLL* bits are equal for these
- * names), POLLIN without the parameter.  et: EPOLLET is one of the names.
+ * names), POLLIN without the parameter.  et: EPOLLET and EPOLLONESHOT are
+ * among the names.
  * An unknown name ends the job with verdict error.
  */
 static inline uint32_t events_param(struct tuncheck_reader *r,
@@ -31,9 +33,10 @@ static inline uint32_t events_param(struct tuncheck_reader *r,
 	} names[] = {
 		{ "in", EPOLLIN },	 { "out", EPOLLOUT },
 		{ "rdhup", EPOLLRDHUP }, { "pri", EPOLLPRI },
-		{ "et", EPOLLET },
+		{ "et", EPOLLET },	 { "oneshot", EPOLLONESHOT },
 	};
-	const size_t n_names = sizeof(names) / sizeof(names[0]) - !et;
+	/* et and oneshot: epoll's only */
+	const size_t n_names = sizeof(names) / sizeof(names[0]) - (et ? 0 : 2);
 	const char *s = backend_param(r, "events");
 	uint32_t mask = 0;
 	char msg[160];
@@ -50,7 +53,7 @@ static inline uint32_t events_param(struct tuncheck_reader *r,
 			snprintf(msg, sizeof(msg),
 				 "events: unknown event '%.*s' for backend "
 				 "%s (in, out, rdhup, pri%s)",
-				 (int)n, s, backend, et ? ", et" : "");
+				 (int)n, s, backend, et ? ", et, oneshot" : "");
 			r->fail(r, msg);
 			return mask; /* not reached: fail() ends the job */
 		}

@@ -27,7 +27,7 @@ static int poll_run(struct tuncheck_reader *r)
 		return -ENOMEM;
 	backend_set_nonblock(r->fd);
 	backend_emit(r, TUNCHECK_EV_READY, 0, 0);
-	while (!r->stop && ret >= 0) {
+	while (!backend_gate(r) && ret >= 0) {
 		int n = poll(&pfd, 1, -1);
 
 		if (n < 0 && errno == EINTR)
@@ -46,6 +46,7 @@ static int poll_run(struct tuncheck_reader *r)
 
 static const struct tuncheck_backend_ops poll_ops = {
 	.abi_version = TUNCHECK_BACKEND_ABI,
+	.flags = TUNCHECK_GATED,
 	.name = "poll",
 	.about = "poll() for POLLIN (or events=), non-blocking reads",
 	.run = poll_run,

@@ -49,7 +49,7 @@ static int poll_eventfd_run(struct tuncheck_reader *r)
 	}
 	backend_set_nonblock(r->fd);
 	backend_emit(r, TUNCHECK_EV_READY, 0, 0);
-	while (!r->stop && ret >= 0) {
+	while (!backend_gate(r) && ret >= 0) {
 		int n = poll(pfd, 2, -1);
 
 		if (n < 0 && errno == EINTR)
@@ -84,6 +84,7 @@ static int poll_eventfd_close(struct tuncheck_reader *r)
 
 static const struct tuncheck_backend_ops poll_eventfd_ops = {
 	.abi_version = TUNCHECK_BACKEND_ABI,
+	.flags = TUNCHECK_GATED,
 	.name = "poll-eventfd",
 	.about = "poll() on {fd, eventfd}; close wakes it through the eventfd",
 	.run = poll_eventfd_run,

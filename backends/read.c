@@ -21,7 +21,7 @@ static int read_run(struct tuncheck_reader *r)
 	if (!buf)
 		return -ENOMEM;
 	backend_emit(r, TUNCHECK_EV_READY, 0, 0);
-	while (!r->stop) {
+	while (!backend_gate(r)) {
 		ssize_t n = read(r->fd, buf, r->bufsize);
 		int err = errno;
 
@@ -36,7 +36,7 @@ static int read_run(struct tuncheck_reader *r)
 		if (n < 0 && r->retry_errors) {
 			/* e.g. EBADFD until TUNSETIFF: back off, retry */
 			backend_emit(r, TUNCHECK_EV_ERROR, err, -1);
-			usleep(1000);
+			backend_retry_pause(r);
 			continue;
 		}
 		if (n < 0) {
@@ -52,6 +52,7 @@ static int read_run(struct tuncheck_reader *r)
 
 static const struct tuncheck_backend_ops read_ops = {
 	.abi_version = TUNCHECK_BACKEND_ABI,
+	.flags = TUNCHECK_GATED,
 	.name = "read",
 	.about = "blocking read() loop on the queue fd",
 	.run = read_run,

@@ -72,7 +72,7 @@ static int read_signal_run(struct tuncheck_reader *r)
 		goto free_state;
 	}
 	backend_emit(r, TUNCHECK_EV_READY, 0, 0);
-	while (!r->stop && !s->closing) {
+	while (!backend_gate(r) && !s->closing) {
 		ssize_t n = read(r->fd, s->buf, r->bufsize);
 		int err = errno;
 
@@ -92,7 +92,7 @@ static int read_signal_run(struct tuncheck_reader *r)
 		if (ret == -EINTR || !r->retry_errors)
 			break;
 		ret = 0;
-		usleep(1000);
+		backend_retry_pause(r);
 	}
 	if (s->closing && !ret)
 		ret = -EINTR; /* flagged before read() was entered */
@@ -110,6 +110,7 @@ static int read_signal_close(struct tuncheck_reader *r)
 
 static const struct tuncheck_backend_ops read_signal_ops = {
 	.abi_version = TUNCHECK_BACKEND_ABI,
+	.flags = TUNCHECK_GATED,
 	.name = "read-signal",
 	.about = "blocking read(); close interrupts it with SIGUSR1 (EINTR)",
 	.run = read_signal_run,

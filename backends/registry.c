@@ -95,7 +95,8 @@ backend_check(const struct tuncheck_backend_ops *ops, const char *spec,
 		snprintf(err, size, "%s: entry returned no ops table", spec);
 		return NULL;
 	}
-	if (ops->abi_version != TUNCHECK_BACKEND_ABI) {
+	/* ABI 2 is ABI 3 without gate, retry_us and flags: still taken */
+	if (ops->abi_version != TUNCHECK_BACKEND_ABI && ops->abi_version != 2) {
 		snprintf(err, size,
 			 "%s: built for backend ABI %u, this tuncheck speaks "
 			 "ABI %u: rebuild it against tuncheck %u's "

@@ -40,7 +40,7 @@ static int select_run(struct tuncheck_reader *r)
 		return -ENOMEM;
 	backend_set_nonblock(r->fd);
 	backend_emit(r, TUNCHECK_EV_READY, 0, 0);
-	while (!r->stop && ret >= 0) {
+	while (!backend_gate(r) && ret >= 0) {
 		fd_set in, out, ex;
 		int n, bits = 0;
 
@@ -76,6 +76,7 @@ static int select_run(struct tuncheck_reader *r)
 
 static const struct tuncheck_backend_ops select_ops = {
 	.abi_version = TUNCHECK_BACKEND_ABI,
+	.flags = TUNCHECK_GATED,
 	.name = "select",
 	.about = "select() readfds+exceptfds (or events=), non-blocking reads",
 	.run = select_run,

@@ -68,7 +68,7 @@ static int uring_cancel_read_done(struct tuncheck_reader *r,
 	if (res < 0 && !r->retry_errors)
 		return res;
 	if (res < 0)
-		usleep(1000);
+		backend_retry_pause(r);
 	return 0;
 }
 
@@ -102,7 +102,7 @@ static int uring_cancel_loop(struct tuncheck_reader *r, struct uring_cancel *s)
 	int ret = 0;
 
 	uring_cancel_prep(s, r, UCANCEL_CLOSE);
-	while (!r->stop && !ret) {
+	while (!backend_gate(r) && !ret) {
 		uint64_t what;
 		int res;
 
@@ -167,6 +167,7 @@ static int uring_cancel_close(struct tuncheck_reader *r)
 
 static const struct tuncheck_backend_ops uring_cancel_ops = {
 	.abi_version = TUNCHECK_BACKEND_ABI,
+	.flags = TUNCHECK_GATED,
 	.name = "uring-cancel",
 	.about = "uring-read; close has the reader IORING_OP_ASYNC_CANCEL it",
 	.run = uring_cancel_run,

@@ -2,7 +2,8 @@
 /*
  * io_uring IORING_OP_POLL_ADD (POLLIN, or events=) on the non-blocking fd,
  * then read()
- * per r->drain.  One-shot by default, re-armed after each completion;
+ * per r->drain.  One-shot by default, re-armed after each completion
+ * (`rearm=never`: not re-armed, as a loop that forgets to);
  * `poll=multishot` arms it once (IORING_POLL_ADD_MULTI) and re-arms only
  * when a CQE comes without IORING_CQE_F_MORE.  WAKE value: the CQE's res
  * (revents, or -errno, which is also reported as ERROR).  The poll is
@@ -46,19 +47,31 @@ static bool uring_poll_multishot(struct tuncheck_reader *r)
 	return mode && !strcmp(mode, "multishot");
 }
 
+/* The `rearm=` parameter: auto (the default) re-arms a completed poll,
+ * never leaves it completed (the loop then waits forever). */
+static bool uring_poll_rearm(struct tuncheck_reader *r)
+{
+	const char *v = backend_param(r, "rearm");
+
+	if (v && strcmp(v, "auto") && strcmp(v, "never"))
+		r->fail(r, "rearm: want auto or never for backend uring-poll");
+	return !v || !strcmp(v, "auto");
+}
+
 /* Wait for a poll CQE, report, drain; until an error or r->stop. */
 static int uring_poll_run(struct tuncheck_reader *r)
 {
-	static const char *const known[] = { "poll", "events", NULL };
+	static const char *const known[] = { "poll", "events", "rearm", NULL };
 	struct io_uring ring;
 	unsigned char *buf;
-	bool multishot;
+	bool multishot, rearm;
 	unsigned events;
 	int ret;
 
 	backend_params_check(r, "uring-poll", known);
 	multishot = uring_poll_multishot(r);
 	events = events_param(r, "uring-poll", false);
+	rearm = uring_poll_rearm(r);
 	buf = malloc(r->bufsize ? r->bufsize : 1);
 	if (!buf)
 		return -ENOMEM;
@@ -70,7 +83,7 @@ static int uring_poll_run(struct tuncheck_reader *r)
 	if (ret < 0)
 		goto exit_ring;
 	backend_emit(r, TUNCHECK_EV_READY, 0, 0);
-	while (!r->stop && ret >= 0) {
+	while (!backend_gate(r) && ret >= 0) {
 		struct io_uring_cqe *cqe;
 		bool more;
 		int res;
@@ -92,11 +105,12 @@ static int uring_poll_run(struct tuncheck_reader *r)
 			backend_emit(r, TUNCHECK_EV_ERROR, -res, -1);
 			ret = r->retry_errors ? 0 : res;
 			if (r->retry_errors)
-				usleep(1000);
+				backend_retry_pause(r);
 		} else {
 			ret = backend_drain(r, buf);
 		}
-		if (ret >= 0 && !more)
+		/* rearm=never: what a loop that forgets to re-arm does */
+		if (ret >= 0 && !more && rearm)
 			ret = uring_poll_arm(&ring, r->fd, multishot, events);
 	}
 exit_ring:
@@ -108,6 +122,7 @@ free_buf:
 
 static const struct tuncheck_backend_ops uring_poll_ops = {
 	.abi_version = TUNCHECK_BACKEND_ABI,
+	.flags = TUNCHECK_GATED,
 	.name = "uring-poll",
 	.about = "io_uring POLL_ADD (one-shot, re-armed; poll=multishot) + "
 		 "read()",

@@ -66,7 +66,7 @@ static int uring_read_run(struct tuncheck_reader *r)
 		backend_emit(r, TUNCHECK_EV_ERROR, -ret, -1);
 		goto free_buf;
 	}
-	while (!r->stop) {
+	while (!backend_gate(r)) {
 		ret = uring_read_one(&ring, r, buf, &ready, &res);
 		if (ret < 0) {
 			backend_emit(r, TUNCHECK_EV_ERROR, -ret, -1);
@@ -86,7 +86,7 @@ static int uring_read_run(struct tuncheck_reader *r)
 		if (!r->retry_errors)
 			break;
 		ret = 0;
-		usleep(1000);
+		backend_retry_pause(r);
 	}
 	io_uring_queue_exit(&ring);
 free_buf:
@@ -96,6 +96,7 @@ free_buf:
 
 static const struct tuncheck_backend_ops uring_read_ops = {
 	.abi_version = TUNCHECK_BACKEND_ABI,
+	.flags = TUNCHECK_GATED,
 	.name = "uring-read",
 	.about = "io_uring IORING_OP_READ on the blocking fd, one at a time",
 	.run = uring_read_run,

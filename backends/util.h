@@ -84,6 +84,18 @@ static inline int backend_drain(struct tuncheck_reader *r, void *buf)
 	return ret < 0 ? ret : 0;
 }
 
+/* Before each wait: 0 to go on waiting, non-zero to end the loop. */
+static inline int backend_gate(struct tuncheck_reader *r)
+{
+	return r->gate ? r->gate(r) : r->stop;
+}
+
+/* errors=retry: the pause before waiting again (retry=DUR). */
+static inline void backend_retry_pause(const struct tuncheck_reader *r)
+{
+	usleep(r->retry_us ? r->retry_us : 1000);
+}
+
 /* The value of case parameter `key` ("key=value"), or NULL. */
 static inline const char *backend_param(const struct tuncheck_reader *r,
 					const char *key)

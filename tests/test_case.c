@@ -365,7 +365,7 @@ static const struct bad_case bad_cases[] = {
 	{ "unknown directive, no match", T(H "frobnicate\n"), 5, 1,
 	  "unknown directive 'frobnicate'",
 	  "directives: case about kernel tun sysctl open attach detach close dup "
-	  "reader link mtu send write read ioctl pingpong sleep rearm backends expect xfail" },
+	  "reader link mtu send write read ioctl pingpong sleep rearm wait backends expect xfail" },
 	{ "unknown argument", T(H "send udp into=q0 cuont=3\n"), 5, 18,
 	  "send: unknown argument 'cuont=3'",
 	  "did you mean 'count'? accepted: into=QUEUE" },
@@ -1088,6 +1088,35 @@ static void test_packet_filters(void **state)
 	bad(H "expect r0 wakes min=1 within=1s dst=198.18.0.1\n", 5, 33, "dst");
 }
 
+/* reader wait=step retry=DUR, and the wait step. */
+static void test_wait_step(void **state)
+{
+	struct case_diag d;
+	struct case_file *c;
+
+	(void)state;
+	c = OK("case c\ntun t0\nopen q0 device=t0\n"
+	       "reader r0 queue=q0 wait=step retry=5ms errors=retry\n"
+	       "wait r0\nwait r0 count=3\nwait r0 count=all\n");
+	assert_true(c->steps[2].u.reader.wait_step);
+	assert_int_equal(c->steps[2].u.reader.retry_ns, 5 * MS);
+	assert_int_equal(c->steps[2].u.reader.n_params, 1); /* errors= */
+	assert_int_equal(c->steps[3].kind, STEP_WAIT);
+	assert_int_equal(c->steps[3].u.wait.count, 1);
+	assert_int_equal(c->steps[4].u.wait.count, 3);
+	assert_int_equal(c->steps[5].u.wait.count, -1);
+	assert_int_equal(c->steps[5].ref.reader, 0);
+	case_free(c);
+	bad(H "wait r0\n", 5, 6, "waits on its own (wait=auto)");
+	bad(H "wait q0\n", 5, 6, "");
+	bad("case c\ntun t0\nopen q0 device=t0\nreader r0 queue=q0 "
+	    "wait=step\nwait r0 count=0\n",
+	    5, 9, "out of range");
+	bad("case c\ntun t0\nopen q0 device=t0\nreader r0 queue=q0 "
+	    "wait=later\n",
+	    4, 20, "not one of");
+}
+
 /* reads conserve[=P%] and quiet=DUR|never. */
 static void test_conserve_quiet(void **state)
 {
@@ -1333,6 +1362,7 @@ int main(void)
 		cmocka_unit_test(test_read_step),
 		cmocka_unit_test(test_conserve_quiet),
 		cmocka_unit_test(test_packet_filters),
+		cmocka_unit_test(test_wait_step),
 		cmocka_unit_test(test_device_lifetime),
 		cmocka_unit_test(test_state_expectations),
 		cmocka_unit_test(test_object_limits),

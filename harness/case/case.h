@@ -53,6 +53,7 @@ enum step_kind {
 	STEP_REARM,    /* rearm R how=mod|readd: redo the registration */
 	STEP_IOCTL,    /* ioctl Q NAME [ARG]: one TUN ioctl (tunioctl.h) */
 	STEP_READ,     /* read Q [size=N] [iov=N] [nonblock] [within=D] */
+	STEP_WAIT,     /* wait R [count=N|all]: a wait=step reader may wait */
 	STEP_SLEEP,    /* sleep DUR */
 	STEP_EXPECT,   /* expect SUBJECT PREDICATE [args] */
 };
@@ -191,6 +192,8 @@ struct step {
 			size_t bufsize; /* default 65536 */
 			int drain;	/* enum tuncheck_drain */
 			bool nonblock;
+			bool wait_step;	   /* wait=step: waits when told */
+			uint64_t retry_ns; /* retry=: errors=retry's pause */
 			char params[CASE_MAX_PARAMS][64];
 			size_t n_params;
 		} reader;
@@ -241,6 +244,9 @@ struct step {
 		struct {
 			int how; /* TUNCHECK_REARM_MOD (1) or _READD (2) */
 		} rearm;
+		struct {
+			long count; /* waits granted; -1: all from now on */
+		} wait;
 		struct expect expect;
 	} u;
 };

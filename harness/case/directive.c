@@ -266,49 +266,6 @@ static int case_parse_dup(struct case_parser *p, struct step *s)
 		       : 0;
 }
 
-enum { RD_QUEUE, RD_BUFSIZE, RD_DRAIN, RD_NONBLOCK, RD_PARAM, RD_N };
-static const struct case_opt case_reader_opts[RD_N] = {
-	[RD_QUEUE] = { "queue", "QUEUE", T_QUEUE, AT(name2) },
-	[RD_BUFSIZE] = { "bufsize", "N", T_NUM, AT(u.reader.bufsize), .min = 1,
-			 .max = 262144 },
-	[RD_DRAIN] = { "drain", "all|one", T_CHOICE, AT(u.reader.drain) },
-	[RD_NONBLOCK] = { "nonblock", NULL, T_FLAG, AT(u.reader.nonblock) },
-	[RD_PARAM] = { "*", "KEY=VALUE", T_CUSTOM, .repeat = true },
-};
-
-/* An unknown KEY=VALUE of a reader: passed on to the backend. */
-static int case_reader_custom(struct case_parser *p, const struct case_word *w,
-			      int k, struct step *s)
-{
-	(void)k;
-	if (s->u.reader.n_params == CASE_MAX_PARAMS)
-		return case_fail(p, w->col,
-				 "reader: more than %d backend "
-				 "parameters",
-				 CASE_MAX_PARAMS);
-	if (strlen(w->s) >= sizeof(s->u.reader.params[0]))
-		return case_fail(p, w->col,
-				 "reader: parameter '%.24s...' is "
-				 "longer than %zu bytes",
-				 w->s, sizeof(s->u.reader.params[0]) - 1);
-	strcpy(s->u.reader.params[s->u.reader.n_params++], w->s);
-	return 0;
-}
-
-/* reader R queue=Q [bufsize=N] [drain=all|one] [nonblock] [KEY=VALUE...] */
-static int case_parse_reader(struct case_parser *p, struct step *s)
-{
-	unsigned seen[RD_N] = { 0 };
-
-	s->u.reader.bufsize = 65536;
-	s->u.reader.drain = TUNCHECK_DRAIN_ALL;
-	if (case_sym_define(p, 1, SYM_READER, s->name, &s->ref.reader) ||
-	    case_args(p, 2, case_reader_opts, RD_N, ~0u, seen, s,
-		      case_reader_custom))
-		return -1;
-	return case_opt_need(p, case_reader_opts, seen, RD_QUEUE);
-}
-
 /* link T up|down|delete | link T carrier|multicast|arp on|off
  * (the order of enum link_op) */
 static int case_parse_link(struct case_parser *p, struct step *s)
@@ -520,24 +477,6 @@ static int case_parse_pingpong(struct case_parser *p, struct step *s)
 	return case_opt_need(p, case_pingpong_opts, seen, PP_COUNT);
 }
 
-enum { RA_HOW, RA_N };
-static const struct case_opt case_rearm_opts[RA_N] = {
-	[RA_HOW] = { "how", "mod|readd", T_CHOICE, AT(u.rearm.how) },
-};
-
-/* rearm R how=mod|readd: the reader's backend redoes its registration */
-static int case_parse_rearm(struct case_parser *p, struct step *s)
-{
-	unsigned seen[RA_N] = { 0 };
-
-	if (case_sym_use_word(p, 1, SYM_READER, s->name, &s->ref.reader) ||
-	    case_args(p, 2, case_rearm_opts, RA_N, ~0u, seen, s, NULL) ||
-	    case_opt_need(p, case_rearm_opts, seen, RA_HOW))
-		return -1;
-	s->u.rearm.how++; /* choice index 0/1 -> TUNCHECK_REARM_MOD/READD */
-	return 0;
-}
-
 /* backends NAME...: the case is about these backends only */
 static int case_parse_backends(struct case_parser *p, struct step *s)
 {
@@ -644,7 +583,7 @@ const struct case_directive case_directives[] = {
 	{ "dup", case_parse_dup, ROLE_STEP, STEP_DUP, "dup QUEUE as NEWQUEUE" },
 	{ "reader", case_parse_reader, ROLE_STEP, STEP_READER,
 	  "reader NAME queue=QUEUE [bufsize=N] [drain=all|one] [nonblock] "
-	  "[KEY=VALUE...]" },
+	  "[wait=auto|step] [retry=DUR] [KEY=VALUE...]" },
 	{ "link", case_parse_link, ROLE_STEP, STEP_LINK,
 	  "link TUN up|down|delete | link TUN carrier|multicast|arp on|off" },
 	{ "mtu", case_parse_mtu, ROLE_STEP, STEP_MTU, "mtu TUN N" },
@@ -662,6 +601,8 @@ const struct case_directive case_directives[] = {
 	{ "sleep", case_parse_sleep, ROLE_STEP, STEP_SLEEP, "sleep DUR" },
 	{ "rearm", case_parse_rearm, ROLE_STEP, STEP_REARM,
 	  "rearm READER how=mod|readd" },
+	{ "wait", case_parse_wait, ROLE_STEP, STEP_WAIT,
+	  "wait READER [count=N|all]" },
 	{ "backends", case_parse_backends, ROLE_HEADER, 0, "backends NAME..." },
 	{ "expect", case_parse_expect, ROLE_EXPECT, STEP_EXPECT,
 	  "expect SUBJECT PREDICATE [ARGS]" },

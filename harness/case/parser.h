@@ -162,6 +162,9 @@ int case_parse_kernel(struct case_parser *p, struct step *s);
 int case_parse_expect(struct case_parser *p, struct step *s);
 int case_parse_xfail(struct case_parser *p, struct step *s);
 int case_parse_ioctl(struct case_parser *p, struct step *s);
+int case_parse_reader(struct case_parser *p, struct step *s);
+int case_parse_rearm(struct case_parser *p, struct step *s);
+int case_parse_wait(struct case_parser *p, struct step *s);
 int case_parse_read(struct case_parser *p, struct step *s);
 /* A MAC address "02:00:00:00:00:01" of exactly len bytes: 0 or -1. */
 int case_mac_parse(const char *s, size_t len, uint8_t mac[6]);

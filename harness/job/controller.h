@@ -66,6 +66,11 @@ struct reader_rt {
 	/* per expectation kind: first timeline index that counts */
 	size_t cursor[EXPECT_LINK + 1];
 	unsigned n_reads; /* for drop-read injection */
+	/* wait=step: waits the `wait` steps granted and not yet used; -1:
+	 * no gating (wait=auto, or after `wait R count=all`) */
+	pthread_mutex_t gate_lock;
+	pthread_cond_t gate_cond;
+	long grants;
 	const char *params[CASE_MAX_PARAMS];
 };
 
@@ -153,6 +158,7 @@ void neigh_answer(struct reader_rt *rt, const void *buf, size_t len);
 int step_read(struct job *j, const struct step *s);
 int step_reader(struct job *j, const struct step *s);
 int step_rearm(struct job *j, const struct step *s);
+int step_wait(struct job *j, const struct step *s);
 int step_send(struct job *j, const struct step *s);
 int step_write(struct job *j, const struct step *s);
 int step_pingpong(struct job *j, const struct step *s);

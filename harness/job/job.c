@@ -138,6 +138,8 @@ static int job_step(struct job *j, const struct step *s)
 		return step_ioctl(j, s);
 	case STEP_READ:
 		return step_read(j, s);
+	case STEP_WAIT:
+		return step_wait(j, s);
 	case STEP_SLEEP:
 		ts.tv_sec = (time_t)(s->u.sleep.ns / 1000000000ull);
 		ts.tv_nsec = (long)(s->u.sleep.ns % 1000000000ull);

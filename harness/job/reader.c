@@ -110,6 +110,41 @@ static int job_reader_wait_ready(struct job *j, struct reader_rt *rt)
 	return ret;
 }
 
+/* r->gate: before each wait of a wait=step reader, use up one grant. */
+static int job_gate(struct tuncheck_reader *r)
+{
+	struct reader_rt *rt = r->harness_data;
+
+	pthread_mutex_lock(&rt->gate_lock);
+	while (!rt->grants && !r->stop)
+		pthread_cond_wait(&rt->gate_cond, &rt->gate_lock);
+	if (rt->grants > 0)
+		rt->grants--;
+	pthread_mutex_unlock(&rt->gate_lock);
+	return r->stop;
+}
+
+/* wait R [count=N|all]: let the reader wait N more times. */
+int step_wait(struct job *j, const struct step *s)
+{
+	struct reader_rt *rt = job_reader(j, s->ref.reader);
+
+	pthread_mutex_lock(&rt->gate_lock);
+	if (s->u.wait.count < 0)
+		rt->grants = -1;
+	else if (rt->grants >= 0)
+		rt->grants += s->u.wait.count;
+	pthread_cond_broadcast(&rt->gate_cond);
+	pthread_mutex_unlock(&rt->gate_lock);
+	return 0;
+}
+
+/* Can this backend wait only when told?  It must call r->gate(). */
+static bool backend_gated(const struct tuncheck_backend_ops *ops)
+{
+	return ops->abi_version >= 3 && (ops->flags & TUNCHECK_GATED);
+}
+
 int step_reader(struct job *j, const struct step *s)
 {
 	struct queue *q = job_queue(j, s->ref.queue);
@@ -136,6 +171,24 @@ int step_reader(struct job *j, const struct step *s)
 			rt->params[rt->r.n_params++] = p;
 	}
 	rt->r.params = rt->params;
+	rt->r.retry_us = s->u.reader.retry_ns
+				 ? (unsigned)(s->u.reader.retry_ns / 1000)
+				 : 1000;
+	pthread_mutex_init(&rt->gate_lock, NULL);
+	pthread_cond_init(&rt->gate_cond, NULL);
+	rt->grants = s->u.reader.wait_step ? 0 : -1;
+	rt->r.gate = job_gate;
+	if (s->u.reader.wait_step && !backend_gated(j->ops)) {
+		char why[256];
+
+		snprintf(why, sizeof(why),
+			 "reader %s: wait=step needs a backend that calls "
+			 "gate() before each wait (ABI 3, TUNCHECK_GATED); %s "
+			 "does not",
+			 s->name, j->ops->name);
+		job_finish(j, VERDICT_SKIP, s->line, now_ns(),
+			   "a backend that waits when told", why);
+	}
 	rt->r.emit = job_emit;
 	rt->r.fail = job_backend_fail;
 	rt->r.harness_data = rt;

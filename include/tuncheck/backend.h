@@ -6,11 +6,13 @@
  * a reader loop on it, reporting what happens through tuncheck_reader_emit().
  * Built-in backends and out-of-tree plugins use exactly this header.  A
  * plugin exports one symbol, TUNCHECK_BACKEND_ENTRY, returning its ops table;
- * tuncheck refuses a table whose abi_version differs from its own.
+ * tuncheck refuses a table whose abi_version it does not speak (1).
  *
  * ABI 2 (tuncheck 2): struct tuncheck_reader carries the ops table it runs
  * (r->ops), so one backend may serve several tables (container_of) without
  * a function per table.  A plugin built for ABI 1 must be rebuilt.
+ * ABI 3 (tuncheck 3): fields appended, so ABI 2 plugins still run:
+ * r->gate() before each wait (wait=step), r->retry_us, ops->flags.
  */
 #ifndef TUNCHECK_BACKEND_H
 #define TUNCHECK_BACKEND_H
@@ -22,7 +24,7 @@
 extern "C" {
 #endif
 
-#define TUNCHECK_BACKEND_ABI   2
+#define TUNCHECK_BACKEND_ABI   3
 #define TUNCHECK_BACKEND_ENTRY "tuncheck_backend_entry"
 
 enum tuncheck_event_type {
@@ -82,6 +84,21 @@ struct tuncheck_reader {
 	 * unknown event 'wkae'".  Does not return.
 	 */
 	void (*fail)(struct tuncheck_reader *r, const char *msg);
+	/* ABI 3 from here on (an ABI 2 backend never reads them). */
+	/*
+	 * errors=retry: how long to pause before waiting again, in
+	 * microseconds (the case's retry=DUR; 1000 by default).
+	 */
+	unsigned retry_us;
+	/*
+	 * Call right before each wait (epoll_wait, poll, a blocking read, an
+	 * io_uring submit-and-wait): it returns at once, unless the case
+	 * said `reader ... wait=step`, where it blocks until a `wait` step
+	 * lets this reader wait once more.  Returns non-zero when the loop
+	 * should end instead.  A backend whose ops set TUNCHECK_GATED calls
+	 * it; others cannot run a case that uses wait=step.
+	 */
+	int (*gate)(struct tuncheck_reader *r);
 };
 
 struct tuncheck_backend_ops {
@@ -111,7 +128,11 @@ struct tuncheck_backend_ops {
 	 * Returns 0 or -errno; NULL means the strategy has nothing to redo.
 	 */
 	int (*rearm)(struct tuncheck_reader *r, int how);
+	/* ABI 3: TUNCHECK_GATED if run() calls r->gate() before each wait */
+	uint32_t flags;
 };
+
+#define TUNCHECK_GATED 1u
 
 enum { TUNCHECK_REARM_MOD = 1, TUNCHECK_REARM_READD = 2 };
 
