@@ -34,6 +34,7 @@ struct nl_req {
 	struct link_info *out;
 	bool got;
 	int err;
+	int route_type; /* addr_is_local(): the reply's rtm_type */
 };
 
 /* Open, bind and configure a route socket; only inside the sandbox. */
@@ -134,6 +135,13 @@ static int nl_cb_data(const struct nlmsghdr *nlh, void *data)
 {
 	struct nl_req *r = data;
 
+	if (nlh->nlmsg_type == RTM_NEWROUTE &&
+	    mnl_nlmsg_get_payload_len(nlh) >= sizeof(struct rtmsg)) {
+		r->route_type =
+			((const struct rtmsg *)mnl_nlmsg_get_payload(nlh))
+				->rtm_type;
+		return MNL_CB_OK;
+	}
 	if (!r->out || nlh->nlmsg_type != RTM_NEWLINK || r->err)
 		return MNL_CB_OK;
 	if (link_msg_parse(nlh, nlh->nlmsg_len, r->out) < 0)
@@ -143,9 +151,10 @@ static int nl_cb_data(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-/* Send the len-byte request in nl->buf, read replies up to its ACK. */
-static int nl_request(struct nl *nl, size_t len, const char *obj,
-		      struct link_info *out)
+/* Send the len-byte request in nl->buf, read replies up to its ACK (or a
+ * dump's NLMSG_DONE), into r. */
+static int nl_request_r(struct nl *nl, size_t len, const char *obj,
+			struct nl_req *rq)
 {
 	static mnl_cb_t ctl[NLMSG_ERROR + 1] = {
 		[NLMSG_ERROR] = nl_cb_error,
@@ -153,7 +162,8 @@ static int nl_request(struct nl *nl, size_t len, const char *obj,
 	const struct nlmsghdr *nlh = (const void *)nl->buf;
 	uint16_t type = nlh->nlmsg_type;
 	uint32_t seq = nlh->nlmsg_seq;
-	struct nl_req r = { .nl = nl, .out = out };
+	struct nl_req r = *rq;
+	struct link_info *out = r.out;
 	ssize_t n;
 	int ret = MNL_CB_OK;
 
@@ -175,7 +185,28 @@ static int nl_request(struct nl *nl, size_t len, const char *obj,
 		return nl_fail(nl, type, obj, r.err ? r.err : -errno);
 	if (out && !r.got)
 		return nl_fail(nl, type, obj, -ENODATA);
+	*rq = r;
 	return 0;
+}
+
+static int nl_request(struct nl *nl, size_t len, const char *obj,
+		      struct link_info *out)
+{
+	struct nl_req r = { .nl = nl, .out = out };
+
+	return nl_request_r(nl, len, obj, &r);
+}
+
+int addr_is_local(struct nl *nl, int ifindex, int family, const void *addr)
+{
+	size_t len = route_msg_get(nl->buf, ++nl->seq, family, addr, ifindex);
+	struct nl_req r = { .nl = nl, .route_type = -1 };
+	int ret = nl_request_r(nl, len, "route", &r);
+
+	/* no route; or the input path refuses (a link that is down) */
+	if (ret == -ENETUNREACH || ret == -EHOSTUNREACH || ret == -ENETDOWN)
+		return 0;
+	return ret < 0 ? ret : r.route_type == RTN_LOCAL;
 }
 
 /* A request about one ifindex. */

@@ -46,6 +46,9 @@ int link_set_carrier(struct nl *nl, int ifindex, bool on);
  * IFF_NOARP, IFF_PROMISC, ...). */
 int link_set_flag(struct nl *nl, int ifindex, unsigned flag, bool on);
 int link_get(struct nl *nl, int ifindex, struct link_info *out);
+/* Would a packet to addr coming in on ifindex be delivered locally (the
+ * input route is RTN_LOCAL)?  1, 0 (no route, or not local), or -errno. */
+int addr_is_local(struct nl *nl, int ifindex, int family, const void *addr);
 /* A permanent neighbour entry: addr (4 or 16 bytes) is at mac. */
 int neigh_add(struct nl *nl, int ifindex, int family, const void *addr,
 	      const uint8_t mac[6]);
@@ -67,6 +70,8 @@ size_t link_msg_setflag(void *buf, uint32_t seq, int ifindex, unsigned flag,
 size_t link_msg_setcarrier(void *buf, uint32_t seq, int ifindex, bool on);
 size_t neigh_msg_new(void *buf, uint32_t seq, int ifindex, int family,
 		     const void *addr, const uint8_t mac[6]);
+size_t route_msg_get(void *buf, uint32_t seq, int family, const void *addr,
+		     int iif);
 size_t link_msg_dellink(void *buf, uint32_t seq, int ifindex);
 size_t link_msg_getlink(void *buf, uint32_t seq, int ifindex);
 size_t link_msg_getlink_name(void *buf, uint32_t seq, const char *name);

@@ -163,6 +163,26 @@ size_t addr_msg_newaddr(void *buf, uint32_t seq, int ifindex, int family,
 	return nlh->nlmsg_len;
 }
 
+/* RTM_GETROUTE: the route the kernel would use to reach addr, or (iif not
+ * 0) for a packet to addr coming in on iif. */
+size_t route_msg_get(void *buf, uint32_t seq, int family, const void *addr,
+		     int iif)
+{
+	struct nlmsghdr *nlh;
+	struct rtmsg *rtm;
+
+	if (family != AF_INET && family != AF_INET6)
+		return 0;
+	nlh = link_msg_begin(buf, RTM_GETROUTE, 0, seq);
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = (uint8_t)family;
+	rtm->rtm_dst_len = family == AF_INET ? 32 : 128;
+	mnl_attr_put(nlh, RTA_DST, family == AF_INET ? 4 : 16, addr);
+	if (iif) /* the input path's lookup, as for a packet from iif */
+		mnl_attr_put_u32(nlh, RTA_IIF, (uint32_t)iif);
+	return nlh->nlmsg_len;
+}
+
 /* Validate the IFLA_* attributes link_msg_parse() reads into tb[]. */
 static int link_msg_attr(const struct nlattr *a, void *data)
 {

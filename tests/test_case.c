@@ -1225,6 +1225,14 @@ static void test_state_expectations(void **state)
 	assert_string_equal(c->steps[11].u.expect.snmp, "Icmp6.InEchos");
 	assert_int_equal(c->steps[11].u.expect.subject_ref, -1);
 	case_free(c);
+	c = OK(H "expect t0 addresses usable within=2s\n"
+		 "expect t0 addresses pending\n");
+	assert_int_equal(c->steps[3].u.expect.kind, EXPECT_ADDRS);
+	assert_int_equal(c->steps[3].u.expect.state, 0);
+	assert_int_equal(c->steps[3].u.expect.window_ns, 2000 * MS);
+	assert_int_equal(c->steps[4].u.expect.state, 1);
+	case_free(c);
+	bad(H "expect t0 addresses ready\n", 5, 21, "not one of");
 	bad(H "expect t0 operstate sideways\n", 5, 21, "not one of");
 	bad(H "expect t0 flags\n", 5, 0, "needs has=BITS or lacks=BITS");
 	bad(H "expect t0 flags has=up+fast\n", 5, 24, "unknown link flag");

@@ -107,6 +107,7 @@ enum expect_kind {
 	EXPECT_OPERSTATE, /* T operstate NAME (IFLA_OPERSTATE) */
 	EXPECT_FLAGS,	  /* T flags has=BITS lacks=BITS (ifi_flags) */
 	EXPECT_COUNTER,	  /* T counter NAME | snmp NAME: min= max= */
+	EXPECT_ADDRS,	  /* T addresses usable|pending: IPv6 DAD state */
 };
 
 /* IF_OPER_* by name, in their order (0 = unknown). */

@@ -249,6 +249,9 @@ static const struct case_pred {
 	{ "flags", EXPECT_FLAGS, SYM_DEVICE, false, NULL,
 	  XP(XP_HAS) | XP(XP_LACKS) | XP(XP_WITHIN), 0,
 	  "expect TUN flags [has=BITS] [lacks=BITS] [within=DUR]" },
+	{ "addresses", EXPECT_ADDRS, SYM_DEVICE, false, "usable|pending",
+	  XP(XP_WITHIN), 0,
+	  "expect TUN addresses usable|pending [within=DUR]" },
 	{ "counter", EXPECT_COUNTER, SYM_DEVICE, false, NULL,
 	  XP(XP_MIN) | XP(XP_MAX) | XP(XP_WITHIN), 0,
 	  "expect TUN counter NAME [min=N] [max=N] [within=DUR]" },
@@ -471,6 +474,7 @@ static int case_expect_word(struct case_parser *p, const struct case_pred *pr,
 			   e->kind == EXPECT_READS     ? "a protocol"
 			   : e->kind == EXPECT_LINK    ? "up or down"
 			   : e->kind == EXPECT_CARRIER ? "on or off"
+			   : e->kind == EXPECT_ADDRS   ? "usable or pending"
 						       : "a state") ||
 	    (k = case_choose(p, &p->w[3], p->w[3].s, pr->choices)) < 0)
 		return -1;

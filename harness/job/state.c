@@ -116,6 +116,47 @@ static enum expect_state state_link(struct job *j, const struct expect *e,
 	return ok ? EXPECT_PASS : EXPECT_PENDING;
 }
 
+/*
+ * One look at a device's IPv6 addresses: would a packet to each, coming in
+ * on the device, be delivered locally?  After link up the local route of an
+ * address comes back only when addrconf's DAD work has run (even with
+ * IFA_F_NODAD: addrconf_dad_completed() -> ipv6_ifa_notify() ->
+ * ip6_ins_rt()); until then such packets are Ip6InAddrErrors.
+ */
+static enum expect_state state_addrs(struct job *j, const struct expect *e,
+				     struct expect_eval *x)
+{
+	struct dev *d = job_dev(j, e->subject_ref);
+	const struct step *t = d->decl;
+	int away = 0, n6 = 0, ret = d->ifindex ? 0 : -ENODEV;
+
+	snprintf(x->expected, sizeof(x->expected), "%s's IPv6 addresses %s",
+		 e->subject,
+		 e->state ? "not all usable yet"
+			  : "all usable (a packet to them is delivered)");
+	for (size_t i = 0; !ret && i < t->u.tun.n_addr; i++) {
+		int l;
+
+		if (t->u.tun.addr[i].family != AF_INET6)
+			continue;
+		n6++;
+		l = addr_is_local(j->nl, d->ifindex, AF_INET6,
+				  &t->u.tun.addr[i].a);
+		if (l < 0)
+			ret = l;
+		else
+			away += !l;
+	}
+	if (ret < 0) {
+		snprintf(x->observed, sizeof(x->observed), "%s",
+			 d->ifindex ? nl_error(j->nl) : "no such device");
+		return EXPECT_FAIL;
+	}
+	snprintf(x->observed, sizeof(x->observed),
+		 "%d of %d without a local input route", away, n6);
+	return (away > 0) == e->state ? EXPECT_PASS : EXPECT_PENDING;
+}
+
 /* "Ip.InHdrErrors" in a /proc/net/snmp-style file (a names line, then a
  * values line, per group): 0 or -ENOENT. */
 static int snmp_table(const char *path, const char *group, const char *name,
@@ -296,8 +337,9 @@ enum expect_state expect_state_of(struct job *j, const struct expect *e,
 	for (;;) {
 		struct timespec ts = { 0, STATE_POLL_NS };
 
-		st = e->kind == EXPECT_POLL ? state_poll(j, e, x)
-					    : state_link(j, e, x);
+		st = e->kind == EXPECT_POLL    ? state_poll(j, e, x)
+		     : e->kind == EXPECT_ADDRS ? state_addrs(j, e, x)
+					       : state_link(j, e, x);
 		x->at_ns = now_ns();
 		if (st != EXPECT_PENDING || x->at_ns >= end)
 			break;
