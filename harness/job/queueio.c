@@ -96,6 +96,8 @@ static int ioctl_do(struct queue *q, const struct step *s, long *value)
 					  .pi = q->dev->decl->u.tun.pi,
 					  .multi_queue = q->dev->decl->u.tun
 								 .multi_queue,
+					  .no_carrier =
+						  q->dev->decl->u.tun.no_carrier,
 				  }));
 	case TI_SETCARRIER:
 	case TI_SETSNDBUF:
