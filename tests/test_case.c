@@ -251,11 +251,11 @@ static void test_every_directive(void **state)
 	assert_string_equal(e->xfail[1], "epoll-et");
 	assert_string_equal(e->xfail[2], "io_uring");
 	/* each backend keeps the reason of its own xfail line */
-	assert_string_equal(expect_xfail_reason(e, "epoll-et"),
+	assert_string_equal(expect_xfail_reason(e, "epoll-et", NULL),
 			    "no wakeup (registration is dead)");
-	assert_string_equal(expect_xfail_reason(e, "io_uring"),
+	assert_string_equal(expect_xfail_reason(e, "io_uring", NULL),
 			    "second reason");
-	assert_null(expect_xfail_reason(e, "read"));
+	assert_null(expect_xfail_reason(e, "read", NULL));
 	assert_true(expect_xfails(e, "epoll-et"));
 	assert_false(expect_xfails(e, "read"));
 
@@ -542,7 +542,7 @@ static const struct bad_case bad_cases[] = {
 	  T(H "write q0 hex=45\nexpect send ok errno=EIO\n"), 6, 16,
 	  "expect send: ok and errno= exclude each other", NULL },
 	{ "expect link extra word", T(H "expect t0 link up now\n"), 5, 19,
-	  "expect link: unexpected argument 'now'", "usage: expect TUN link" },
+	  "expect link: unknown argument 'now'", "accepted: kernel=A.B-C.D" },
 	{ "reserved name", T(H "open send device=t0\n"), 5, 6,
 	  "'send' is reserved", NULL },
 	{ "dup onto an existing name", T(H "dup q0 as r0\n"), 5, 11,
@@ -1117,6 +1117,41 @@ static void test_wait_step(void **state)
 	    4, 20, "not one of");
 }
 
+/* kernel= on expect and xfail lines: the kernels they hold on. */
+static void test_kernel_ranges(void **state)
+{
+	struct case_diag d;
+	struct case_file *c;
+	const struct expect *e;
+	unsigned v5_10[2] = { 5, 10 }, v6_1[2] = { 6, 1 }, v6_18[2] = { 6, 18 };
+
+	(void)state;
+	c = OK(H "expect t0 link up kernel=5.13-6.2\n"
+		 "xfail epoll-et kernel=-6.1: state: old kernels\n"
+		 "xfail read: state: everywhere\n"
+		 "expect r0 wakes min=1 within=1s kernel=6.0-\n");
+	e = &c->steps[3].u.expect;
+	assert_false(case_krange_has(&e->kernel, v5_10));
+	assert_true(case_krange_has(&e->kernel, v6_1));
+	assert_false(case_krange_has(&e->kernel, v6_18));
+	assert_string_equal(expect_xfail_reason(e, "epoll-et", v5_10),
+			    "state: old kernels");
+	assert_null(expect_xfail_reason(e, "epoll-et", v6_1));
+	assert_non_null(expect_xfail_reason(e, "epoll-et", NULL));
+	assert_non_null(expect_xfail_reason(e, "read", v6_18));
+	assert_true(expect_xfails(e, "epoll-et"));
+	e = &c->steps[4].u.expect;
+	assert_true(case_krange_has(&e->kernel, v6_18));
+	assert_false(case_krange_has(&e->kernel, v5_10));
+	case_free(c);
+	bad(H "expect t0 link up kernel=6.2-5.13\n", 5, 19,
+	    "not a kernel range");
+	bad(H "expect t0 link up kernel=6\n", 5, 19, "not a kernel range");
+	bad(H "expect t0 link up kernel=-\n", 5, 19, "not a kernel range");
+	bad(H "expect t0 link up\nxfail read kernel=x: reason\n", 6, 12,
+	    "not a kernel range");
+}
+
 /* reads conserve[=P%] and quiet=DUR|never. */
 static void test_conserve_quiet(void **state)
 {
@@ -1371,6 +1406,7 @@ int main(void)
 		cmocka_unit_test(test_conserve_quiet),
 		cmocka_unit_test(test_packet_filters),
 		cmocka_unit_test(test_wait_step),
+		cmocka_unit_test(test_kernel_ranges),
 		cmocka_unit_test(test_device_lifetime),
 		cmocka_unit_test(test_state_expectations),
 		cmocka_unit_test(test_object_limits),

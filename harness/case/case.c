@@ -414,14 +414,33 @@ bool case_runs_on(const struct case_file *c, const char *backend)
 
 bool expect_xfails(const struct expect *e, const char *backend)
 {
-	return expect_xfail_reason(e, backend) != NULL;
+	/* any xfail line naming it, whatever its kernel range */
+	return expect_xfail_reason(e, backend, NULL) != NULL;
 }
 
-const char *expect_xfail_reason(const struct expect *e, const char *backend)
+/* a < b for versions {major, minor} */
+static bool kver_less(const unsigned a[2], const unsigned b[2])
 {
-	for (size_t i = 0; i < e->n_xfail; i++)
-		if (!strcmp(e->xfail[i], backend))
-			return e->xfail_reasons[e->xfail_reason_of[i]];
+	return a[0] < b[0] || (a[0] == b[0] && a[1] < b[1]);
+}
+
+bool case_krange_has(const struct case_krange *r, const unsigned v[2])
+{
+	return !(r->from[0] && kver_less(v, r->from)) &&
+	       !(r->until[0] && !kver_less(v, r->until));
+}
+
+const char *expect_xfail_reason(const struct expect *e, const char *backend,
+				const unsigned kernel[2])
+{
+	for (size_t i = 0; i < e->n_xfail; i++) {
+		unsigned line = e->xfail_reason_of[i];
+
+		if (!strcmp(e->xfail[i], backend) &&
+		    (!kernel ||
+		     case_krange_has(&e->xfail_kernel[line], kernel)))
+			return e->xfail_reasons[line];
+	}
 	return NULL;
 }
 

@@ -114,6 +114,15 @@ enum expect_kind {
 #define CASE_OPERSTATES                                                        \
 	"unknown|notpresent|down|lowerlayerdown|testing|dormant|up"
 
+/* kernel=A.B-C.D: from A.B (inclusive) until C.D (exclusive); {0,0} =
+ * no bound on that side. */
+struct case_krange {
+	unsigned from[2], until[2];
+};
+
+/* Is version v[2] inside r? */
+bool case_krange_has(const struct case_krange *r, const unsigned v[2]);
+
 struct expect {
 	enum expect_kind kind;
 	char subject[CASE_NAME_MAX]; /* reader, queue, or device name */
@@ -143,6 +152,8 @@ struct expect {
 	struct case_addr src, dst;
 	int icmp_type, pi_flags, frag; /* enum case_frag */
 	bool negate;		       /* READABLE: not-readable; LINK: down */
+	/* kernel=: the kernels it holds on (elsewhere it is skipped) */
+	struct case_krange kernel;
 	/* Backends expected to fail this expectation (xfail lines). */
 	char xfail[CASE_MAX_XFAIL][CASE_NAME_MAX];
 	size_t n_xfail;
@@ -150,6 +161,8 @@ struct expect {
 	char xfail_reasons[CASE_MAX_XFAIL_LINES][200];
 	size_t n_reasons;
 	uint8_t xfail_reason_of[CASE_MAX_XFAIL];
+	/* each xfail line's kernel= (the kernels it documents) */
+	struct case_krange xfail_kernel[CASE_MAX_XFAIL_LINES];
 };
 
 struct step {
@@ -300,8 +313,10 @@ const struct step *case_find_tun(const struct case_file *c, const char *name);
 bool expect_xfails(const struct expect *e, const char *backend);
 /* Does the case run on this backend (its `backends` line)? */
 bool case_runs_on(const struct case_file *c, const char *backend);
-/* The reason of the xfail line naming backend, or NULL. */
-const char *expect_xfail_reason(const struct expect *e, const char *backend);
+/* The reason of the xfail line naming backend, or NULL; kernel (NULL:
+ * any) must be inside the line's kernel= range. */
+const char *expect_xfail_reason(const struct expect *e, const char *backend,
+				const unsigned kernel[2]);
 const char *proto_name(enum proto p);
 /* A wake value's poll bits by name, "in+err" (0 when none is set). */
 const char *wake_names(uint32_t v, char *buf, size_t size);

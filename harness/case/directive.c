@@ -512,23 +512,6 @@ static int case_parse_sleep(struct case_parser *p, struct step *s)
 	return case_end(p, 2);
 }
 
-/* "6.18" -> {6, 18}: 0 or -1. */
-static int case_kver(const char *s, unsigned v[2])
-{
-	char *end;
-	unsigned long a = strtoul(s, &end, 10), b;
-
-	if (end == s || *end != '.' || a > 99)
-		return -1;
-	s = end + 1;
-	b = strtoul(s, &end, 10);
-	if (end == s || *end || b > 999)
-		return -1;
-	v[0] = (unsigned)a;
-	v[1] = (unsigned)b;
-	return 0;
-}
-
 /* kernel [min=X.Y] [observed=X.Y] */
 int case_parse_kernel(struct case_parser *p, struct step *s)
 {
@@ -607,7 +590,7 @@ const struct case_directive case_directives[] = {
 	{ "expect", case_parse_expect, ROLE_EXPECT, STEP_EXPECT,
 	  "expect SUBJECT PREDICATE [ARGS]" },
 	{ "xfail", case_parse_xfail, ROLE_XFAIL, 0,
-	  "xfail BACKEND...: REASON" },
+	  "xfail BACKEND... [kernel=A.B-C.D]: REASON" },
 };
 
 const size_t case_n_directives =

@@ -45,6 +45,7 @@ enum {
 	XP_ICMP_TYPE,
 	XP_PI_FLAGS,
 	XP_FRAG,
+	XP_KERNEL,
 	XP_N
 };
 static const struct case_opt case_expect_opts[XP_N] = {
@@ -78,6 +79,7 @@ static const struct case_opt case_expect_opts[XP_N] = {
 	[XP_PI_FLAGS] = { "pi-flags", "N|strip", T_CUSTOM, .size = 0 },
 	[XP_FRAG] = { "frag", "none|first|middle|last", T_CHOICE,
 		      AT(u.expect.frag) },
+	[XP_KERNEL] = { "kernel", "A.B-C.D", T_CUSTOM, .size = 0 },
 };
 
 /* The packet filters reads and `expect step` after a read take. */
@@ -152,6 +154,8 @@ static int case_expect_custom(struct case_parser *p, const struct case_word *w,
 
 	if (k == XP_CONSERVE)
 		return case_conserve(p, w, e);
+	if (k == XP_KERNEL)
+		return case_krange(p, w, &e->kernel);
 	if (k == XP_QUIET)
 		return case_quiet(p, w, e);
 	if (k == XP_PI_FLAGS) {
@@ -539,8 +543,8 @@ int case_parse_expect(struct case_parser *p, struct step *s)
 			return -1;
 		i = 3;
 	}
-	if (case_args(p, i, case_expect_opts, XP_N, pr->allowed, seen, s,
-		      case_expect_custom))
+	if (case_args(p, i, case_expect_opts, XP_N, pr->allowed | XP(XP_KERNEL),
+		      seen, s, case_expect_custom))
 		return -1;
 	if (!strcmp(pr->name, "writable") || !strcmp(pr->name, "not-writable"))
 		*(e->negate ? &e->lacks : &e->has) = 0x4; /* POLLOUT */
@@ -594,7 +598,18 @@ int case_parse_xfail(struct case_parser *p, struct step *s)
 			*colon = '\0';
 			reason = p->raw + w->col + (colon - w->s);
 		}
-		if (w->s[0]) {
+		if (w->val && w->klen == 6 && !strncmp(w->s, "kernel", 6)) {
+			struct case_word kw = *w;
+
+			if (e->n_reasons == CASE_MAX_XFAIL_LINES)
+				ret = case_fail(p, w->col,
+						"xfail: more than %d xfail "
+						"lines",
+						CASE_MAX_XFAIL_LINES);
+			else
+				ret = case_krange(
+					p, &kw, &e->xfail_kernel[e->n_reasons]);
+		} else if (w->s[0]) {
 			ret = case_xfail_add(p, e, w->s, w->col);
 			n++;
 		}

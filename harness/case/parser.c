@@ -627,3 +627,45 @@ unsigned case_col_later(unsigned a, unsigned b)
 {
 	return a > b ? a : b;
 }
+
+/* "6.18" -> {6, 18}: 0 or -1. */
+int case_kver(const char *s, unsigned v[2])
+{
+	char *end;
+	unsigned long a = strtoul(s, &end, 10), b;
+
+	if (end == s || *end != '.' || a > 99)
+		return -1;
+	s = end + 1;
+	b = strtoul(s, &end, 10);
+	if (end == s || *end || b > 999)
+		return -1;
+	v[0] = (unsigned)a;
+	v[1] = (unsigned)b;
+	return 0;
+}
+
+/* kernel=A.B- | -C.D | A.B-C.D */
+int case_krange(struct case_parser *p, const struct case_word *w,
+		struct case_krange *r)
+{
+	const char *v = w->val, *dash = strchr(v, '-');
+	char a[16] = "", b[16] = "";
+
+	memset(r, 0, sizeof(*r));
+	if (dash && (size_t)(dash - v) < sizeof(a) &&
+	    strlen(dash + 1) < sizeof(b)) {
+		memcpy(a, v, (size_t)(dash - v));
+		strcpy(b, dash + 1);
+	}
+	if (!dash || (!a[0] && !b[0]) || (a[0] && case_kver(a, r->from)) ||
+	    (b[0] && case_kver(b, r->until)) ||
+	    (a[0] && b[0] &&
+	     !(r->from[0] < r->until[0] ||
+	       (r->from[0] == r->until[0] && r->from[1] < r->until[1])))) {
+		case_fail_value(p, w, "'%.24s' is not a kernel range", v);
+		return case_hint(p, "5.13- (from 5.13), -6.2 (before 6.2), "
+				    "5.13-6.2 (from 5.13, before 6.2)");
+	}
+	return 0;
+}

@@ -163,6 +163,12 @@ int case_parse_expect(struct case_parser *p, struct step *s);
 int case_parse_xfail(struct case_parser *p, struct step *s);
 int case_parse_ioctl(struct case_parser *p, struct step *s);
 int case_parse_reader(struct case_parser *p, struct step *s);
+/* "6.18" -> {6, 18}: 0 or -1. */
+int case_kver(const char *s, unsigned v[2]);
+/* kernel=A.B- | -C.D | A.B-C.D (from A.B, before C.D) of word w: 0 or -1
+ * with a diagnostic. */
+int case_krange(struct case_parser *p, const struct case_word *w,
+		struct case_krange *r);
 int case_parse_rearm(struct case_parser *p, struct step *s);
 int case_parse_wait(struct case_parser *p, struct step *s);
 int case_parse_read(struct case_parser *p, struct step *s);

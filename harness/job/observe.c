@@ -389,10 +389,24 @@ static bool xfail_class_matches(const char *reason, const char *cls)
 void step_expect(struct job *j, const struct step *s)
 {
 	const struct expect *e = &s->u.expect;
-	const char *reason = expect_xfail_reason(e, j->ops->name);
-	bool xf = reason != NULL;
+	unsigned k[2];
+	char rel[65] = "?";
+	const char *reason;
+	bool xf;
 	struct expect_eval x = { 0 };
 	enum expect_state st;
+
+	kernel_version(k, rel, sizeof(rel));
+	/* kernel=: the case says it holds elsewhere only */
+	if (!case_krange_has(&e->kernel, k)) {
+		job_note(j,
+			 "line %u: skipped: the expectation is for other "
+			 "kernels than %s",
+			 s->line, rel);
+		return;
+	}
+	reason = expect_xfail_reason(e, j->ops->name, k);
+	xf = reason != NULL;
 
 	if (expect_on_timeline(e))
 		st = expect_reader(j, s, &x);
