@@ -23,7 +23,7 @@ B := build$(if $(SANITIZE),-san)
 PKGS := libmnl libseccomp liburing libpcap
 pkg_deb = $(patsubst libmnl,libmnl-dev,$(patsubst libseccomp,libseccomp-dev,$(patsubst liburing,liburing-dev,$(patsubst libpcap,libpcap-dev,$(patsubst cmocka,libcmocka-dev,$(1))))))
 
-NODEP_GOALS := deps clean format format-check help fuzz
+NODEP_GOALS := deps clean format format-check help fuzz kernels
 ifneq ($(filter-out $(NODEP_GOALS),$(or $(MAKECMDGOALS),all)),)
 ifeq ($(shell command -v $(PKG_CONFIG)),)
 $(error pkg-config not found: run 'sudo sh ci/deps.sh' (Debian/Ubuntu) or see README.md)
@@ -85,6 +85,12 @@ check-cmocka-exists:
 JOBS ?= 6
 run: $(B)/tuncheck
 	$(B)/tuncheck run -j $(JOBS) cases
+
+# Debian's 5.10, 6.1 and 6.12 kernels with modules, for the kernel matrix
+# (issue 10; booting them is not built yet): no root, no installation.
+KERNELS_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/tuncheck/kernels
+kernels:
+	sh ci/kernels.sh $(KERNELS_DIR)
 
 # Benchmarks: ratios against raw reference loops, never part of check.
 bench: $(B)/tuncheck
@@ -153,5 +159,5 @@ format-check:
 clean:
 	rm -rf build build-san
 
-.PHONY: all run bench check deps install clean tests format format-check check-cmocka-exists examples fuzz
+.PHONY: all run bench check deps install clean tests format format-check check-cmocka-exists examples fuzz kernels
 -include $(OBJ:.o=.d) $(TESTS:%=%.d)
