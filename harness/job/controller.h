@@ -18,6 +18,7 @@
 #include "case.h"
 #include "expect.h"
 #include "packet.h"
+#include "tun.h"
 #include "verdict.h"
 #include "protocol.h"
 #include "timeline.h"
@@ -36,6 +37,8 @@ struct dev {
 	uint8_t mac[6]; /* a tap's own address (IFLA_ADDRESS) */
 };
 
+/* The TUNSETIFF options a `tun` step asks for (tun.h). */
+struct tun_opts device_opts(const struct step *t);
 /* What comes before the IP header on d's queues (packet.h PKT_*). */
 unsigned dev_layout(const struct dev *d);
 
@@ -101,7 +104,8 @@ struct job {
 	struct {
 		int err; /* positive errno, 0 = it succeeded */
 		unsigned line;
-		bool has_value; /* an ioctl read back `value` */
+		const struct step *step; /* the step itself */
+		bool has_value;		 /* an ioctl read back `value` */
 		long value;
 		long len;		/* a read step's length, -1 = none */
 		struct packet_info pkt; /* and what its packet says */

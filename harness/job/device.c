@@ -18,7 +18,7 @@
 #include "tun.h"
 
 /* The ioctl flags a `tun` step asks for, for TUNSETIFF. */
-static struct tun_opts device_opts(const struct step *t)
+struct tun_opts device_opts(const struct step *t)
 {
 	return (struct tun_opts){
 		.tap = t->u.tun.tap,

@@ -158,6 +158,7 @@ static void job_step_result(struct job *j, const struct step *s, int ret)
 {
 	j->last_step.err = ret < 0 ? -ret : 0;
 	j->last_step.line = s->line;
+	j->last_step.step = s;
 	snprintf(j->last_step.why, sizeof(j->last_step.why), "%s",
 		 ret < 0 ? j->err : "");
 }

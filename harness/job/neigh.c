@@ -18,29 +18,18 @@
 #define NA_LEN	 32 /* ICMPv6 NA with a target link-layer address option */
 #define IP6_HLEN 40
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
 /* tun_pi (if any) and the Ethernet header of an answer to frame `req`. */
 static uint8_t *answer_head(uint8_t *out, unsigned layout, const uint8_t *req,
 			    const uint8_t mac[6], uint16_t type)
 {
 	if (layout & PKT_PI) {
 		memset(out, 0, PACKET_PI_LEN);
-		put16(out + 2, type);
+		packet_u16_put(out + 2, type);
 		out += PACKET_PI_LEN;
 	}
 	memcpy(out, req + 6, 6); /* to whoever asked */
 	memcpy(out + 6, mac, 6);
-	put16(out + 12, type);
+	packet_u16_put(out + 12, type);
 	return out + 14;
 }
 
@@ -51,14 +40,14 @@ static size_t answer_arp(uint8_t *out, unsigned layout, const uint8_t *eth,
 	const uint8_t *a = eth + 14;
 	uint8_t *r;
 
-	if (len < 14 + ARP_LEN || get16(a) != 1 || get16(a + 2) != ETH_P_IP ||
-	    a[4] != 6 || a[5] != 4 || get16(a + 6) != 1 ||
-	    t->u.tun.peer4.family != AF_INET ||
+	if (len < 14 + ARP_LEN || packet_u16_get(a) != 1 ||
+	    packet_u16_get(a + 2) != ETH_P_IP || a[4] != 6 || a[5] != 4 ||
+	    packet_u16_get(a + 6) != 1 || t->u.tun.peer4.family != AF_INET ||
 	    memcmp(a + 24, &t->u.tun.peer4.a.v4, 4))
 		return 0;
 	r = answer_head(out, layout, eth, t->u.tun.peer_mac, ETH_P_ARP);
-	memcpy(r, a, 6); /* htype, ptype, hlen, plen */
-	put16(r + 6, 2); /* reply */
+	memcpy(r, a, 6);	  /* htype, ptype, hlen, plen */
+	packet_u16_put(r + 6, 2); /* reply */
 	memcpy(r + 8, t->u.tun.peer_mac, 6);
 	memcpy(r + 14, &t->u.tun.peer4.a.v4, 4);
 	memcpy(r + 18, a + 8, 10); /* the asker's MAC and address */
@@ -82,7 +71,7 @@ static size_t answer_ns(uint8_t *out, unsigned layout, const uint8_t *eth,
 	r = answer_head(out, layout, eth, t->u.tun.peer_mac, ETH_P_IPV6);
 	memset(r, 0, IP6_HLEN + NA_LEN);
 	r[0] = 0x60;
-	put16(r + 4, NA_LEN);
+	packet_u16_put(r + 4, NA_LEN);
 	r[6] = 58;  /* ICMPv6 */
 	r[7] = 255; /* hop limit, as ND requires */
 	memcpy(r + 8, &t->u.tun.peer6.a.v6, 16);
@@ -95,7 +84,8 @@ static size_t answer_ns(uint8_t *out, unsigned layout, const uint8_t *eth,
 	na[25] = 1;
 	memcpy(na + 26, t->u.tun.peer_mac, 6);
 	sum = packet_csum_add(0, r + 8, 32) + 58 + NA_LEN;
-	put16(na + 2, packet_csum_fold(packet_csum_add(sum, na, NA_LEN)));
+	packet_u16_put(na + 2,
+		       packet_csum_fold(packet_csum_add(sum, na, NA_LEN)));
 	return (size_t)(na + NA_LEN - out);
 }
 
@@ -116,7 +106,7 @@ void neigh_answer(struct reader_rt *rt, const void *buf, size_t len)
 	}
 	if (len < 14)
 		return;
-	n = get16(eth + 12) == ETH_P_ARP
+	n = packet_u16_get(eth + 12) == ETH_P_ARP
 		    ? answer_arp(out, rt->layout, eth, len, t)
 		    : answer_ns(out, rt->layout, eth, len, t);
 	/* the reader's own queue; a refused write is the kernel's answer to

@@ -159,14 +159,11 @@ static enum expect_state expect_reader(struct job *j, const struct step *s,
 static enum expect_state
 expect_step_values(struct job *j, const struct expect *e, struct expect_eval *x)
 {
-	const struct step *prev = NULL;
+	const struct step *prev = j->last_step.step;
 	const struct bit_table *t = NULL;
 	char got[160], want[300];
 	bool ok = true;
 
-	for (size_t i = 0; i < j->c->n_steps; i++)
-		if (j->c->steps[i].line == j->last_step.line)
-			prev = &j->c->steps[i];
 	if (prev && prev->kind == STEP_IOCTL)
 		t = tun_ioctls[prev->u.ioctl.req].bits;
 	if (j->last_step.has_value) {

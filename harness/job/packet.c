@@ -31,14 +31,14 @@ struct packet_view {
 };
 
 /* Store a 16-bit value in network order. */
-static void packet_u16_put(uint8_t *p, uint16_t v)
+void packet_u16_put(uint8_t *p, uint16_t v)
 {
 	p[0] = v >> 8;
 	p[1] = v & 0xff;
 }
 
 /* Load a 16-bit value stored in network order. */
-static uint16_t packet_u16_get(const uint8_t *p)
+uint16_t packet_u16_get(const uint8_t *p)
 {
 	return (uint16_t)(p[0] << 8 | p[1]);
 }

@@ -29,6 +29,10 @@ int packet_l3(const uint8_t **b, size_t *len, unsigned layout);
 size_t packet_wrap(uint8_t *buf, size_t iplen, unsigned layout,
 		   const uint8_t dst[6], const uint8_t src[6]);
 
+/* 16-bit values in network order. */
+void packet_u16_put(uint8_t *p, uint16_t v);
+uint16_t packet_u16_get(const uint8_t *p);
+
 /* RFC 1071 ones' complement sum over buf, folded, starting from `sum`. */
 uint32_t packet_csum_add(uint32_t sum, const void *buf, size_t len);
 uint16_t packet_csum_fold(uint32_t sum);

@@ -86,19 +86,13 @@ static int ioctl_do(struct queue *q, const struct step *s, long *value)
 		*value = (long)uv;
 		return ret;
 	}
-	case TI_SETIFF:
+	case TI_SETIFF: {
+		const struct tun_opts o = device_opts(q->dev->decl);
+
 		return tun_queue_setiff_flags(
 			q->fd, q->dev->decl->name,
-			s->u.ioctl.has_arg
-				? (unsigned)a
-				: tun_opts_flags(&(struct tun_opts){
-					  .tap = q->dev->decl->u.tun.tap,
-					  .pi = q->dev->decl->u.tun.pi,
-					  .multi_queue = q->dev->decl->u.tun
-								 .multi_queue,
-					  .no_carrier =
-						  q->dev->decl->u.tun.no_carrier,
-				  }));
+			s->u.ioctl.has_arg ? (unsigned)a : tun_opts_flags(&o));
+	}
 	case TI_SETCARRIER:
 	case TI_SETSNDBUF:
 	case TI_SETVNETHDRSZ:

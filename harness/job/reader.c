@@ -115,11 +115,15 @@ static int job_gate(struct tuncheck_reader *r)
 {
 	struct reader_rt *rt = r->harness_data;
 
+	/* not gated (wait=auto, or after count=all): -1 never changes back,
+	 * so every wait of an ordinary reader stays lock-free */
+	if (__atomic_load_n(&rt->grants, __ATOMIC_ACQUIRE) < 0)
+		return r->stop;
 	pthread_mutex_lock(&rt->gate_lock);
 	while (!rt->grants && !r->stop)
 		pthread_cond_wait(&rt->gate_cond, &rt->gate_lock);
 	if (rt->grants > 0)
-		rt->grants--;
+		__atomic_sub_fetch(&rt->grants, 1, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&rt->gate_lock);
 	return r->stop;
 }
@@ -131,9 +135,10 @@ int step_wait(struct job *j, const struct step *s)
 
 	pthread_mutex_lock(&rt->gate_lock);
 	if (s->u.wait.count < 0)
-		rt->grants = -1;
+		__atomic_store_n(&rt->grants, -1, __ATOMIC_RELEASE);
 	else if (rt->grants >= 0)
-		rt->grants += s->u.wait.count;
+		__atomic_add_fetch(&rt->grants, s->u.wait.count,
+				   __ATOMIC_RELAXED);
 	pthread_cond_broadcast(&rt->gate_cond);
 	pthread_mutex_unlock(&rt->gate_lock);
 	return 0;
