@@ -38,7 +38,7 @@ PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 # headers from pkg-config, its soname from the library itself.
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(filter-out libpcap,$(PKGS)) 2>/dev/null)
 PCAP_SONAME := $(shell objdump -p $$($(PKG_CONFIG) --variable=libdir libpcap 2>/dev/null)/libpcap.so 2>/dev/null | sed -n 's/^ *SONAME *//p')
-ALL_CFLAGS = $(WARN) -D_GNU_SOURCE $(CFLAGS) -Iinclude -Iharness/cli -Iharness/case -Iharness/run -Iharness/job -Inetns -Ibackends $(PKG_CFLAGS)
+ALL_CFLAGS = $(WARN) -D_GNU_SOURCE $(CFLAGS) -Iinclude -Iharness/cli -Iharness/case -Iharness/run -Iharness/job -Iharness/vm -Inetns -Ibackends $(PKG_CFLAGS)
 
 HARNESS_SRC := $(wildcard harness/*/*.c)
 NETNS_SRC := $(wildcard netns/*.c)
@@ -54,6 +54,15 @@ $(B)/%.o: %.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(B)/harness/job/capture.o: ALL_CFLAGS += $(if $(PCAP_SONAME),-DPCAP_SONAME='"$(PCAP_SONAME)"')
+
+# The kernel matrix's guest PID 1: static (it runs before any root is
+# mounted), libc only, embedded in tuncheck by harness/vm/vm.c.
+$(B)/tuncheck-init: harness/vm/guest/init.c harness/vm/channel.h
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -D_GNU_SOURCE $(filter-out -fsanitize=% -fno-sanitize-recover=%,$(CFLAGS)) -static -o $@ $<
+
+$(B)/harness/vm/vm.o: $(B)/tuncheck-init
+$(B)/harness/vm/vm.o: ALL_CFLAGS += -DVM_INIT_PATH='"$(B)/tuncheck-init"'
 
 $(B)/tuncheck: $(OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread -ldl -rdynamic

@@ -12,6 +12,7 @@
 
 #include "capture.h"
 #include "cli.h"
+#include "kernels.h"
 #include "report.h"
 #include "runner.h"
 
@@ -30,9 +31,17 @@ int cmd_run(int argc, char **argv)
 		{ "max-procs", required_argument, NULL, 'N' },
 		{ "max-files", required_argument, NULL, 'F' },
 		{ "max-file-size", required_argument, NULL, 'S' },
+		{ "kernel", required_argument, NULL, 'K' },
+		{ "accel", required_argument, NULL, 'A' },
+		{ "guest", no_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	static struct kernels ks;
+	char **fwd = calloc((size_t)argc + 1, sizeof(char *));
+	size_t nfwd = 0, nk;
+	bool guest = false;
+	int prev;
 	const struct tuncheck_backend_ops *ops[MAX_BACKENDS];
 	struct runner_opts ro = { .job = { .log_fd = -1, .pcap_fd = -1 } };
 	const char *junit = NULL, *json = NULL;
@@ -48,9 +57,26 @@ int cmd_run(int argc, char **argv)
 	ro.parallel = opt_jobs(NULL);
 	lockdown_limits_default(&ro.job.limits);
 	ro.job.pcap_max = PCAP_MAX_DEFAULT;
+	if (!fwd)
+		die(1, "out of memory");
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+b:j:h", opts, NULL)) != -1) {
+	while ((prev = optind,
+		c = getopt_long(argc, argv, "+b:j:h", opts, NULL)) != -1) {
+		/* what a guest's tuncheck is given: the same, less host-only */
+		if (c != '?' && !kernels_host_only(argv[prev]))
+			for (int a = prev; a < optind; a++)
+				fwd[nfwd++] = argv[a];
 		switch (c) {
+		case 'K':
+			kernels_add(&ks, optarg);
+			break;
+		case 'A':
+			ks.accel = kernels_accel(optarg);
+			break;
+		case 'G':
+			guest = true;
+			nfwd--;
+			break;
 		case 'b':
 			opt_backend(ops, &nb, optarg);
 			break;
@@ -107,6 +133,16 @@ int cmd_run(int argc, char **argv)
 	}
 	if (optind >= argc)
 		die(2, "run: name case files or directories (e.g. cases)");
+	for (size_t k = 0; k < ks.n; k++)
+		if (!ks.k[k].host && (ro.log_dir || ro.pcap_dir))
+			die(2,
+			    "--log-dir and --pcap-dir are not supported with "
+			    "--kernel IMAGE yet (the guest's root is "
+			    "read-only)");
+	nk = ks.n ? ks.n : 1;
+	if (ks.n)
+		kernels_guest_argv(&ks, fwd, nfwd, argv + optind,
+				   (size_t)(argc - optind));
 	opt_backends_default(ops, &nb);
 	cases_collect(&p, argv + optind, argc - optind);
 	if (!p.n)
@@ -117,7 +153,7 @@ int cmd_run(int argc, char **argv)
 		return 2;
 	}
 	cases_unique(cs, p.n);
-	jobs = calloc(p.n * nb, sizeof(*jobs));
+	jobs = calloc(p.n * nb * nk, sizeof(*jobs));
 	if (!jobs)
 		die(1, "out of memory");
 	for (size_t i = 0; i < p.n; i++)
@@ -128,20 +164,20 @@ int cmd_run(int argc, char **argv)
 			jobs[nj].c = cs[i];
 			jobs[nj++].ops = ops[b];
 		}
-	rep.progress = isatty(STDERR_FILENO);
-	report_begin(&rep, nj);
-	if (sandbox_check(why, sizeof(why)) < 0) {
-		fprintf(stderr, "tuncheck: cannot run jobs here: %s\n", why);
-		runner_skip_all(jobs, nj, why);
-		for (size_t i = 0; i < nj; i++)
-			report_job_done(jobs, nj, i, &rep);
-	} else {
-		ro.on_done = report_job_done;
-		ro.arg = &rep;
-		ret = runner_run(jobs, nj, &ro);
-		if (ret < 0)
-			die(1, "runner: %s", strerror(-ret));
-	}
+	/* with --kernel, the same list once per kernel */
+	for (size_t k = 0; k < ks.n; k++)
+		for (size_t i = 0; i < nj; i++) {
+			jobs[k * nj + i].c = jobs[i].c;
+			jobs[k * nj + i].ops = jobs[i].ops;
+			jobs[k * nj + i].kernel = ks.k[k].label;
+		}
+	rep.progress = isatty(STDERR_FILENO) && !guest;
+	report_begin(&rep, nj * nk);
+	if (guest)
+		kernels_run_guest(jobs, nj, &ro, &rep);
+	else
+		kernels_run(&ks, jobs, nj, &ro, &rep);
+	nj *= nk;
 	if (ro.interrupted) {
 		snprintf(why, sizeof(why), "interrupted by SIG%s",
 			 sigabbrev_np(ro.interrupted));
@@ -158,6 +194,8 @@ int cmd_run(int argc, char **argv)
 		case_free(cs[i]);
 	free(cs);
 	free(jobs);
+	free(fwd);
+	free(ks.guest_argv);
 	paths_list_free(&p);
 	return ret;
 }

@@ -42,6 +42,7 @@ enum job_state {
 struct job_spec {
 	const struct case_file *c;
 	const struct tuncheck_backend_ops *ops;
+	const char *kernel; /* --kernel's name for it, NULL = no --kernel */
 	struct job_result res;
 	/* runner state */
 	pid_t pid;

@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: MIT
+/*
+ * run --kernel: the job list once per kernel, each block run on its
+ * kernel (the host's runner, or a guest through vm.c), all reported as
+ * one run; and the guest's side (run --guest): every result also sent
+ * over the result port.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "kernels.h"
+#include "report.h"
+#include "vm.h"
+
+/* The options that stay on the host (outputs, the kernels themselves). */
+bool kernels_host_only(const char *opt)
+{
+	static const char *const host[] = { "--kernel", "--accel", "--junit",
+					    "--json" };
+
+	for (size_t i = 0; i < sizeof(host) / sizeof(host[0]); i++) {
+		size_t l = strlen(host[i]);
+
+		if (!strncmp(opt, host[i], l) && (!opt[l] || opt[l] == '='))
+			return true;
+	}
+	return false;
+}
+
+/* A block's job idx finished: report it at its place in the whole run. */
+struct block {
+	struct report *rep;
+	struct job_spec *all;
+	size_t n_all, first;
+	int port; /* guest: also send it to the host, -1 = not a guest */
+};
+
+static void block_done(struct job_spec *jobs, size_t n, size_t idx, void *arg)
+{
+	struct block *b = arg;
+
+	(void)jobs;
+	(void)n;
+	if (b->port >= 0 && vm_guest_send_job(b->port, &b->all[idx], idx) < 0)
+		fprintf(stderr, "tuncheck: result port: lost job %zu\n", idx);
+	report_job_done(b->all, b->n_all, b->first + idx, b->rep);
+}
+
+/* The host kernel's block: the ordinary runner, or skips with the reason. */
+static int run_here(struct job_spec *jobs, size_t n, struct runner_opts *ro,
+		    struct block *b)
+{
+	char why[512];
+	int ret;
+
+	if (sandbox_check(why, sizeof(why)) < 0) {
+		fprintf(stderr, "tuncheck: cannot run jobs here: %s\n", why);
+		runner_skip_all(jobs, n, why);
+		for (size_t i = 0; i < n; i++)
+			block_done(jobs, n, i, b);
+		return 0;
+	}
+	ro->on_done = block_done;
+	ro->arg = b;
+	ret = runner_run(jobs, n, ro);
+	if (ret < 0)
+		die(1, "runner: %s", strerror(-ret));
+	return 0;
+}
+
+int kernels_run_guest(struct job_spec *jobs, size_t n, struct runner_opts *ro,
+		      struct report *rep)
+{
+	struct block b = { rep, jobs, n, 0, vm_guest_port() };
+
+	if (b.port < 0)
+		die(1, "--guest: no result port (TUNCHECK_VM_PORT)");
+	vm_guest_send_start(b.port, n, NULL);
+	run_here(jobs, n, ro, &b);
+	close(b.port);
+	return 0;
+}
+
+int kernels_run(struct kernels *ks, struct job_spec *jobs, size_t nj,
+		struct runner_opts *ro, struct report *rep)
+{
+	size_t total = nj * ks->n;
+	struct vm_opts vo = {
+		.accel = ks->accel,
+		.argv = ks->guest_argv,
+		.mem_mib = 1024,
+		.boot_s = 90,
+		.idle_s = 120,
+	};
+
+	if (!ks->n) {
+		struct block b = { rep, jobs, nj, 0, -1 };
+
+		return run_here(jobs, nj, ro, &b);
+	}
+	for (size_t k = 0; k < ks->n && !ro->interrupted; k++) {
+		struct vm_kernel *kern = &ks->k[k];
+		struct block b = { rep, jobs, total, k * nj, -1 };
+
+		if (rep->term)
+			fprintf(rep->term, "%skernel %s: %s\n",
+				rep->progress ? "\r\033[K" : "", kern->label,
+				kern->host ? "the host's, natively"
+					   : "booting under QEMU");
+		if (kern->host) {
+			run_here(jobs + k * nj, nj, ro, &b);
+			snprintf(kern->summary, sizeof(kern->summary),
+				 "natively");
+			continue;
+		}
+		vo.on_done = block_done;
+		vo.arg = &b;
+		if (vm_run(kern, &vo, jobs + k * nj, nj) < 0)
+			die(1, "kernel %s: cannot run QEMU", kern->label);
+		if (rep->term)
+			fprintf(rep->term, "%skernel %s: %s\n",
+				rep->progress ? "\r\033[K" : "", kern->label,
+				kern->summary);
+	}
+	return 0;
+}
+
+void kernels_add(struct kernels *ks, const char *spec)
+{
+	char why[512];
+
+	if (ks->n == VM_KERNELS_MAX)
+		die(2, "--kernel: at most %d kernels", VM_KERNELS_MAX);
+	if (vm_kernel_parse(spec, &ks->k[ks->n], why, sizeof(why)) < 0)
+		die(2, "--kernel %s", why);
+	/* two kernels of one release still get distinct names */
+	for (size_t i = 0; i < ks->n; i++)
+		if (!strcmp(ks->k[i].label, ks->k[ks->n].label)) {
+			size_t l = strlen(ks->k[ks->n].label);
+
+			snprintf(ks->k[ks->n].label + (l > 58 ? 58 : l),
+				 sizeof(ks->k[0].label) - (l > 58 ? 58 : l),
+				 "#%zu", ks->n + 1);
+		}
+	ks->n++;
+}
+
+enum vm_accel kernels_accel(const char *arg)
+{
+	if (!strcmp(arg, "auto"))
+		return VM_ACCEL_AUTO;
+	if (!strcmp(arg, "kvm"))
+		return VM_ACCEL_KVM;
+	if (!strcmp(arg, "tcg"))
+		return VM_ACCEL_TCG;
+	die(2, "--accel: '%s': use auto, kvm or tcg", arg);
+}
+
+void kernels_guest_argv(struct kernels *ks, char **fwd, size_t nfwd,
+			char **paths, size_t npaths)
+{
+	static char exe[PATH_MAX];
+	ssize_t l = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	size_t a = 0;
+
+	if (l <= 0)
+		die(1, "--kernel: cannot find tuncheck's own binary");
+	exe[l] = 0;
+	ks->guest_argv = calloc(nfwd + npaths + 5, sizeof(char *));
+	if (!ks->guest_argv)
+		die(1, "out of memory");
+	ks->guest_argv[a++] = exe;
+	ks->guest_argv[a++] = "run";
+	ks->guest_argv[a++] = "--guest";
+	for (size_t i = 0; i < nfwd; i++)
+		ks->guest_argv[a++] = fwd[i];
+	ks->guest_argv[a++] = "--";
+	for (size_t i = 0; i < npaths; i++)
+		ks->guest_argv[a++] = paths[i];
+	ks->guest_argv[a] = NULL;
+}
