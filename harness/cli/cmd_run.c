@@ -172,6 +172,8 @@ int cmd_run(int argc, char **argv)
 			jobs[k * nj + i].kernel = ks.k[k].label;
 		}
 	rep.progress = isatty(STDERR_FILENO) && !guest;
+	if (guest) /* the host reports; the console only hears of trouble */
+		rep.term = NULL;
 	report_begin(&rep, nj * nk);
 	if (guest)
 		kernels_run_guest(jobs, nj, &ro, &rep);
@@ -183,7 +185,8 @@ int cmd_run(int argc, char **argv)
 			 sigabbrev_np(ro.interrupted));
 		report_bail_out(&rep, why);
 	}
-	report_matrix(&rep, jobs, nj);
+	if (rep.term)
+		report_matrix(&rep, jobs, nj);
 	if (junit_f && (ret = report_junit(junit_f, jobs, nj)) < 0)
 		die(1, "--junit %s: %s", junit, strerror(-ret));
 	if (json_f && (ret = report_json(json_f, jobs, nj)) < 0)

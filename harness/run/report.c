@@ -38,6 +38,8 @@ static void report_tap_one(struct report *r, const struct job_spec *js,
 	fprintf(r->tap, "%s %zu - %s [%s]",
 		bad || res->v == VERDICT_XFAIL ? "not ok" : "ok", num,
 		js->c->name, js->ops->name);
+	if (js->kernel)
+		fprintf(r->tap, " on %s", js->kernel);
 	if (res->v == VERDICT_SKIP)
 		fprintf(r->tap, " # SKIP %s", res->observed);
 	else if (res->v == VERDICT_XFAIL)
@@ -54,6 +56,8 @@ static void report_tap_one(struct report *r, const struct job_spec *js,
 	yaml_str(r->tap, "file", js->c->path);
 	fprintf(r->tap, "  line: %u\n", res->line);
 	yaml_str(r->tap, "backend", js->ops->name);
+	if (js->kernel)
+		yaml_str(r->tap, "kernel", js->kernel);
 	yaml_str(r->tap, "expected", res->expected);
 	yaml_str(r->tap, "observed", res->observed);
 	yaml_str(r->tap, "at", fmt_duration(res->at_ns, d, sizeof(d)));
@@ -72,9 +76,10 @@ void report_job_done(struct job_spec *jobs, size_t n, size_t idx, void *arg)
 	r->done++;
 	if (bad && r->term)
 		fprintf(r->term,
-			"%s%s:%u: %s [%s]: %s: expected %s; observed %s\n",
+			"%s%s:%u: %s [%s]%s%s: %s: expected %s; observed %s\n",
 			r->progress ? "\r\033[K" : "", js->c->path,
 			js->res.line, js->c->name, js->ops->name,
+			js->kernel ? " on " : "", js->kernel ? js->kernel : "",
 			verdict_name(js->res.v), js->res.expected,
 			js->res.observed);
 	while (r->printed < n && jobs[r->printed].state == JOB_SETTLED) {
@@ -103,14 +108,137 @@ static const char *cell(const struct job_result *r, char *buf, size_t size)
 	return buf;
 }
 
-/* The cell of case row i (jobs of a case are consecutive) and backend b. */
-static const char *matrix_cell(const struct job_spec *jobs, size_t n, size_t i,
+/* The job of case c on backend b and kernel k (any kernel: NULL), or NULL. */
+static const struct job_spec *find_job(const struct job_spec *jobs, size_t n,
+				       size_t from, const struct case_file *c,
+				       const char *backend, const char *kernel)
+{
+	for (size_t j = from; j < n; j++)
+		if (jobs[j].c == c && !strcmp(jobs[j].ops->name, backend) &&
+		    jobs[j].kernel == kernel)
+			return &jobs[j];
+	return NULL;
+}
+
+/* The run's kernels, in order (one block of jobs each), and which ran nothing. */
+struct kview {
+	const char *ks[16];
+	const struct job_spec *broken[16]; /* every job a "kernel" error */
+	size_t nk;
+};
+
+static void kview_make(struct kview *kv, const struct job_spec *jobs, size_t n)
+{
+	kv->nk = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t k = kv->nk;
+
+		if (!jobs[i].kernel)
+			continue;
+		if (!k || kv->ks[k - 1] != jobs[i].kernel) {
+			if (k == 16)
+				break;
+			kv->ks[k] = jobs[i].kernel;
+			kv->broken[k] = &jobs[i];
+			kv->nk = ++k;
+		}
+		if (jobs[i].res.v != VERDICT_ERROR ||
+		    strcmp(jobs[i].res.cls, "kernel"))
+			kv->broken[k - 1] = NULL;
+	}
+}
+
+/*
+ * The cell of case row i and backend b: its verdict, or with several
+ * kernels each kernel's, "*"-marked and joined by "|" when they differ
+ * (kernels that ran nothing are said once, under the matrix).
+ */
+static const char *matrix_cell(const struct kview *kv,
+			       const struct job_spec *jobs, size_t n, size_t i,
 			       const char *backend, char *buf, size_t size)
 {
-	for (size_t k = i; k < n && jobs[k].c == jobs[i].c; k++)
-		if (!strcmp(jobs[k].ops->name, backend))
-			return cell(&jobs[k].res, buf, size);
-	return "-";
+	const struct job_spec *first = NULL, *js[16];
+	bool differ = false, seen = false;
+	char one[48];
+	size_t o = 0;
+
+	if (kv->nk < 2) {
+		first = find_job(jobs, n, i, jobs[i].c, backend,
+				 jobs[i].kernel);
+		return first ? cell(&first->res, buf, size) : "-";
+	}
+	for (size_t k = 0; k < kv->nk; k++) {
+		js[k] = kv->broken[k] ? NULL
+				      : find_job(jobs, n, 0, jobs[i].c, backend,
+						 kv->ks[k]);
+		if (kv->broken[k])
+			continue;
+		if (!seen) {
+			first = js[k];
+			seen = true;
+			continue;
+		}
+		differ |= !js[k] != !first ||
+			  (js[k] && (js[k]->res.v != first->res.v ||
+				     strcmp(js[k]->res.cls, first->res.cls)));
+	}
+	if (!differ)
+		return first ? cell(&first->res, buf, size) : "-";
+	for (size_t k = 0; k < kv->nk && o + 1 < size; k++)
+		if (!kv->broken[k])
+			o += (size_t)snprintf(
+				buf + o, size - o, "%s%s", o ? "|" : "*",
+				js[k] ? cell(&js[k]->res, one, sizeof(one))
+				      : "-");
+	return buf;
+}
+
+/* Per kernel: each (case, backend) whose outcome differs, with evidence. */
+static void report_kernel_diffs(FILE *f, const struct kview *kv,
+				const struct job_spec *jobs, size_t n)
+{
+	size_t shown = 0;
+	char buf[256], one[48];
+
+	if (kv->nk < 2)
+		return;
+	fputs("\nkernels:", f);
+	for (size_t k = 0, o = 0; k < kv->nk; k++)
+		if (!kv->broken[k])
+			fprintf(f, "%s %s", o++ ? " |" : "", kv->ks[k]);
+	fputc('\n', f);
+	for (size_t k = 0; k < kv->nk; k++)
+		if (kv->broken[k])
+			fprintf(f, "kernel %s ran no job: %s\n", kv->ks[k],
+				kv->broken[k]->res.observed);
+	for (size_t i = 0; i < n && jobs[i].kernel == kv->ks[0]; i++) {
+		const char *c = matrix_cell(kv, jobs, n, i, jobs[i].ops->name,
+					    buf, sizeof(buf));
+
+		if (c[0] != '*')
+			continue;
+		if (!shown++)
+			fputs("differences between kernels:\n", f);
+		fprintf(f, "  %s [%s]:\n", jobs[i].c->name, jobs[i].ops->name);
+		for (size_t k = 0; k < kv->nk; k++) {
+			const struct job_spec *js =
+				find_job(jobs, n, 0, jobs[i].c,
+					 jobs[i].ops->name, kv->ks[k]);
+
+			if (!js || kv->broken[k])
+				continue;
+			fprintf(f, "    %-24s %s", kv->ks[k],
+				cell(&js->res, one, sizeof(one)));
+			if (js->res.v != VERDICT_PASS)
+				fprintf(f,
+					" (line %u: expected %s; observed %s)",
+					js->res.line, js->res.expected,
+					js->res.observed);
+			fputc('\n', f);
+		}
+	}
+	if (!shown)
+		fputs("no differences between kernels\n", f);
 }
 
 void report_matrix(struct report *r, const struct job_spec *jobs, size_t n)
@@ -118,10 +246,12 @@ void report_matrix(struct report *r, const struct job_spec *jobs, size_t n)
 	const char *backends[64];
 	size_t nb = 0, count[VERDICT_COUNT] = { 0 }, w = 4, cw[64];
 	FILE *f = r->term;
-	char buf[48];
+	struct kview kv;
+	char buf[256];
 
 	if (r->progress)
 		fputs("\r\033[K", f);
+	kview_make(&kv, jobs, n);
 	for (size_t i = 0; i < n; i++) {
 		size_t b = 0;
 
@@ -136,10 +266,11 @@ void report_matrix(struct report *r, const struct job_spec *jobs, size_t n)
 			w = strlen(jobs[i].c->name);
 	}
 	/* each column as wide as its widest cell */
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n && jobs[i].kernel == jobs[0].kernel; i++)
 		for (size_t b = 0; b < nb; b++) {
-			size_t l = strlen(matrix_cell(jobs, n, i, backends[b],
-						      buf, sizeof(buf)));
+			size_t l =
+				strlen(matrix_cell(&kv, jobs, n, i, backends[b],
+						   buf, sizeof(buf)));
 
 			if (l > cw[b])
 				cw[b] = l;
@@ -149,15 +280,19 @@ void report_matrix(struct report *r, const struct job_spec *jobs, size_t n)
 		fprintf(f, " %-*s", (int)cw[b], backends[b]);
 	fputc('\n', f);
 	for (size_t i = 0; i < n; i++) {
+		/* with kernels: the rows of the first kernel's block */
+		if (jobs[i].kernel != jobs[0].kernel)
+			break;
 		if (i && jobs[i].c == jobs[i - 1].c)
 			continue;
 		fprintf(f, "%-*s", (int)w, jobs[i].c->name);
 		for (size_t b = 0; b < nb; b++)
 			fprintf(f, " %-*s", (int)cw[b],
-				matrix_cell(jobs, n, i, backends[b], buf,
+				matrix_cell(&kv, jobs, n, i, backends[b], buf,
 					    sizeof(buf)));
 		fputc('\n', f);
 	}
+	report_kernel_diffs(f, &kv, jobs, n);
 	fprintf(f, "\n%zu jobs:", n);
 	for (int v = 0; v < VERDICT_COUNT; v++)
 		if (count[v])
@@ -195,6 +330,11 @@ int report_json(FILE *f, const struct job_spec *jobs, size_t n)
 		json_str(f, jobs[i].c->path);
 		fputs(", \"backend\": ", f);
 		json_str(f, jobs[i].ops->name);
+		fputs(", \"kernel\": ", f);
+		if (jobs[i].kernel)
+			json_str(f, jobs[i].kernel);
+		else
+			fputs("null", f);
 		fputs(", \"verdict\": ", f);
 		json_str(f, verdict_name(r->v));
 		fputs(", \"class\": ", f);
@@ -271,6 +411,10 @@ int report_junit(FILE *f, const struct job_spec *jobs, size_t n)
 		xml_str(f, jobs[i].c->name);
 		fputs("\" name=\"", f);
 		xml_str(f, jobs[i].ops->name);
+		if (jobs[i].kernel) {
+			xml_str(f, " on ");
+			xml_str(f, jobs[i].kernel);
+		}
 		fprintf(f, "\" time=\"%.3f\">", (double)r->wall_ns / 1e9);
 		if (tag) {
 			fprintf(f, "<%s message=\"", tag);
