@@ -889,8 +889,15 @@ static void test_diag_untouched_on_success(void **state)
 
 static void test_kernel_directive(void **state)
 {
-	const char ok[] = "case k\nkernel min=5.4 observed=6.18\nsleep 1ms\n";
+	const char ok[] = "case k\nkernel min=5.4 observed=5.10,6.18\n"
+			  "sleep 1ms\n";
 	const char bad[] = "case k\nkernel observed=6\nsleep 1ms\n";
+	const char *const bad_lists[] = {
+		"case k\nkernel observed=6.1,\nsleep 1ms\n",
+		"case k\nkernel observed=6.1,,6.2\nsleep 1ms\n",
+		"case k\nkernel observed=1.1,1.2,1.3,1.4,1.5,1.6,1.7,1.8,1.9\n"
+		"sleep 1ms\n",
+	};
 	struct case_diag d = { 0 };
 	struct case_file *c;
 
@@ -899,12 +906,20 @@ static void test_kernel_directive(void **state)
 	assert_non_null(c);
 	assert_int_equal(c->kmin[0], 5);
 	assert_int_equal(c->kmin[1], 4);
-	assert_int_equal(c->kobserved[0], 6);
-	assert_int_equal(c->kobserved[1], 18);
+	assert_int_equal(c->n_kobserved, 2);
+	assert_int_equal(c->kobserved[0][0], 5);
+	assert_int_equal(c->kobserved[0][1], 10);
+	assert_int_equal(c->kobserved[1][0], 6);
+	assert_int_equal(c->kobserved[1][1], 18);
 	case_free(c);
 	assert_null(case_parse("k.case", bad, strlen(bad), &d));
 	assert_int_equal(d.line, 2);
 	assert_non_null(strstr(d.msg, "not a kernel version"));
+	for (size_t i = 0; i < 3; i++) {
+		assert_null(case_parse("k.case", bad_lists[i],
+				       strlen(bad_lists[i]), &d));
+		assert_int_equal(d.line, 2);
+	}
 }
 
 /* expect step: the previous step's result; only after a step that acts. */
@@ -921,6 +936,13 @@ static void test_expect_step(void **state)
 	assert_int_equal(c->steps[4].u.expect.kind, EXPECT_STEP);
 	assert_int_equal(c->steps[4].u.expect.err, EINVAL);
 	assert_int_equal(c->steps[6].u.expect.err, 0);
+	case_free(c);
+	/* several expect step lines share the step before them */
+	c = parse(H "ioctl q0 TUNGETIFF\nexpect step ok has=tun\n"
+		    "expect step ok lacks=tap kernel=6.1-\n",
+		  &d);
+	if (!c)
+		fail_msg("%u:%u: %s (%s)", d.line, d.col, d.msg, d.hint);
 	case_free(c);
 	c = parse(H "sleep 10ms\nexpect step ok\n", &d);
 	assert_null(c);

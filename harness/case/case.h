@@ -265,12 +265,15 @@ struct step {
 	} u;
 };
 
+#define CASE_KOBSERVED_MAX 8
+
 struct case_file {
 	char *path;		       /* as given */
 	char name[CASE_NAME_MAX + 64]; /* `case NAME`, then /VARIANT */
 	char *about;		       /* joined `about` lines, or NULL */
-	/* `kernel min=X.Y observed=X.Y`: version needs and provenance */
-	unsigned kmin[2], kobserved[2];
+	/* `kernel min=X.Y observed=X.Y,...`: version needs and provenance */
+	unsigned kmin[2], kobserved[CASE_KOBSERVED_MAX][2];
+	size_t n_kobserved;
 	/* `backends NAME...`: run only on these (none: on every backend) */
 	char only[CASE_MAX_XFAIL][CASE_NAME_MAX];
 	size_t n_only;

@@ -512,7 +512,35 @@ static int case_parse_sleep(struct case_parser *p, struct step *s)
 	return case_end(p, 2);
 }
 
-/* kernel [min=X.Y] [observed=X.Y] */
+/* observed=X.Y[,X.Y]...: every kernel the expectations were seen on */
+static int case_kobserved(struct case_parser *p, const struct case_word *w)
+{
+	const char *v = w->val;
+	char one[32];
+
+	p->c->n_kobserved = 0;
+	while (*v) {
+		size_t l = strcspn(v, ",");
+
+		if (p->c->n_kobserved == CASE_KOBSERVED_MAX)
+			return case_fail_value(p, w, "more than %d kernels",
+					       CASE_KOBSERVED_MAX);
+		snprintf(one, sizeof(one), "%.*s", (int)(l < 31 ? l : 31), v);
+		if (l >= sizeof(one) ||
+		    case_kver(one, p->c->kobserved[p->c->n_kobserved]))
+			return case_fail_value(p, w,
+					       "'%.32s' is not a kernel "
+					       "version like 6.18",
+					       one);
+		p->c->n_kobserved++;
+		v += l;
+		if (*v == ',' && *++v == 0)
+			return case_fail_value(p, w, "a trailing ','");
+	}
+	return 0;
+}
+
+/* kernel [min=X.Y] [observed=X.Y[,X.Y]...] */
 int case_parse_kernel(struct case_parser *p, struct step *s)
 {
 	(void)s;
@@ -524,17 +552,21 @@ int case_parse_kernel(struct case_parser *p, struct step *s)
 		return -1;
 	for (size_t i = 1; i < p->n; i++) {
 		const struct case_word *w = &p->w[i];
+		bool obs = w->klen == 8 && !strncmp(w->s, "observed", 8);
 		unsigned *v = w->klen == 3 && !strncmp(w->s, "min", 3)
 				      ? p->c->kmin
-			      : w->klen == 8 && !strncmp(w->s, "observed", 8)
-				      ? p->c->kobserved
 				      : NULL;
 
+		if (obs && w->val) {
+			if (case_kobserved(p, w))
+				return -1;
+			continue;
+		}
 		if (!v || !w->val) {
 			case_fail(p, w->col, "kernel: unknown argument '%.48s'",
 				  w->s);
 			return case_hint(p, "usage: kernel [min=X.Y] "
-					    "[observed=X.Y]");
+					    "[observed=X.Y[,X.Y]...]");
 		}
 		if (case_kver(w->val, v))
 			return case_fail_value(p, w,
@@ -549,7 +581,7 @@ const struct case_directive case_directives[] = {
 	{ "case", case_parse_case, ROLE_HEADER, 0, "case NAME" },
 	{ "about", case_parse_about, ROLE_HEADER, 0, "about TEXT" },
 	{ "kernel", case_parse_kernel, ROLE_HEADER, 0,
-	  "kernel [min=X.Y] [observed=X.Y]" },
+	  "kernel [min=X.Y] [observed=X.Y[,X.Y]...]" },
 	{ "tun", case_parse_tun, ROLE_STEP, STEP_TUN,
 	  "tun NAME [tap] [pi] [multi-queue] [mtu=N] [txqlen=N] "
 	  "[addr=CIDR]... [peer=IP]... [ipv6=on|off] [persist=yes|no] "

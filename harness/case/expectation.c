@@ -90,7 +90,13 @@ static const struct case_opt case_expect_opts[XP_N] = {
 /* The step an `expect step` line is about: the one before it. */
 static const struct step *case_prev_step(const struct case_parser *p)
 {
-	return p->c->n_steps >= 2 ? &p->c->steps[p->c->n_steps - 2] : NULL;
+	size_t i = p->c->n_steps >= 2 ? p->c->n_steps - 2 : 0;
+
+	/* several `expect step` lines (e.g. per kernel) share one step */
+	while (i && p->c->steps[i].kind == STEP_EXPECT &&
+	       p->c->steps[i].u.expect.kind == EXPECT_STEP)
+		i--;
+	return p->c->n_steps >= 2 ? &p->c->steps[i] : NULL;
 }
 
 /* The names has= and lacks= use: poll bits, link flags, or the flags

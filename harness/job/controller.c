@@ -56,18 +56,25 @@ void job_finish(struct job *j, enum verdict v, unsigned line, uint64_t at,
 {
 	static pthread_mutex_t once = PTHREAD_MUTEX_INITIALIZER;
 	static struct proto_msg m;
-	const unsigned *o = j->c ? j->c->kobserved : NULL;
-	char obs[1400], rel[65] = "?";
+	size_t no = j->c ? j->c->n_kobserved : 0;
+	char obs[1400], rel[65] = "?", list[96] = "";
 	unsigned k[2];
+	bool seen = false;
 
-	/* a mismatch on another kernel than the one the case was written on */
+	/* a mismatch on another kernel than the ones the case was seen on */
 	kernel_version(k, rel, sizeof(rel));
-	if (o && o[0] && (v == VERDICT_FAIL || v == VERDICT_XPASS) &&
-	    (k[0] != o[0] || k[1] != o[1])) {
+	for (size_t i = 0, l = 0; i < no && l < sizeof(list); i++) {
+		const unsigned *o = j->c->kobserved[i];
+
+		seen |= k[0] == o[0] && k[1] == o[1];
+		l += (size_t)snprintf(list + l, sizeof(list) - l, "%s%u.%u",
+				      i ? ", " : "", o[0], o[1]);
+	}
+	if (no && !seen && (v == VERDICT_FAIL || v == VERDICT_XPASS)) {
 		snprintf(obs, sizeof(obs),
 			 "%s [expectations observed on Linux "
-			 "%u.%u; this is %s]",
-			 observed ? observed : "", o[0], o[1], rel);
+			 "%s; this is %s]",
+			 observed ? observed : "", list, rel);
 		observed = obs;
 	}
 
