@@ -96,10 +96,16 @@ run: $(B)/tuncheck
 	$(B)/tuncheck run -j $(JOBS) cases
 
 # Debian's 5.10, 6.1 and 6.12 kernels with modules, for the kernel matrix
-# (issue 10; booting them is not built yet): no root, no installation.
+# (run --kernel): no root, no installation.
 KERNELS_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/tuncheck/kernels
 kernels:
 	sh ci/kernels.sh $(KERNELS_DIR)
+
+# The shipped matrix on the host's kernel and on each fetched kernel under
+# QEMU, then the broken-kernel selftests (ci/check-kernels.sh).
+ACCEL ?= auto
+check-kernels: $(B)/tuncheck
+	@JOBS=$(JOBS) ACCEL=$(ACCEL) sh ci/check-kernels.sh $(B) $(KERNELS_DIR) $(KERNELS)
 
 # Benchmarks: ratios against raw reference loops, never part of check.
 bench: $(B)/tuncheck

@@ -200,17 +200,19 @@ static void report_kernel_diffs(FILE *f, const struct kview *kv,
 	size_t shown = 0;
 	char buf[256], one[48];
 
-	if (kv->nk < 2)
-		return;
-	fputs("\nkernels:", f);
-	for (size_t k = 0, o = 0; k < kv->nk; k++)
-		if (!kv->broken[k])
-			fprintf(f, "%s %s", o++ ? " |" : "", kv->ks[k]);
-	fputc('\n', f);
+	if (kv->nk)
+		fputc('\n', f);
 	for (size_t k = 0; k < kv->nk; k++)
 		if (kv->broken[k])
 			fprintf(f, "kernel %s ran no job: %s\n", kv->ks[k],
 				kv->broken[k]->res.observed);
+	if (kv->nk < 2)
+		return;
+	fputs("kernels:", f);
+	for (size_t k = 0, o = 0; k < kv->nk; k++)
+		if (!kv->broken[k])
+			fprintf(f, "%s %s", o++ ? " |" : "", kv->ks[k]);
+	fputc('\n', f);
 	for (size_t i = 0; i < n && jobs[i].kernel == kv->ks[0]; i++) {
 		const char *c = matrix_cell(kv, jobs, n, i, jobs[i].ops->name,
 					    buf, sizeof(buf));

@@ -176,7 +176,8 @@ static pid_t qemu_start(const struct vm_kernel *k, const struct vm_opts *o,
 			struct boot *b, bool kvm)
 {
 	const char *qemu = getenv("TUNCHECK_QEMU");
-	char mem[16], kern[PATH_MAX + 16], con[128], res[160];
+	const char *append = getenv("TUNCHECK_VM_APPEND");
+	char mem[16], kern[PATH_MAX + 16], con[128], res[160], cmdline[512];
 	char *argv[48];
 	size_t a = 0;
 	pid_t pid;
@@ -206,8 +207,13 @@ static pid_t qemu_start(const struct vm_kernel *k, const struct vm_opts *o,
 	argv[a++] = kern;
 	argv[a++] = "-initrd";
 	argv[a++] = b->initrd;
+	/* TUNCHECK_VM_APPEND: more kernel parameters (the selftests use it
+	 * to make a kernel panic) */
+	snprintf(cmdline, sizeof(cmdline),
+		 "console=ttyS0 panic=-1 loglevel=4 rdinit=/init %.400s",
+		 append ? append : "");
 	argv[a++] = "-append";
-	argv[a++] = "console=ttyS0 panic=-1 loglevel=4 rdinit=/init";
+	argv[a++] = cmdline;
 	argv[a++] = "-serial";
 	argv[a++] = con;
 	argv[a++] = "-fsdev";
