@@ -3,10 +3,16 @@
 # kernel matrix (issue 10): no installation, no root, the host's apt
 # configuration untouched (a private apt state under the cache).
 #   usage: sh ci/kernels.sh [CACHE]     (default: ~/.cache/tuncheck/kernels)
-# Leaves CACHE/<release>/boot/vmlinuz-* and CACHE/<release>/lib/modules/*,
+# Leaves CACHE/<release>/boot/vmlinuz-* and CACHE/<release>/lib/modules/*
+# (with modules.dep, made by kmod's depmod),
 # and prints one line per kernel: RELEASE IMAGE MODULES.
 set -eu
 cache=${1:-${XDG_CACHE_HOME:-$HOME/.cache}/tuncheck/kernels}
+depmod=$(command -v depmod || ls /usr/sbin/depmod /sbin/depmod 2>/dev/null | head -n 1)
+if [ -z "$depmod" ]; then
+	echo "kernels: depmod not found: install kmod (sudo apt-get install kmod)" >&2
+	exit 1
+fi
 mkdir -p "$cache/apt/lists/partial" "$cache/apt/archives/partial" "$cache/debs"
 # suite: where each kernel line comes from (5.10 bullseye, 6.1 bookworm,
 # 6.12 bookworm-backports)
@@ -50,6 +56,12 @@ for line in 5.10 6.1 6.12; do
 			apt-get $apt_opts -q download "$pkg" >/dev/null)
 		mkdir -p "$dir"
 		dpkg-deb -x "$cache/debs/${pkg}"_*.deb "$dir"
+	fi
+	# the package leaves modules.dep to its postinst: make it here (the
+	# guest's initramfs takes the modules tun and 9p need from it)
+	if [ ! -f "$dir/lib/modules/$rel/modules.dep" ]; then
+		"$depmod" -b "$dir" "$rel" ||
+			{ echo "kernels: depmod for $rel failed" >&2; exit 1; }
 	fi
 	echo "$rel $dir/boot/vmlinuz-$rel $dir/lib/modules/$rel"
 done
