@@ -45,8 +45,11 @@ void opt_backends_default(const struct tuncheck_backend_ops **ops, size_t *nb);
 const char *opt_dir(const char *flag, const char *arg, int *fd);
 FILE *opt_report(const char *flag, const char *arg);
 
-/* The sandbox probe, and the layers this kernel lacks said once: 0/-1. */
-int sandbox_check(char *why, size_t size);
+/*
+ * The sandbox probe, and the layers this kernel lacks said once (also
+ * into gaps, when not NULL; "" when none): 0, or -1 with why set.
+ */
+int sandbox_check(char *why, size_t size, char *gaps, size_t gaps_size);
 
 /* Case files: collect (paths.c), load (variants expanded), no name twice. */
 void cases_collect(struct paths_list *p, char **argv, int argc);

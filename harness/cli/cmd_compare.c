@@ -163,7 +163,7 @@ int cmd_compare(int argc, char **argv)
 	}
 	lockdown_limits_default(&ro.job.limits);
 	ro.job.pcap_max = PCAP_MAX_DEFAULT;
-	if (sandbox_check(why, sizeof(why)) < 0) {
+	if (sandbox_check(why, sizeof(why), NULL, 0) < 0) {
 		fprintf(stderr, "tuncheck: cannot run jobs here: %s\n", why);
 		runner_skip_all(jobs, 2 * p.n, why);
 		ret = 4;

@@ -49,20 +49,27 @@ static void block_done(struct job_spec *jobs, size_t n, size_t idx, void *arg)
 	report_job_done(b->all, b->n_all, b->first + idx, b->rep);
 }
 
-/* The host kernel's block: the ordinary runner, or skips with the reason. */
+/*
+ * The host kernel's block: the ordinary runner, or skips with the reason.
+ * A guest also tells the host which sandbox layers its kernel lacks.
+ */
 static int run_here(struct job_spec *jobs, size_t n, struct runner_opts *ro,
 		    struct block *b)
 {
-	char why[512];
+	char why[512], gaps[600];
 	int ret;
 
-	if (sandbox_check(why, sizeof(why)) < 0) {
+	if (sandbox_check(why, sizeof(why), gaps, sizeof(gaps)) < 0) {
+		if (b->port >= 0)
+			vm_guest_send_note(b->port, why);
 		fprintf(stderr, "tuncheck: cannot run jobs here: %s\n", why);
 		runner_skip_all(jobs, n, why);
 		for (size_t i = 0; i < n; i++)
 			block_done(jobs, n, i, b);
 		return 0;
 	}
+	if (b->port >= 0 && gaps[0])
+		vm_guest_send_note(b->port, gaps);
 	ro->on_done = block_done;
 	ro->arg = b;
 	ret = runner_run(jobs, n, ro);

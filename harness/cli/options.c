@@ -80,21 +80,29 @@ unsigned long opt_count(const char *flag, const char *arg, unsigned long max)
 }
 
 /* The sandbox probe, and the layers this kernel lacks said once. */
-int sandbox_check(char *why, size_t size)
+int sandbox_check(char *why, size_t size, char *said, size_t said_size)
 {
 	unsigned gaps = 0;
 	char text[512];
 
+	if (said)
+		said[0] = 0;
 	if (sandbox_probe(why, size, &gaps) < 0)
 		return -1;
 	if (lockdown_prepare(text, sizeof(text)) < 0)
 		fprintf(stderr, "tuncheck: %s: each job compiles its filter\n",
 			text);
-	if (gaps)
+	if (gaps) {
 		fprintf(stderr,
 			"tuncheck: sandbox: this kernel lacks %s; jobs run "
 			"without that layer\n",
 			sandbox_gaps_describe(gaps, text, sizeof(text)));
+		if (said)
+			snprintf(said, said_size,
+				 "sandbox: this kernel lacks %s; jobs run "
+				 "without that layer",
+				 text);
+	}
 	return 0;
 }
 

@@ -138,11 +138,13 @@ int initramfs_modules(const char *dep, const char *builtin,
 		size_t ml = strlen(out->missing);
 		int r;
 
+		if (builtin && in_builtin(builtin, wanted[i]))
+			continue;
 		if (l) {
 			r = add_line(dep, l, out, 0);
 			if (r < 0)
 				return r;
-		} else if (!builtin || !in_builtin(builtin, wanted[i])) {
+		} else {
 			snprintf(out->missing + ml, sizeof(out->missing) - ml,
 				 "%s%s", ml ? " " : "", wanted[i]);
 		}

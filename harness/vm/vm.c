@@ -437,7 +437,7 @@ static void explain(const struct boot *b, const char *cut, char *out,
 	else
 		snprintf(out, size, "%s%s%s; console: ...%s",
 			 cut ? cut : "the guest stopped",
-			 b->notes[0] ? "; init: " : "", b->notes, con);
+			 b->notes[0] ? "; guest: " : "", b->notes, con);
 }
 
 static int boot_once(struct vm_kernel *k, struct vm_opts *o,
@@ -495,7 +495,7 @@ static int boot_once(struct vm_kernel *k, struct vm_opts *o,
 				 what);
 	}
 	if (b.notes[0] && !k->summary[0])
-		snprintf(k->summary, sizeof(k->summary), "init: %s", b.notes);
+		snprintf(k->summary, sizeof(k->summary), "guest: %s", b.notes);
 	boot_cleanup(&b);
 	return 0;
 }
@@ -590,6 +590,14 @@ int vm_guest_send_job(int port, const struct job_spec *js, size_t idx)
 	memcpy(cj.notes, r->notes, sizeof(cj.notes));
 	memcpy(cj.blocked, r->blocked, sizeof(cj.blocked));
 	return send_rec(port, CH_JOB, &cj, sizeof(cj));
+}
+
+int vm_guest_send_note(int port, const char *text)
+{
+	size_t l = strlen(text);
+
+	return send_rec(port, CH_NOTE, text,
+			l < CHANNEL_TEXT_MAX ? l : CHANNEL_TEXT_MAX - 1);
 }
 
 int vm_guest_send_start(int port, size_t njobs, const char *note)

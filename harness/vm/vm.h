@@ -42,5 +42,6 @@ int vm_guest_port(void);
 /* Guest side: send a job's result / the start record; 0 or -errno. */
 int vm_guest_send_job(int port, const struct job_spec *js, size_t idx);
 int vm_guest_send_start(int port, size_t njobs, const char *note);
+int vm_guest_send_note(int port, const char *text);
 
 #endif

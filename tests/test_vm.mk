@@ -1,0 +1,1 @@
+OBJ_test_vm := $(B)/harness/vm/initramfs.o $(B)/harness/vm/kernel.o
