@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * tuncheck compare A B [PATH...]: both backends over the same cases, one
- * row per case, from each job's typed result.
+ * row per case, from each job's typed result.  compare --kernel A
+ * --kernel B [-b BACKEND]... [PATH...]: the same backends on two kernels.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -11,7 +12,9 @@
 #include "case.h"
 #include "cli.h"
 #include "expect.h"
+#include "kernels.h"
 #include "registry.h"
+#include "report.h"
 #include "runner.h"
 
 /* One side of a compare row: the verdict and what the timeline showed. */
@@ -85,6 +88,133 @@ static size_t compare_print(const struct job_spec *jobs, size_t n_cases)
 	return differ;
 }
 
+/* One side of a kernel row: "pass", "fail:lost-wakeup", ... */
+static const char *kernel_side(const struct job_result *r, char *buf,
+			       size_t size)
+{
+	snprintf(buf, size, "%s%s%s", verdict_name(r->v),
+		 r->v != VERDICT_PASS && r->cls[0] &&
+				 strcmp(r->cls, verdict_name(r->v))
+			 ? ":"
+			 : "",
+		 r->v != VERDICT_PASS && strcmp(r->cls, verdict_name(r->v))
+			 ? r->cls
+			 : "");
+	return buf;
+}
+
+/*
+ * Two kernels side by side: one row per (case, backend), "<>" where the
+ * outcome differs, then each difference's evidence.  Returns how many.
+ */
+static size_t compare_kernels_print(const struct kernels *ks,
+				    const struct job_spec *jobs, size_t nj)
+{
+	size_t differ = 0;
+	int w = 4;
+	char a[64], b[64];
+
+	for (size_t i = 0; i < nj; i++) {
+		int l = (int)(strlen(jobs[i].c->name) +
+			      strlen(jobs[i].ops->name) + 3);
+
+		w = l > w ? l : w;
+	}
+	for (size_t k = 0; k < 2; k++)
+		printf("%s = %s: %s\n", k ? "B" : "A", ks->k[k].label,
+		       ks->k[k].summary);
+	printf("%-*s  %-28s | %s\n", w, "case [backend]", "A", "B");
+	for (size_t i = 0; i < nj; i++) {
+		const struct job_result *ra = &jobs[i].res,
+					*rb = &jobs[nj + i].res;
+		bool d = ra->v != rb->v || strcmp(ra->cls, rb->cls);
+		char name[256];
+
+		snprintf(name, sizeof(name), "%s [%s]", jobs[i].c->name,
+			 jobs[i].ops->name);
+		printf("%-*s  %-28s | %-28s%s\n", w, name,
+		       kernel_side(ra, a, sizeof(a)),
+		       kernel_side(rb, b, sizeof(b)), d ? " <>" : "");
+		differ += d;
+	}
+	if (differ)
+		puts("\ndifferences (expected; observed):");
+	for (size_t i = 0; i < nj; i++) {
+		const struct job_spec *s[2] = { &jobs[i], &jobs[nj + i] };
+
+		if (s[0]->res.v == s[1]->res.v &&
+		    !strcmp(s[0]->res.cls, s[1]->res.cls))
+			continue;
+		printf("  %s [%s] (%s):\n", s[0]->c->name, s[0]->ops->name,
+		       s[0]->c->path);
+		for (size_t k = 0; k < 2; k++)
+			printf("    %s %-10s line %u: %s; %s\n", k ? "B" : "A",
+			       kernel_side(&s[k]->res, a, sizeof(a)),
+			       s[k]->res.line,
+			       s[k]->res.expected[0] ? s[k]->res.expected : "-",
+			       s[k]->res.observed[0] ? s[k]->res.observed
+						     : "-");
+	}
+	printf("%zu jobs on each kernel: %zu with a different outcome (<>)\n",
+	       nj, differ);
+	return differ;
+}
+
+/* compare --kernel A --kernel B: every backend of ops on both kernels. */
+static int compare_kernels(struct kernels *ks,
+			   const struct tuncheck_backend_ops **ops, size_t nb,
+			   char **fwd, size_t nfwd, char **paths, size_t np,
+			   struct runner_opts *ro)
+{
+	struct report rep = { .tap = fopen("/dev/null", "we") };
+	struct paths_list p = { 0 };
+	struct case_file **cs;
+	struct job_spec *jobs;
+	size_t nj = 0, differ;
+
+	if (ks->n != 2)
+		die(2, "compare: name two kernels (--kernel A --kernel B)");
+	if (!rep.tap)
+		die(1, "/dev/null: cannot open");
+	opt_backends_default(ops, &nb);
+	cases_collect(&p, paths, (int)np);
+	if (!p.n)
+		die(2, "compare: no .case files found");
+	cs = cases_load(&p, true);
+	if (!cs) {
+		paths_list_free(&p);
+		return 2;
+	}
+	cases_unique(cs, p.n);
+	kernels_guest_argv(ks, fwd, nfwd, paths, np);
+	jobs = calloc(2 * p.n * nb, sizeof(*jobs));
+	if (!jobs)
+		die(1, "out of memory");
+	for (size_t i = 0; i < p.n; i++)
+		for (size_t b = 0; b < nb; b++)
+			if (case_runs_on(cs[i], ops[b]->name)) {
+				jobs[nj].c = cs[i];
+				jobs[nj++].ops = ops[b];
+			}
+	for (size_t k = 0; k < 2; k++)
+		for (size_t i = 0; i < nj; i++) {
+			jobs[k * nj + i].c = jobs[i].c;
+			jobs[k * nj + i].ops = jobs[i].ops;
+			jobs[k * nj + i].kernel = ks->k[k].label;
+		}
+	report_begin(&rep, 2 * nj);
+	kernels_run(ks, jobs, nj, ro, &rep);
+	fclose(rep.tap);
+	differ = compare_kernels_print(ks, jobs, nj);
+	for (size_t i = 0; i < p.n; i++)
+		case_free(cs[i]);
+	free(cs);
+	free(jobs);
+	free(ks->guest_argv);
+	paths_list_free(&p);
+	return ro->interrupted ? 128 + ro->interrupted : differ ? 1 : 0;
+}
+
 /*
  * compare A B [PATH...]: both backends over the same cases, one row per
  * case.  Wakes, reads and the first errno come with each job's result
@@ -96,11 +226,17 @@ int cmd_compare(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "log-dir", required_argument, NULL, 'L' },
+		{ "backend", required_argument, NULL, 'b' },
+		{ "kernel", required_argument, NULL, 'K' },
+		{ "accel", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct runner_opts ro = { .job = { .log_fd = -1, .pcap_fd = -1 } };
-	const struct tuncheck_backend_ops *ops[2];
+	const struct tuncheck_backend_ops *ops[MAX_BACKENDS];
+	static struct kernels ks;
+	char *fwd[2 * MAX_BACKENDS + 4];
+	size_t nb = 0, nfwd = 0;
 	char err[512], why[512];
 	char *dflt[] = { "cases" };
 	struct paths_list p = { 0 };
@@ -110,11 +246,26 @@ int cmd_compare(int argc, char **argv)
 	size_t differ;
 
 	ro.parallel = opt_jobs(NULL);
+	lockdown_limits_default(&ro.job.limits);
+	ro.job.pcap_max = PCAP_MAX_DEFAULT;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+j:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+b:j:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			ro.parallel = opt_jobs(optarg);
+			fwd[nfwd++] = "-j";
+			fwd[nfwd++] = optarg;
+			break;
+		case 'b':
+			opt_backend(ops, &nb, optarg);
+			fwd[nfwd++] = "-b";
+			fwd[nfwd++] = optarg;
+			break;
+		case 'K':
+			kernels_add(&ks, optarg);
+			break;
+		case 'A':
+			ks.accel = kernels_accel(optarg);
 			break;
 		case 'L':
 			ro.log_dir =
@@ -126,6 +277,18 @@ int cmd_compare(int argc, char **argv)
 			return CMD_USAGE;
 		}
 	}
+	if (ks.n) {
+		if (ro.log_dir)
+			die(2, "compare --kernel: --log-dir is not supported "
+			       "yet");
+		return compare_kernels(
+			&ks, ops, nb, fwd, nfwd,
+			optind < argc ? argv + optind : dflt,
+			optind < argc ? (size_t)(argc - optind) : 1, &ro);
+	}
+	if (nb)
+		die(2, "compare: -b goes with --kernel; without it, name the "
+		       "two backends: compare read epoll-lt");
 	if (argc - optind < 2)
 		die(2,
 		    "compare: name two backends, e.g. compare read epoll-lt");
@@ -161,8 +324,6 @@ int cmd_compare(int argc, char **argv)
 					"excludes this backend");
 		}
 	}
-	lockdown_limits_default(&ro.job.limits);
-	ro.job.pcap_max = PCAP_MAX_DEFAULT;
 	if (sandbox_check(why, sizeof(why), NULL, 0) < 0) {
 		fprintf(stderr, "tuncheck: cannot run jobs here: %s\n", why);
 		runner_skip_all(jobs, 2 * p.n, why);

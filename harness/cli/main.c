@@ -33,16 +33,24 @@ static const char run_options[] =
 	"      --max-procs N               processes and threads (default 128)\n"
 	"      --max-files N               open files (default 1024)\n"
 	"      --max-file-size SIZE        any file a job writes (default 64M)\n"
-	"      --inject drop-read=N|no-wake  test-only fault in the event stream\n";
+	"      --inject drop-read=N|no-wake  test-only fault in the event stream\n"
+	"  kernel matrix (README: Kernels):\n"
+	"      --kernel host|IMAGE[:MODULES]  run every job on this kernel too\n"
+	"                                  (repeatable; an IMAGE boots under QEMU)\n"
+	"      --accel auto|kvm|tcg        QEMU's accelerator (default auto: KVM\n"
+	"                                  when it comes up, else software)\n";
 
 static const struct command commands[] = {
 	{ "run", "[options] PATH...", "run cases (files or directories)",
 	  cmd_run, run_options },
 	{ "check", "PATH...", "parse case files only", cmd_check, NULL },
-	{ "list", "[PATH...]", "list backends and cases", cmd_list, NULL },
+	{ "list", "[--kernel SPEC]... [PATH...]",
+	  "list backends, kernels and cases", cmd_list, NULL },
 	{ "compare", "[-j N] [--log-dir DIR] A B [PATH...]",
 	  "run backends A and B side by side (default: cases)", cmd_compare,
 	  NULL },
+	{ "compare", "[-j N] [-b BACKEND]... --kernel A --kernel B [PATH...]",
+	  "the same cases on kernels A and B side by side", cmd_compare, NULL },
 	{ "bench", "[-b BACKEND]... [--count N]",
 	  "round trips, wakeups, wake latency and per-job overhead, each "
 	  "beside a raw reference loop",

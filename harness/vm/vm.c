@@ -130,22 +130,29 @@ static char *read_text(const char *dir, const char *name)
 	return buf;
 }
 
-static int build_initrd(struct vm_kernel *k, struct vm_opts *o, struct boot *b,
-			char *why, size_t size)
+int vm_kernel_modules(const struct vm_kernel *k, struct mod_list *m)
 {
-	static char conf[65536];
-	struct mod_list m = { 0 };
 	char *dep = NULL, *builtin = NULL;
-	size_t conf_len = make_conf(conf, sizeof(conf), o->argv);
-	int fd, r = 0;
+	int r;
 
 	if (k->moddir[0]) {
 		dep = read_text(k->moddir, "modules.dep");
 		builtin = read_text(k->moddir, "modules.builtin");
 	}
-	r = initramfs_modules(dep, builtin, &m);
+	r = initramfs_modules(dep, builtin, m);
 	free(dep);
 	free(builtin);
+	return r;
+}
+
+static int build_initrd(struct vm_kernel *k, struct vm_opts *o, struct boot *b,
+			char *why, size_t size)
+{
+	static char conf[65536];
+	struct mod_list m = { 0 };
+	size_t conf_len = make_conf(conf, sizeof(conf), o->argv);
+	int fd, r = vm_kernel_modules(k, &m);
+
 	if (r < 0) {
 		snprintf(why, size, "too many modules to load");
 		return r;

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "initramfs.h"
 #include "kernel.h"
 #include "runner.h"
 
@@ -36,6 +37,9 @@ struct vm_opts {
  */
 int vm_run(struct vm_kernel *k, struct vm_opts *o, struct job_spec *jobs,
 	   size_t n);
+
+/* The modules k's guest will load (initramfs_modules on its moddir). */
+int vm_kernel_modules(const struct vm_kernel *k, struct mod_list *m);
 
 /* Guest side: the result port (from the init's environment), or -1. */
 int vm_guest_port(void);
