@@ -116,6 +116,9 @@ for c in "$@"; do
 			NR == l { print new; next }
 			/^case[ \t]/ { print "case " name; if (only != "") print only; next }
 			{ print }' "$c" >"$m"
-		printf '%s\t%s:%s: %s\n' "$name" "$c" "$line" "$new" >>"$out/MUTANTS"
+		# third field: the line in the mutant (the backends line shifts it)
+		[ -n "$only" ] && mline=$((line + 1)) || mline=$line
+		printf '%s\t%s:%s: %s\t%s\n' "$name" "$c" "$line" "$new" \
+			"$mline" >>"$out/MUTANTS"
 	done
 done
