@@ -89,3 +89,20 @@ void cases_free(struct case_file **cs, struct paths_list *p)
 	free(cs);
 	paths_list_free(p);
 }
+
+struct case_file **cases_open(struct paths_list *p, char **paths, int n,
+			      const char *cmd)
+{
+	struct case_file **cs;
+
+	cases_collect(p, paths, n);
+	if (!p->n)
+		die(2, "%s: no .case files found", cmd);
+	cs = cases_load(p, true);
+	if (!cs) {
+		paths_list_free(p);
+		return NULL;
+	}
+	cases_unique(cs, p->n);
+	return cs;
+}

@@ -55,6 +55,12 @@ int sandbox_check(char *why, size_t size, char *gaps, size_t gaps_size);
 void cases_collect(struct paths_list *p, char **argv, int argc);
 struct case_file **cases_load(struct paths_list *p, bool quiet);
 void cases_unique(struct case_file **cs, size_t n);
+/*
+ * All three for a command: collect (none found: exit 2 naming cmd), load,
+ * refuse duplicate names.  NULL (p freed) when a case did not parse.
+ */
+struct case_file **cases_open(struct paths_list *p, char **paths, int n,
+			      const char *cmd);
 /* Free what cases_load returned for the p.n cases of p, and p. */
 void cases_free(struct case_file **cs, struct paths_list *p);
 

@@ -177,15 +177,9 @@ static int compare_kernels(struct kernels *ks,
 	if (!rep.tap)
 		die(1, "/dev/null: cannot open");
 	opt_backends_default(ops, &nb);
-	cases_collect(&p, paths, (int)np);
-	if (!p.n)
-		die(2, "compare: no .case files found");
-	cs = cases_load(&p, true);
-	if (!cs) {
-		paths_list_free(&p);
+	cs = cases_open(&p, paths, (int)np, "compare");
+	if (!cs)
 		return 2;
-	}
-	cases_unique(cs, p.n);
 	kernels_guest_argv(ks, fwd, nfwd, paths, np);
 	jobs = calloc(2 * p.n * nb, sizeof(*jobs));
 	if (!jobs)
@@ -262,10 +256,8 @@ int cmd_compare(int argc, char **argv)
 			fwd[nfwd++] = optarg;
 			break;
 		case 'K':
-			kernels_add(&ks, optarg);
-			break;
 		case 'A':
-			ks.accel = kernels_accel(optarg);
+			kernels_option(&ks, c, optarg);
 			break;
 		case 'L':
 			ro.log_dir =
@@ -300,18 +292,11 @@ int cmd_compare(int argc, char **argv)
 	if (!strcmp(ops[0]->name, ops[1]->name))
 		die(2, "compare: A and B are both '%s'", ops[0]->name);
 	optind += 2;
-	if (optind < argc)
-		cases_collect(&p, argv + optind, argc - optind);
-	else
-		cases_collect(&p, dflt, 1);
-	if (!p.n)
-		die(2, "compare: no .case files found");
-	cs = cases_load(&p, true);
-	if (!cs) {
-		paths_list_free(&p);
+	cs = optind < argc
+		     ? cases_open(&p, argv + optind, argc - optind, "compare")
+		     : cases_open(&p, dflt, 1, "compare");
+	if (!cs)
 		return 2;
-	}
-	cases_unique(cs, p.n);
 	jobs = calloc(2 * p.n, sizeof(*jobs));
 	if (!jobs)
 		die(1, "out of memory");

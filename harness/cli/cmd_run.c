@@ -68,10 +68,8 @@ int cmd_run(int argc, char **argv)
 				fwd[nfwd++] = argv[a];
 		switch (c) {
 		case 'K':
-			kernels_add(&ks, optarg);
-			break;
 		case 'A':
-			ks.accel = kernels_accel(optarg);
+			kernels_option(&ks, c, optarg);
 			break;
 		case 'G':
 			guest = true;
@@ -144,15 +142,9 @@ int cmd_run(int argc, char **argv)
 		kernels_guest_argv(&ks, fwd, nfwd, argv + optind,
 				   (size_t)(argc - optind));
 	opt_backends_default(ops, &nb);
-	cases_collect(&p, argv + optind, argc - optind);
-	if (!p.n)
-		die(2, "run: no .case files found");
-	cs = cases_load(&p, true);
-	if (!cs) {
-		paths_list_free(&p);
+	cs = cases_open(&p, argv + optind, argc - optind, "run");
+	if (!cs)
 		return 2;
-	}
-	cases_unique(cs, p.n);
 	jobs = calloc(p.n * nb * nk, sizeof(*jobs));
 	if (!jobs)
 		die(1, "out of memory");

@@ -155,15 +155,18 @@ void kernels_add(struct kernels *ks, const char *spec)
 	ks->n++;
 }
 
-enum vm_accel kernels_accel(const char *arg)
+void kernels_option(struct kernels *ks, int opt, const char *arg)
 {
-	if (!strcmp(arg, "auto"))
-		return VM_ACCEL_AUTO;
-	if (!strcmp(arg, "kvm"))
-		return VM_ACCEL_KVM;
-	if (!strcmp(arg, "tcg"))
-		return VM_ACCEL_TCG;
-	die(2, "--accel: '%s': use auto, kvm or tcg", arg);
+	if (opt == 'K')
+		kernels_add(ks, arg);
+	else if (!strcmp(arg, "auto"))
+		ks->accel = VM_ACCEL_AUTO;
+	else if (!strcmp(arg, "kvm"))
+		ks->accel = VM_ACCEL_KVM;
+	else if (!strcmp(arg, "tcg"))
+		ks->accel = VM_ACCEL_TCG;
+	else
+		die(2, "--accel: '%s': use auto, kvm or tcg", arg);
 }
 
 void kernels_guest_argv(struct kernels *ks, char **fwd, size_t nfwd,

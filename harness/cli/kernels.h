@@ -19,7 +19,8 @@ struct kernels {
 
 /* --kernel SPEC: resolved now, refused (exit 2) when unusable. */
 void kernels_add(struct kernels *ks, const char *spec);
-enum vm_accel kernels_accel(const char *arg);
+/* --kernel ('K') or --accel ('A') of any command that takes them. */
+void kernels_option(struct kernels *ks, int opt, const char *arg);
 /* An option the guest's tuncheck must not be given. */
 bool kernels_host_only(const char *opt);
 /* The guest's command: run --guest, the forwarded options, the paths. */
