@@ -164,7 +164,7 @@ install: $(B)/tuncheck
 	sed -e 's|@PREFIX@|$(PREFIX)|;s|@INCLUDEDIR@|$(PC_INCLUDEDIR)|;s|@LIBDIR@|$(PC_LIBDIR)|' \
 		tuncheck.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/tuncheck.pc
 
-FORMAT_SRC = $(SRC) $(wildcard harness/*/*.h netns/*.h backends/*.h include/tuncheck/*.h tests/*.c tests/plugins/*.c tests/hostile/*.c examples/uv_backend/*.c)
+FORMAT_SRC = $(SRC) $(wildcard harness/*/*.h harness/vm/guest/*.c netns/*.h backends/*.h include/tuncheck/*.h tests/*.c tests/plugins/*.c tests/hostile/*.c examples/uv_backend/*.c)
 format:
 	clang-format -i $(FORMAT_SRC)
 format-check:

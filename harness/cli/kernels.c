@@ -108,10 +108,18 @@ int kernels_run(struct kernels *ks, struct job_spec *jobs, size_t nj,
 
 		return run_here(jobs, nj, ro, &b);
 	}
-	for (size_t k = 0; k < ks->n && !ro->interrupted; k++) {
+	/* a signal stops the run between and inside guests too */
+	runner_catch_signals();
+	for (size_t k = 0; k < ks->n; k++) {
 		struct vm_kernel *kern = &ks->k[k];
 		struct block b = { rep, jobs, total, k * nj, -1 };
 
+		if (ro->interrupted || runner_stopped()) {
+			ro->interrupted = runner_stopped();
+			runner_interrupt(jobs + k * nj, total - k * nj,
+					 ro->interrupted);
+			break;
+		}
 		if (rep->term)
 			fprintf(rep->term, "%skernel %s: %s\n",
 				rep->progress ? "\r\033[K" : "", kern->label,
@@ -132,6 +140,8 @@ int kernels_run(struct kernels *ks, struct job_spec *jobs, size_t nj,
 				rep->progress ? "\r\033[K" : "", kern->label,
 				kern->summary);
 	}
+	if (runner_stopped())
+		ro->interrupted = runner_stopped();
 	return 0;
 }
 

@@ -301,7 +301,7 @@ static void runner_timeout(struct job_spec *js, uint64_t now)
  * A signal stopped the run: kill every running job, reap it, and mark it
  * and every job not yet finished as interrupted.
  */
-static void runner_interrupt(struct job_spec *jobs, size_t n, int sig)
+void runner_interrupt(struct job_spec *jobs, size_t n, int sig)
 {
 	for (size_t i = 0; i < n; i++) {
 		struct job_spec *js = &jobs[i];
@@ -328,10 +328,23 @@ static void runner_interrupt(struct job_spec *jobs, size_t n, int sig)
 	}
 }
 
+void runner_catch_signals(void)
+{
+	struct sigaction sa = { .sa_handler = runner_on_signal };
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+int runner_stopped(void)
+{
+	return runner_stop;
+}
+
 /* Catch SIGINT, SIGTERM and SIGHUP; keep them blocked but in ppoll(). */
 static void runner_signals(sigset_t *old, sigset_t *in_poll)
 {
-	struct sigaction sa = { .sa_handler = runner_on_signal };
 	sigset_t stop;
 
 	sigemptyset(&stop);
@@ -343,9 +356,7 @@ static void runner_signals(sigset_t *old, sigset_t *in_poll)
 	sigdelset(in_poll, SIGINT);
 	sigdelset(in_poll, SIGTERM);
 	sigdelset(in_poll, SIGHUP);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	runner_catch_signals();
 }
 
 /*

@@ -84,6 +84,19 @@ const char *runner_job_name(const struct job_spec *js, const char *ext,
 int runner_run(struct job_spec *jobs, size_t n, struct runner_opts *o);
 
 /*
+ * From now on SIGINT, SIGTERM and SIGHUP stop the run instead of killing
+ * the process (runner_run does this itself; the kernel matrix calls it
+ * before booting guests); runner_stopped() is the signal, 0 = none.
+ */
+void runner_catch_signals(void);
+int runner_stopped(void);
+/*
+ * Settle every unsettled job as interrupted by sig (running ones are
+ * killed and reaped first).  No on_done: the run ends with "Bail out!".
+ */
+void runner_interrupt(struct job_spec *jobs, size_t n, int sig);
+
+/*
  * Settle jobs without running them: verdict skip with this reason (no
  * sandbox possible here, or a `backends` line excluding the backend).
  * runner_run leaves settled jobs alone.

@@ -385,6 +385,8 @@ static const char *watch(struct boot *b, struct vm_opts *o,
 				drain(b, o, jobs, n);
 			return ours ? NULL : "the result stream was garbled";
 		}
+		if (runner_stopped())
+			return "interrupted";
 		if (!b->init_seen && now - t0 > boot_s * SEC)
 			return "no sign of the guest's init";
 		if (b->init_seen && now - last > o->idle_s * SEC)
@@ -485,6 +487,13 @@ static int boot_once(struct vm_kernel *k, struct vm_opts *o,
 		return -EIO;
 	}
 	cut = watch(&b, o, jobs, n, kvm ? 15 : o->boot_s, boot_ns);
+	if (runner_stopped()) {
+		/* SIGINT, SIGTERM, SIGHUP: QEMU goes, the rest is interrupted */
+		boot_cleanup(&b);
+		runner_interrupt(jobs, n, runner_stopped());
+		snprintf(k->summary, sizeof(k->summary), "interrupted");
+		return 0;
+	}
 	if (kvm && !b.init_seen) {
 		/* KVM that never reaches init (nested virtualization) */
 		boot_cleanup(&b);
@@ -524,6 +533,8 @@ int vm_run(struct vm_kernel *k, struct vm_opts *o, struct job_spec *jobs,
 		return 0;
 	}
 	r = boot_once(k, o, jobs, n, kvm, why, sizeof(why), &boot_ns);
+	if (runner_stopped())
+		return 0;
 	if (r == -EAGAIN && o->accel == VM_ACCEL_AUTO) {
 		o->kvm_stalled = true;
 		kvm = false;
