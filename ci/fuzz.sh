@@ -11,6 +11,9 @@
 #            seeds: cases/**/*.case
 #   protocol the runner's decoding of what a job writes to its pipe
 #            (tests/fuzz_protocol.c), seeds: tests/fuzz-corpus/protocol/
+#   channel  the host's decoding of what a kernel-matrix guest writes to
+#            its result port (tests/fuzz_channel.c),
+#            seeds: tests/fuzz-corpus/channel/
 SECS=$1
 B=${2:-build}
 case $SECS in
@@ -27,7 +30,7 @@ if ! command -v "$CC" >/dev/null 2>&1; then
 fi
 mkdir -p "$B" || exit 1
 CFLAGS="-std=gnu11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined
-	-fno-sanitize-recover=all -Iinclude -Iharness/case -Iharness/run -Iharness/job -Ibackends"
+	-fno-sanitize-recover=all -Iinclude -Iharness/case -Iharness/run -Iharness/job -Iharness/vm -Ibackends"
 
 # build NAME SOURCES...: $B/fuzz_NAME from tests/fuzz_NAME.c and SOURCES
 build() {
@@ -68,14 +71,17 @@ build case harness/case/*.c || exit 1
 build exec backends/exec.c harness/case/errname.c || exit 1
 build variant harness/case/*.c || exit 1
 build protocol harness/run/protocol.c || exit 1
+build channel harness/vm/channel.c || exit 1
 # shellcheck disable=SC2086 # file names without blanks
 seed case $cases || exit 1
 seed exec tests/fuzz-corpus/exec/* || exit 1
 # shellcheck disable=SC2086
 seed variant $cases || exit 1
 seed protocol tests/fuzz-corpus/protocol/* || exit 1
+seed channel tests/fuzz-corpus/channel/* || exit 1
 run case 8192
 run exec $((2 * 65536 + 64))
 run variant 8192
 run protocol 16384
+run channel 16384
 exit $status

@@ -2,7 +2,8 @@
 /*
  * The kernel matrix's pure parts: the release in a bzImage header, the
  * module closure from modules.dep (dependencies first, built-ins left
- * out, absences named), and the cpio archive the guest unpacks.
+ * out, absences named), the cpio archive the guest unpacks, and the
+ * decoding of what a guest sends back.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -17,8 +18,10 @@
 
 #include <cmocka.h>
 
+#include "channel.h"
 #include "initramfs.h"
 #include "kernel.h"
+#include "verdict.h"
 
 /* A setup header: "HdrS" at 0x202, kernel_version at 0x200 + off. */
 static void make_header(unsigned char *buf, size_t len, const char *version)
@@ -212,12 +215,74 @@ static void test_cpio(void **state)
 	rmdir(dir);
 }
 
+/* A record as a guest writes it: header, then payload. */
+static size_t put_rec(unsigned char *buf, uint32_t type, const void *p,
+		      uint32_t len)
+{
+	struct channel_hdr h = { CHANNEL_MAGIC, type, len };
+
+	memcpy(buf, &h, sizeof(h));
+	memcpy(buf + sizeof(h), p, len);
+	return sizeof(h) + len;
+}
+
+static void test_channel(void **state)
+{
+	static unsigned char buf[3 * sizeof(struct channel_job)];
+	static struct channel_job cj, out;
+	struct channel_rec r;
+	size_t len;
+	int32_t st = 0;
+
+	(void)state;
+	memset(&cj, 'A', sizeof(cj)); /* no string terminated */
+	cj.idx = 7;
+	cj.verdict = VERDICT_XFAIL;
+	cj.observed[3] = '\n';
+	len = put_rec(buf, CH_JOB, &cj, sizeof(cj));
+	len += put_rec(buf + len, CH_EXIT, &st, sizeof(st));
+	/* a partial record: not all there yet */
+	assert_int_equal(channel_decode(buf,
+					len - 1 - sizeof(st) -
+						sizeof(struct channel_hdr),
+					&r),
+			 0);
+	assert_int_equal(channel_decode(buf, 5, &r), 0);
+	assert_int_equal(channel_decode(buf, len, &r),
+			 (long)(sizeof(struct channel_hdr) + sizeof(cj)));
+	assert_int_equal(channel_job_decode(&r, &out), 0);
+	assert_int_equal(out.idx, 7);
+	assert_int_equal(strlen(out.case_name), sizeof(out.case_name) - 1);
+	assert_int_equal(out.observed[3], '?');
+	assert_int_equal(strlen(out.blocked), sizeof(out.blocked) - 1);
+	assert_int_equal(
+		channel_decode(buf + sizeof(struct channel_hdr) + sizeof(cj),
+			       len - sizeof(struct channel_hdr) - sizeof(cj),
+			       &r),
+		(long)(sizeof(struct channel_hdr) + 4));
+	assert_int_equal(r.type, CH_EXIT);
+	/* a job record of the wrong size, or a verdict out of range */
+	r.type = CH_JOB;
+	assert_int_equal(channel_job_decode(&r, &out), -EPROTO);
+	cj.verdict = VERDICT_COUNT;
+	put_rec(buf, CH_JOB, &cj, sizeof(cj));
+	channel_decode(buf, sizeof(buf), &r);
+	assert_int_equal(channel_job_decode(&r, &out), -EPROTO);
+	/* not ours: bad magic, or longer than any record */
+	buf[0] ^= 1;
+	assert_int_equal(channel_decode(buf, sizeof(buf), &r), -EPROTO);
+	buf[0] ^= 1;
+	((struct channel_hdr *)(void *)buf)->len = sizeof(cj) + 1;
+	assert_int_equal(channel_decode(buf, sizeof(buf), &r), -EPROTO);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_release),
 		cmocka_unit_test(test_modules),
 		cmocka_unit_test(test_cpio),
+		cmocka_unit_test(test_channel),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,1 +1,1 @@
-OBJ_test_vm := $(B)/harness/vm/initramfs.o $(B)/harness/vm/kernel.o
+OBJ_test_vm := $(B)/harness/vm/initramfs.o $(B)/harness/vm/kernel.o $(B)/harness/vm/channel.o

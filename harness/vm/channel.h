@@ -44,4 +44,25 @@ struct channel_job {
 	char blocked[2048];
 };
 
+/* A decoded record: its type and payload (pointing into the buffer). */
+struct channel_rec {
+	uint32_t type, len;
+	const unsigned char *p;
+};
+
+/*
+ * Host side: the record at the start of buf[0..len) into *r.  Its size in
+ * bytes (consume that many), 0 when it is not all there yet, or -EPROTO
+ * when it is not ours (bad magic, a payload larger than any record): the
+ * rest of the stream cannot be trusted.  Pure.
+ */
+long channel_decode(const void *buf, size_t len, struct channel_rec *r);
+/* Terminate s (size bytes) and replace control bytes (UTF-8 kept). */
+void channel_clean(char *s, size_t size);
+/*
+ * A CH_JOB payload into *cj, every string cleaned: 0, or -EPROTO when the
+ * payload has the wrong size or the verdict is not one (verdict.h).
+ */
+int channel_job_decode(const struct channel_rec *r, struct channel_job *cj);
+
 #endif

@@ -32,7 +32,8 @@ __asm__(".section .rodata\n"
 	".global vm_init_end\nvm_init_end:\n"
 	".previous\n");
 
-#define SEC 1000000000ull
+#define SEC	1000000000ull
+#define OUT_MAX (256ll << 20) /* console or result file: a runaway guest */
 
 /* One boot's working state: its files in a private directory. */
 struct boot {
@@ -253,15 +254,6 @@ static pid_t qemu_start(const struct vm_kernel *k, const struct vm_opts *o,
 	_exit(127);
 }
 
-/* Strings from the guest: terminated, no control bytes (UTF-8 kept). */
-static void clean(char *s, size_t size)
-{
-	s[size - 1] = 0;
-	for (; *s; s++)
-		if ((unsigned char)*s < ' ' || *s == 0x7f)
-			*s = '?';
-}
-
 static void settle(struct job_spec *jobs, size_t n, size_t i, struct vm_opts *o)
 {
 	jobs[i].state = JOB_SETTLED;
@@ -271,35 +263,29 @@ static void settle(struct job_spec *jobs, size_t n, size_t i, struct vm_opts *o)
 
 /* A CH_JOB record into its job, after checking it is that job. */
 static void take_job(struct boot *b, struct vm_opts *o, struct job_spec *jobs,
-		     size_t n, struct channel_job *cj)
+		     size_t n, const struct channel_rec *rec)
 {
+	static struct channel_job cj;
 	struct job_result *r;
 
-	clean(cj->case_name, sizeof(cj->case_name));
-	clean(cj->backend, sizeof(cj->backend));
-	if (cj->idx >= n || jobs[cj->idx].state == JOB_SETTLED ||
-	    strcmp(cj->case_name, jobs[cj->idx].c->name) ||
-	    strcmp(cj->backend, jobs[cj->idx].ops->name) || cj->verdict < 0 ||
-	    cj->verdict >= VERDICT_COUNT)
+	if (channel_job_decode(rec, &cj) < 0 || cj.idx >= n ||
+	    jobs[cj.idx].state == JOB_SETTLED ||
+	    strcmp(cj.case_name, jobs[cj.idx].c->name) ||
+	    strcmp(cj.backend, jobs[cj.idx].ops->name))
 		return;
-	r = &jobs[cj->idx].res;
-	r->v = (enum verdict)cj->verdict;
-	r->line = cj->line;
-	r->step = cj->step;
-	r->at_ns = cj->at_ns;
-	r->wall_ns = cj->wall_ns;
-	clean(cj->cls, sizeof(cj->cls));
-	clean(cj->expected, sizeof(cj->expected));
-	clean(cj->observed, sizeof(cj->observed));
-	clean(cj->notes, sizeof(cj->notes));
-	clean(cj->blocked, sizeof(cj->blocked));
-	memcpy(r->cls, cj->cls, sizeof(r->cls));
-	memcpy(r->expected, cj->expected, sizeof(r->expected));
-	memcpy(r->observed, cj->observed, sizeof(r->observed));
-	memcpy(r->notes, cj->notes, sizeof(r->notes));
-	memcpy(r->blocked, cj->blocked, sizeof(r->blocked));
+	r = &jobs[cj.idx].res;
+	r->v = (enum verdict)cj.verdict;
+	r->line = cj.line;
+	r->step = cj.step;
+	r->at_ns = cj.at_ns;
+	r->wall_ns = cj.wall_ns;
+	memcpy(r->cls, cj.cls, sizeof(r->cls));
+	memcpy(r->expected, cj.expected, sizeof(r->expected));
+	memcpy(r->observed, cj.observed, sizeof(r->observed));
+	memcpy(r->notes, cj.notes, sizeof(r->notes));
+	memcpy(r->blocked, cj.blocked, sizeof(r->blocked));
 	b->reported++;
-	settle(jobs, n, cj->idx, o);
+	settle(jobs, n, cj.idx, o);
 }
 
 /* Decode what arrived; false when the stream is not ours (stop reading). */
@@ -309,49 +295,38 @@ static bool drain(struct boot *b, struct vm_opts *o, struct job_spec *jobs,
 	for (;;) {
 		ssize_t r = read(b->res_fd, b->buf + b->len,
 				 sizeof(b->buf) - b->len);
-		struct channel_hdr h;
+		struct channel_rec rec;
 		size_t used = 0;
+		long got;
 
 		if (r <= 0)
 			return true;
 		b->len += (size_t)r;
-		while (b->len - used >= sizeof(h)) {
-			unsigned char *p = b->buf + used + sizeof(h);
-
-			memcpy(&h, b->buf + used, sizeof(h));
-			if (h.magic != CHANNEL_MAGIC ||
-			    h.len > sizeof(struct channel_job))
-				return false;
-			if (b->len - used - sizeof(h) < h.len)
-				break;
-			if (h.type == CH_INIT || h.type == CH_NOTE) {
+		while ((got = channel_decode(b->buf + used, b->len - used,
+					     &rec)) > 0) {
+			used += (size_t)got;
+			if (rec.type == CH_INIT || rec.type == CH_NOTE) {
 				size_t l = strlen(b->notes);
-				size_t c = h.len < CHANNEL_TEXT_MAX - 1
-						   ? h.len
-						   : CHANNEL_TEXT_MAX - 1;
 
 				b->init_seen = true;
-				if (c && l + c + 3 < sizeof(b->notes)) {
+				if (rec.len &&
+				    l + rec.len + 3 < sizeof(b->notes))
 					snprintf(b->notes + l,
 						 sizeof(b->notes) - l, "%s%.*s",
-						 l ? "; " : "", (int)c,
-						 (const char *)p);
-					clean(b->notes, sizeof(b->notes));
-				}
-			} else if (h.type == CH_START) {
+						 l ? "; " : "", (int)rec.len,
+						 (const char *)rec.p);
+				channel_clean(b->notes, sizeof(b->notes));
+			} else if (rec.type == CH_START) {
 				b->started = true;
-			} else if (h.type == CH_JOB &&
-				   h.len == sizeof(struct channel_job)) {
-				struct channel_job cj;
-
-				memcpy(&cj, p, sizeof(cj));
-				take_job(b, o, jobs, n, &cj);
-			} else if (h.type == CH_EXIT && h.len == 4) {
-				memcpy(&b->status, p, 4);
+			} else if (rec.type == CH_JOB) {
+				take_job(b, o, jobs, n, &rec);
+			} else if (rec.type == CH_EXIT && rec.len == 4) {
+				memcpy(&b->status, rec.p, 4);
 				b->exited = true;
 			}
-			used += sizeof(h) + h.len;
 		}
+		if (got < 0)
+			return false;
 		memmove(b->buf, b->buf + used, b->len - used);
 		b->len -= used;
 	}
@@ -365,6 +340,7 @@ static const char *watch(struct boot *b, struct vm_opts *o,
 	uint64_t t0 = now_ns(), last = t0;
 	size_t seen = 0;
 	bool ours = true;
+	struct stat st_con;
 	int st;
 
 	for (;;) {
@@ -387,6 +363,11 @@ static const char *watch(struct boot *b, struct vm_opts *o,
 		}
 		if (runner_stopped())
 			return "interrupted";
+		/* a guest that floods its console or port: stop it */
+		if (!stat(b->console, &st_con) && st_con.st_size > OUT_MAX)
+			return "the guest's console passed 256 MiB";
+		if (!fstat(b->res_fd, &st_con) && st_con.st_size > OUT_MAX)
+			return "the guest's result stream passed 256 MiB";
 		if (!b->init_seen && now - t0 > boot_s * SEC)
 			return "no sign of the guest's init";
 		if (b->init_seen && now - last > o->idle_s * SEC)
