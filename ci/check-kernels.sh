@@ -1,7 +1,7 @@
 #!/bin/sh
 # make check-kernels: the shipped matrix on the host's kernel and on every
 # kernel ci/kernels.sh fetched (under QEMU), then what a broken kernel, a
-# kernel without the tun module and a panicking kernel give.  Ends with one
+# kernel without the tun module, a panicking kernel and a silent guest give.  Ends with one
 # line "check-kernels: N passed, N failed, N skipped".
 # usage: ci/check-kernels.sh BUILD_DIR KERNELS_DIR [RELEASE...]
 #   (default: every kernel in KERNELS_DIR; ACCEL=auto|kvm|tcg, JOBS=N)
@@ -78,7 +78,10 @@ TUNCHECK_VM_APPEND=rdinit=/no-such-init "$B/tuncheck" run -j "$J" \
 	--accel "$ACCEL" -b read --kernel "$first" \
 	cases/seed/register-after-attach.case >"$T/panic.tap" 2>"$T/panic.err"
 pst=$?
-cat "$T/broken.err" "$T/panic.err" | grep -E '^kernel|ran no job' | cut -c1-240
+TUNCHECK_VM_IDLE_S=3 "$B/tuncheck" run -j "$J" --accel "$ACCEL" -b read \
+	--kernel "$first" cases/selftest/vm-silent.case >"$T/silent.tap" 2>"$T/silent.err"
+sst=$?
+cat "$T/broken.err" "$T/panic.err" "$T/silent.err" | grep -E '^kernel|ran no job' | cut -c1-240
 if grep -q "^ok 1 - register-after-attach \[read\] on $rel\$" "$T/broken.tap"; then
 	ok "a good kernel beside broken ones is reported"
 else
@@ -100,6 +103,12 @@ if [ "$st" = 1 ] && [ "$pst" = 1 ] &&
 	ok "a kernel that panics is a per-kernel error with its console tail"
 else
 	bad "panic (exit $st, $pst): $T/panic.err"
+fi
+if [ "$sst" = 1 ] &&
+	grep -q 'ran no job: no result for too long; .*console: ' "$T/silent.err"; then
+	ok "a guest silent for too long is stopped, a per-kernel error"
+else
+	bad "silent guest (exit $sst): $T/silent.err"
 fi
 echo "check-kernels: $pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]

@@ -30,6 +30,19 @@ bool kernels_host_only(const char *opt)
 	return false;
 }
 
+/*
+ * How long a guest may take to reach its init, or stay silent after: the
+ * defaults, or (for the selftests) the environment's whole seconds.
+ */
+static unsigned env_seconds(const char *name, unsigned dflt)
+{
+	const char *v = getenv(name);
+	char *end;
+	unsigned long s = v ? strtoul(v, &end, 10) : 0;
+
+	return v && *v && !*end && s > 0 && s < 86400 ? (unsigned)s : dflt;
+}
+
 /* A block's job idx finished: report it at its place in the whole run. */
 struct block {
 	struct report *rep;
@@ -99,8 +112,8 @@ int kernels_run(struct kernels *ks, struct job_spec *jobs, size_t nj,
 		.accel = ks->accel,
 		.argv = ks->guest_argv,
 		.mem_mib = 1024,
-		.boot_s = 90,
-		.idle_s = 120,
+		.boot_s = env_seconds("TUNCHECK_VM_BOOT_S", 90),
+		.idle_s = env_seconds("TUNCHECK_VM_IDLE_S", 120),
 	};
 
 	if (!ks->n) {
