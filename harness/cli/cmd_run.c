@@ -38,7 +38,8 @@ int cmd_run(int argc, char **argv)
 		{ 0 },
 	};
 	static struct kernels ks;
-	char **fwd = calloc((size_t)argc + 1, sizeof(char *));
+	/* static: reachable on every early return (help, a bad case) */
+	static char **fwd;
 	size_t nfwd = 0, nk;
 	bool guest = false;
 	int prev;
@@ -57,6 +58,7 @@ int cmd_run(int argc, char **argv)
 	ro.parallel = opt_jobs(NULL);
 	lockdown_limits_default(&ro.job.limits);
 	ro.job.pcap_max = PCAP_MAX_DEFAULT;
+	fwd = calloc((size_t)argc + 1, sizeof(char *));
 	if (!fwd)
 		die(1, "out of memory");
 	optind = 1;
