@@ -5,6 +5,7 @@
  * one run; and the guest's side (run --guest): every result also sent
  * over the result port.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,7 +98,10 @@ int kernels_run_guest(struct job_spec *jobs, size_t n, struct runner_opts *ro,
 	struct block b = { rep, jobs, n, 0, vm_guest_port() };
 
 	if (b.port < 0)
-		die(1, "--guest: no result port (TUNCHECK_VM_PORT)");
+		die(1, "--guest: result port %s: %s",
+		    getenv("TUNCHECK_VM_PORT") ? getenv("TUNCHECK_VM_PORT")
+					       : "(no TUNCHECK_VM_PORT)",
+		    strerror(errno));
 	vm_guest_send_start(b.port, n, NULL);
 	run_here(jobs, n, ro, &b);
 	close(b.port);

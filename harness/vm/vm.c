@@ -556,7 +556,11 @@ int vm_guest_port(void)
 {
 	const char *p = getenv("TUNCHECK_VM_PORT");
 
-	return p ? open(p, O_WRONLY | O_CLOEXEC) : -1;
+	if (!p) {
+		errno = ENOENT;
+		return -1;
+	}
+	return open(p, O_WRONLY | O_CLOEXEC);
 }
 
 static int send_rec(int port, uint32_t type, const void *p, size_t len)

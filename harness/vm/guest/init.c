@@ -307,7 +307,10 @@ int main(void)
 		power_off();
 	}
 	send_rec(CH_INIT, notes, strlen(notes));
-	/* the guest tuncheck opens the port itself: hand it over */
+	/* the guest tuncheck opens the port itself, as the caller's uid
+	 * (devtmpfs makes it root's, 0600): hand it over */
+	if (port_path[0] && chown(port_path, c.uid, c.gid) < 0)
+		say("chown %s: %s", port_path, strerror(errno));
 	snprintf(port_env, sizeof(port_env), "TUNCHECK_VM_PORT=%s", port_path);
 	if (port >= 0)
 		close(port);
