@@ -149,6 +149,13 @@ int exec_line_parse(char *line, struct tuncheck_event *ev, uint8_t *buf,
 		w[n++] = tok;
 	if (!n || w[0][0] == '#')
 		return 0;
+	/* `error - MESSAGE`: a runtime's error without an errno */
+	if (!strcmp(w[0], "error") && n > 1 && !strcmp(w[1], "-")) {
+		ev->type = TUNCHECK_EV_ERROR;
+		ev->value = -1;
+		ev->err = TUNCHECK_ERR_NONE;
+		return 1;
+	}
 	max = !strcmp(w[0], "ready") ? 1 : !strcmp(w[0], "read") ? 3 : 2;
 	if (n > max) {
 		snprintf(why, size, "%s: unexpected argument '%.20s'", w[0],
@@ -170,18 +177,21 @@ int exec_line_parse(char *line, struct tuncheck_event *ev, uint8_t *buf,
 	ev->type = w[0][0] == 'e' ? TUNCHECK_EV_ERROR : TUNCHECK_EV_RETURN;
 	ev->value = -1;
 	if (n < 2 && ev->type == TUNCHECK_EV_ERROR) {
-		snprintf(why, size, "error: needs an errno name (EBADFD)");
+		snprintf(why, size,
+			 "error: needs an errno (EBADFD, 77) or '- MESSAGE'");
 		return -EINVAL;
 	}
 	if (n < 2 || (ev->type == TUNCHECK_EV_RETURN && !strcmp(w[1], "ok"))) {
 		ev->value = 0;
 		return 1;
 	}
-	if (parse_errno_name(w[1], &ev->err) < 0)
+	if (parse_errno(w[1], &ev->err) < 0)
 		ev->err = 0;
 	if (!ev->err) {
-		snprintf(why, size, "%s: unknown errno name '%.20s'", w[0],
-			 w[1]);
+		snprintf(why, size,
+			 "%s: '%.20s' is not an errno name (EBADFD, ENOTSUP) "
+			 "or number",
+			 w[0], w[1]);
 		return -EINVAL;
 	}
 	return 1;

@@ -48,7 +48,7 @@ def main():
             except (BlockingIOError, InterruptedError):
                 return
             except OSError as e:
-                name = errno.errorcode.get(e.errno, "EIO")
+                name = errno.errorcode.get(e.errno, str(e.errno))  # a number if unnamed
                 say("error", name)
                 if not RETRY:
                     finish(name)

@@ -853,6 +853,18 @@ static void test_errno_names(void **state)
 	assert_int_equal(parse_errno_name("", &err), -EINVAL);
 	assert_int_equal(parse_errno_name("ok", &err), -EINVAL);
 	assert_int_equal(parse_errno_name("EIO ", &err), -EINVAL);
+	/* the aliases other errno tables print */
+	assert_int_equal(parse_errno_name("ENOTSUP", &err), 0);
+	assert_int_equal(err, EOPNOTSUPP);
+	assert_int_equal(parse_errno_name("EDEADLOCK", &err), 0);
+	assert_int_equal(err, EDEADLK);
+	/* numbers: parse_errno only (the exec protocol), 1..4094 */
+	assert_int_equal(parse_errno_name("5", &err), -EINVAL);
+	assert_int_equal(parse_errno("5", &err), 0);
+	assert_int_equal(err, 5);
+	err = -1; /* a refused input leaves it alone */
+	assert_int_equal(parse_errno("4095", &err), -EINVAL);
+	assert_int_equal(parse_errno("-5", &err), -EINVAL);
 	assert_int_equal(err, -1);
 	assert_string_equal(errno_name(5), "EIO");
 	assert_string_equal(errno_name(EBADFD), "EBADFD");

@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "errname.h"
 #include "exec.h"
 
 static uint8_t pkt[EXEC_READ_MAX];
@@ -60,6 +61,19 @@ static void test_parse_events(void **state)
 	assert_int_equal(ev.err, 0);
 	assert_int_equal(parse("return EIO", &ev, why), 1);
 	assert_int_equal(ev.err, EIO);
+	/* other tables' names, numbers, and errors without an errno */
+	assert_int_equal(parse("error ENOTSUP", &ev, why), 1);
+	assert_int_equal(ev.err, EOPNOTSUPP);
+	assert_int_equal(parse("error EWOULDBLOCK", &ev, why), 1);
+	assert_int_equal(ev.err, EAGAIN);
+	assert_int_equal(parse("error 95", &ev, why), 1);
+	assert_int_equal(ev.err, 95);
+	assert_int_equal(parse("return 5", &ev, why), 1);
+	assert_int_equal(ev.err, EIO);
+	assert_int_equal(parse("error - UNKNOWN: bad thing", &ev, why), 1);
+	assert_int_equal(ev.type, TUNCHECK_EV_ERROR);
+	assert_int_equal(ev.err, TUNCHECK_ERR_NONE);
+	assert_string_equal(errno_name(ev.err), "no-errno");
 	assert_int_equal(parse("", &ev, why), 0);
 	assert_int_equal(parse("  # note", &ev, why), 0);
 }
@@ -83,9 +97,17 @@ static void test_parse_errors(void **state)
 		{ "read 2 abc", "read: length 2 but the hex has 1.5 bytes" },
 		{ "read 2 ab0g", "read: '0g' at offset 2 is not hex" },
 		{ "read 1 ab cd", "read: unexpected argument 'cd'" },
-		{ "error", "error: needs an errno name (EBADFD)" },
-		{ "error EBADFX", "error: unknown errno name 'EBADFX'" },
-		{ "return 5", "return: unknown errno name '5'" },
+		{ "error",
+		  "error: needs an errno (EBADFD, 77) or '- MESSAGE'" },
+		{ "error EBADFX",
+		  "error: 'EBADFX' is not an errno name (EBADFD, "
+		  "ENOTSUP) or number" },
+		{ "return 0", "return: '0' is not an errno name (EBADFD, "
+			      "ENOTSUP) or number" },
+		{ "error 4095", "error: '4095' is not an errno name (EBADFD, "
+				"ENOTSUP) or number" },
+		{ "error 07", "error: '07' is not an errno name (EBADFD, "
+			      "ENOTSUP) or number" },
 	};
 	struct tuncheck_event ev;
 	char why[160];

@@ -35,6 +35,12 @@ enum tuncheck_event_type {
 	TUNCHECK_EV_RETURN,    /* reader loop ended (emitted by tuncheck) */
 };
 
+/*
+ * ERROR's err for a failure that has no errno (a runtime's own error, as
+ * exec's `error - MESSAGE` reports it); above every errno Linux uses.
+ */
+#define TUNCHECK_ERR_NONE 4095
+
 struct tuncheck_event {
 	enum tuncheck_event_type type;
 	int err;	  /* positive errno for ERROR / RETURN, else 0 */
