@@ -24,6 +24,7 @@
 
 #include "errname.h"
 #include "exec.h"
+#include "registry.h"
 
 #define EXEC_ARGV_MAX 32
 #define EXEC_LINE_MAX (2 * EXEC_READ_MAX + 64)
@@ -41,7 +42,7 @@ void backend_exec_child_hook(int (*hook)(void))
 struct exec_backend {
 	struct tuncheck_backend_ops ops;
 	struct exec_backend *next; /* every one made, for backend_exec_free */
-	char name[32];
+	char name[BACKEND_NAME_MAX + 1];
 	char about[160];
 	char *words;
 	char *argv[EXEC_ARGV_MAX + 1];
@@ -621,6 +622,14 @@ static void exec_name(struct exec_backend *be)
 		if (!strchr("_.-", *p) && !(*p >= '0' && *p <= '9') &&
 		    !((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z'))
 			*p = '_';
+}
+
+void backend_exec_rename(const struct tuncheck_backend_ops *ops,
+			 const char *name)
+{
+	struct exec_backend *be = (struct exec_backend *)ops; /* ops first */
+
+	snprintf(be->name, sizeof(be->name), "%s", name);
 }
 
 /* Every exec backend made and not freed: they live as long as the run. */

@@ -21,6 +21,10 @@
 const struct tuncheck_backend_ops *backend_exec_new(const char *spec, char *err,
 						    size_t size);
 
+/* -b NAME=exec:...: the backend made by backend_exec_new() renamed. */
+void backend_exec_rename(const struct tuncheck_backend_ops *ops,
+			 const char *name);
+
 /* Free an exec backend's table (not one in use by a running job). */
 void backend_exec_free(const struct tuncheck_backend_ops *ops);
 

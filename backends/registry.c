@@ -5,6 +5,7 @@
  */
 #include <dlfcn.h>
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
@@ -35,7 +36,8 @@ static tuncheck_backend_entry_fn const builtins[] = {
 struct backend_plugin {
 	struct tuncheck_backend_ops ops; /* name and about only */
 	char path[PATH_MAX];
-	char name[BACKEND_NAME_MAX + 1];
+	char name[BACKEND_NAME_MAX + 1];  /* its own, as probed */
+	char alias[BACKEND_NAME_MAX + 1]; /* -b ALIAS=PATH, "" = none */
 	char about[160];
 	struct backend_plugin *next;
 };
@@ -308,9 +310,68 @@ backend_plugin_select(const char *spec, char *err, size_t size)
 	return &pl->ops;
 }
 
+/*
+ * -b NAME=exec:PROG or -b NAME=./x.so: the backend under another name
+ * (variants of one program, two builds of one plugin).  NULL when spec
+ * has no such prefix (then it is an ordinary spec).
+ */
+static const struct tuncheck_backend_ops *
+backend_select_named(const char *spec, char *err, size_t size, bool *named)
+{
+	const char *eq = strchr(spec, '=');
+	char name[BACKEND_NAME_MAX + 1];
+	const struct tuncheck_backend_ops *ops;
+	struct backend_plugin *pl;
+	size_t n = eq ? (size_t)(eq - spec) : 0;
+
+	*named = eq && strncmp(spec, "exec:", 5) &&
+		 (!strchr(spec, '/') || strchr(spec, '/') > eq);
+	if (!*named)
+		return NULL;
+	if (n >= sizeof(name))
+		n = 0; /* too long: refused as invalid below */
+	memcpy(name, spec, n);
+	name[n] = 0;
+	if (!backend_name_valid(name)) {
+		snprintf(err, size,
+			 "-b %.60s: '%.40s' is not a backend name (1 to %d of "
+			 "A-Z a-z 0-9 . _ + -)",
+			 spec, name, BACKEND_NAME_MAX);
+		return NULL;
+	}
+	if (!strncmp(eq + 1, "exec:", 5)) {
+		ops = backend_exec_new(eq + 1, err, size);
+		if (ops) {
+			backend_exec_rename(ops, name);
+			backend_exec_expose(eq + 6);
+		}
+		return ops ? backend_check(ops, spec, err, size) : NULL;
+	}
+	if (!strchr(eq + 1, '/')) {
+		snprintf(err, size,
+			 "-b %.60s: NAME= goes before exec:PROGRAM or a plugin "
+			 "path (with a '/')",
+			 spec);
+		return NULL;
+	}
+	ops = backend_plugin_select(eq + 1, err, size);
+	if (!ops)
+		return NULL;
+	pl = plugins; /* the one just made */
+	memcpy(pl->alias, name, sizeof(pl->alias));
+	pl->ops.name = pl->alias;
+	return ops;
+}
+
 const struct tuncheck_backend_ops *backend_select(const char *spec, char *err,
 						  size_t size)
 {
+	const struct tuncheck_backend_ops *named_ops;
+	bool named;
+
+	named_ops = backend_select_named(spec, err, size, &named);
+	if (named)
+		return named_ops;
 	if (!strncmp(spec, "exec:", 5)) {
 		const struct tuncheck_backend_ops *ops =
 			backend_exec_new(spec, err, size);
@@ -351,6 +412,18 @@ backend_bind(const struct tuncheck_backend_ops *ops, char *err, size_t size)
 			 "probed",
 			 pl->path, real->name, pl->name);
 		return NULL;
+	}
+	if (real && pl->alias[0]) {
+		/* -b ALIAS=PATH: its table under the alias (ABI 2's is
+		 * shorter: no flags) */
+		static struct tuncheck_backend_ops renamed;
+
+		memcpy(&renamed, real,
+		       real->abi_version >= 3
+			       ? sizeof(renamed)
+			       : offsetof(struct tuncheck_backend_ops, flags));
+		renamed.name = pl->alias;
+		return &renamed;
 	}
 	return real;
 }

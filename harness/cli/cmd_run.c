@@ -31,6 +31,7 @@ int cmd_run(int argc, char **argv)
 		{ "max-procs", required_argument, NULL, 'N' },
 		{ "max-files", required_argument, NULL, 'F' },
 		{ "max-file-size", required_argument, NULL, 'S' },
+		{ "env", required_argument, NULL, 'E' },
 		{ "kernel", required_argument, NULL, 'K' },
 		{ "accel", required_argument, NULL, 'A' },
 		{ "guest", no_argument, NULL, 'G' },
@@ -72,6 +73,9 @@ int cmd_run(int argc, char **argv)
 		case 'K':
 		case 'A':
 			kernels_option(&ks, c, optarg);
+			break;
+		case 'E':
+			opt_env(optarg);
 			break;
 		case 'G':
 			guest = true;

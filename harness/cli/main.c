@@ -22,6 +22,8 @@ struct command {
 static const char run_options[] =
 	"  -b, --backend NAME|./PLUGIN.so|'exec:PROGRAM [ARGS]'\n"
 	"                                  backend to run (repeatable; default: all built-ins)\n"
+	"  -b NAME=exec:PROGRAM|NAME=./PLUGIN.so  the same, under another name\n"
+	"      --env KEY=VALUE             in every exec backend's environment\n"
 	"  -j, --jobs N                    jobs in parallel (default: CPUs)\n"
 	"      --log-dir DIR               write each job's event timeline there\n"
 	"      --junit FILE                also write a JUnit XML report\n"

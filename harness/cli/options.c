@@ -65,6 +65,34 @@ uint64_t opt_size(const char *flag, const char *arg)
 	return (uint64_t)v << shift;
 }
 
+/*
+ * --env KEY=VALUE: into the environment every exec backend inherits (the
+ * jobs get the runner's).  TUNCHECK_* are the protocol's own: refused.
+ */
+void opt_env(const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	char key[128];
+	size_t n = eq ? (size_t)(eq - arg) : 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (!(arg[i] == '_' || (arg[i] >= '0' && arg[i] <= '9' && i) ||
+		      ((arg[i] | 0x20) >= 'a' && (arg[i] | 0x20) <= 'z')))
+			n = 0;
+	if (!n || n >= sizeof(key))
+		die(2, "--env: '%s': use KEY=VALUE (KEY: letters, digits, _)",
+		    arg);
+	memcpy(key, arg, n);
+	key[n] = 0;
+	if (!strncmp(key, "TUNCHECK_", 9))
+		die(2,
+		    "--env: %s: TUNCHECK_* variables are the exec "
+		    "protocol's own",
+		    key);
+	if (setenv(key, eq + 1, 1) < 0)
+		die(1, "--env: %s", strerror(errno));
+}
+
 /* A count for a limit option: 0..max (0 = no limit). */
 unsigned long opt_count(const char *flag, const char *arg, unsigned long max)
 {
