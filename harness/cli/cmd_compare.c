@@ -20,6 +20,7 @@
 /* One side of a compare row: the verdict and what the timeline showed. */
 struct compare_side {
 	enum verdict v;
+	char cls[24]; /* failure class (fail, xfail: lost-wakeup, hang, ...) */
 	long wakes, reads;
 	int err;     /* errno of the first ERROR event, 0 = none */
 	uint64_t ns; /* job wall time, fork to reap */
@@ -30,6 +31,7 @@ static void compare_side_load(const struct job_spec *js,
 			      struct compare_side *sd)
 {
 	*sd = (struct compare_side){ .v = js->res.v, .ns = js->res.wall_ns };
+	memcpy(sd->cls, js->res.cls, sizeof(sd->cls));
 	if (!js->res.has_counts)
 		return;
 	sd->wakes = (long)js->res.counts.wakes;
@@ -40,26 +42,44 @@ static void compare_side_load(const struct job_spec *js,
 /* One side of a row: verdict, wakes, reads, first errno, time. */
 static void compare_side_print(const struct compare_side *sd)
 {
-	char d[32];
+	char d[32], v[48];
+	bool failed = sd->v == VERDICT_FAIL || sd->v == VERDICT_XFAIL;
 
-	printf("%-8s %6ld %6ld %-9s %8s", verdict_name(sd->v), sd->wakes,
-	       sd->reads, sd->err ? errno_name(sd->err) : "-",
+	snprintf(v, sizeof(v), "%s%s%s", verdict_name(sd->v),
+		 failed && sd->cls[0] ? ":" : "", failed ? sd->cls : "");
+	printf("%-18s %6ld %6ld %-9s %8s", v, sd->wakes, sd->reads,
+	       sd->err ? errno_name(sd->err) : "-",
 	       fmt_duration(sd->ns, d, sizeof(d)));
 }
 
-/* Print the side-by-side table; returns the number of verdicts differing. */
+/*
+ * What is compared: the outcome, a failure by its class whether
+ * documented or not (xfail and fail of one class are the same behaviour).
+ */
+static bool compare_same(const struct compare_side *a,
+			 const struct compare_side *b)
+{
+	bool fa = a->v == VERDICT_FAIL || a->v == VERDICT_XFAIL,
+	     fb = b->v == VERDICT_FAIL || b->v == VERDICT_XFAIL;
+
+	if (fa && fb)
+		return !strcmp(a->cls, b->cls);
+	return a->v == b->v;
+}
+
+/* Print the side-by-side table; returns the number of outcomes differing. */
 static size_t compare_print(const struct job_spec *jobs, size_t n_cases)
 {
 	int w = 4;
-	size_t differ = 0, other = 0;
+	size_t differ = 0, other = 0, skipped = 0;
 
 	for (size_t i = 0; i < n_cases; i++)
 		if ((int)strlen(jobs[2 * i].c->name) > w)
 			w = (int)strlen(jobs[2 * i].c->name);
-	printf("%-*s  A = %-36s | B = %s\n", w, "", jobs[0].ops->name,
+	printf("%-*s  A = %-46s | B = %s\n", w, "", jobs[0].ops->name,
 	       jobs[1].ops->name);
-	printf("%-*s  verdict   wakes  reads errno         time "
-	       "| verdict   wakes  reads errno         time\n",
+	printf("%-*s  verdict:class       wakes  reads errno         time "
+	       "| verdict:class       wakes  reads errno         time\n",
 	       w, "case");
 	for (size_t i = 0; i < n_cases; i++) {
 		struct compare_side a, b;
@@ -70,9 +90,15 @@ static size_t compare_print(const struct job_spec *jobs, size_t n_cases)
 		compare_side_print(&a);
 		printf(" | ");
 		compare_side_print(&b);
-		if (a.v != b.v) {
+		if (a.v == VERDICT_SKIP || b.v == VERDICT_SKIP) {
+			/* not run on one side: no comparison, said apart */
+			skipped += a.v != b.v;
+			if (a.v != b.v)
+				printf("  -- skipped on %s",
+				       a.v == VERDICT_SKIP ? "A" : "B");
+		} else if (!compare_same(&a, &b)) {
 			differ++;
-			printf("  <> verdict");
+			printf("  <> %s", a.v == b.v ? "class" : "verdict");
 		} else if (a.wakes != b.wakes || a.reads != b.reads ||
 			   a.err != b.err) {
 			other++;
@@ -82,9 +108,11 @@ static size_t compare_print(const struct job_spec *jobs, size_t n_cases)
 		}
 		putchar('\n');
 	}
-	printf("%zu case%s: %zu with a different verdict (<>), %zu differing "
-	       "only in wakes, reads or errno (~)\n",
-	       n_cases, n_cases == 1 ? "" : "s", differ, other);
+	printf("%zu case%s: %zu with a different outcome (<>: verdict, or "
+	       "failure class; xfail and fail of one class are the same), "
+	       "%zu skipped on one side (--), %zu differing only in wakes, "
+	       "reads or errno (~)\n",
+	       n_cases, n_cases == 1 ? "" : "s", differ, skipped, other);
 	return differ;
 }
 
