@@ -15,6 +15,43 @@
 
 #define READY_TIMEOUT_NS 2000000000ull /* a backend must register by then */
 
+/*
+ * One line of the --log-dir timeline, by name: "12.3ms r0 wake
+ * revents=in+out", "read len=84 proto=icmp-echo", "error errno=EBADFD",
+ * "return ok" (README: Using it).
+ */
+static void job_log_event(struct job *j, const struct tl_event *e)
+{
+	char t[32], bits[160];
+
+	fmt_duration(e->t_ns - j->start_ns, t, sizeof(t));
+	switch (e->type) {
+	case TUNCHECK_EV_READY:
+		dprintf(j->o->log_fd, "%s r%d ready\n", t, e->reader);
+		break;
+	case TUNCHECK_EV_WAKE:
+		dprintf(j->o->log_fd, "%s r%d wake revents=%s\n", t, e->reader,
+			bits_format(&bits_wake, (uint32_t)e->value, bits,
+				    sizeof(bits)));
+		break;
+	case TUNCHECK_EV_READ:
+		dprintf(j->o->log_fd, "%s r%d read len=%u proto=%s\n", t,
+			e->reader, e->len, proto_name(e->proto));
+		break;
+	case TUNCHECK_EV_ERROR:
+		dprintf(j->o->log_fd, "%s r%d error errno=%s\n", t, e->reader,
+			errno_name(e->err));
+		break;
+	case TUNCHECK_EV_RETURN:
+		dprintf(j->o->log_fd, "%s r%d return %s\n", t, e->reader,
+			errno_name(e->err));
+		break;
+	default:
+		dprintf(j->o->log_fd, "%s r%d event %d\n", t, e->reader,
+			(int)e->type);
+	}
+}
+
 /* The emit callback every backend calls, from any thread. */
 static int job_emit(struct tuncheck_reader *r, const struct tuncheck_event *ev)
 {
@@ -56,11 +93,7 @@ static int job_emit(struct tuncheck_reader *r, const struct tuncheck_event *ev)
 					    __ATOMIC_RELAXED);
 	}
 	if (rt->job->o->log_fd >= 0)
-		dprintf(rt->job->o->log_fd,
-			"%llu r%d type=%d err=%d value=%lld len=%u proto=%s\n",
-			(unsigned long long)(e.t_ns - rt->job->start_ns),
-			e.reader, e.type, e.err, (long long)e.value, e.len,
-			proto_name(e.proto));
+		job_log_event(rt->job, &e);
 	return timeline_append(&rt->job->tl, &e);
 }
 
