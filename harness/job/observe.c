@@ -14,6 +14,9 @@
 #include "link.h"
 #include "tunioctl.h"
 
+/* Errors in one window that make a failing reader busy, not silent. */
+#define ERROR_STORM_MIN 100
+
 #define CONSERVE_POLL_NS 20000000ull /* re-read drop counters this often */
 #define READABLE_POLL_NS 5000000ull
 #define SETTLE_NS                                                              \
@@ -123,16 +126,44 @@ static enum expect_state expect_reader(struct job *j, const struct step *s,
 		seen = j->tl.n;
 		timeline_wait_locked(&j->tl, seen, until);
 	}
+	/* errors the reader reported in the window: a busy reader? */
+	size_t errors = 0;
+	int first_err = 0;
+
+	for (size_t i = 0; i < j->tl.n; i++) {
+		const struct tl_event *ev = &j->tl.ev[i];
+
+		if (ev->reader == rt->index && ev->type == TUNCHECK_EV_ERROR &&
+		    ev->t_ns >= x->start_ns && !errors++)
+			first_err = ev->err;
+	}
 	pthread_mutex_unlock(&j->tl.lock);
 	if (st == EXPECT_FAIL && x->too_few && samples >= 2 &&
 	    readable == samples && !reader_returned(j, rt->index)) {
 		size_t l = strlen(x->observed);
+		uint64_t ms = (now_ns() - x->start_ns) / 1000000 + 1;
 
-		j->cls = "lost-wakeup";
-		snprintf(x->observed + l, sizeof(x->observed) - l,
-			 "; lost wakeup: poll() on %s said POLLIN in all %zu "
-			 "checks of the window",
-			 q->name, samples);
+		/*
+		 * Not a silent hang: the reader spun on errors while the
+		 * queue was readable (a runtime that keeps polling after
+		 * EPOLLERR, such as Go's "not pollable" storm)
+		 */
+		if (errors >= ERROR_STORM_MIN) {
+			j->cls = "error-storm";
+			snprintf(x->observed + l, sizeof(x->observed) - l,
+				 "; error storm: the reader reported %zu "
+				 "errors (%s first, %llu per second) while "
+				 "poll() on %s said POLLIN in all %zu checks",
+				 errors, errno_name(first_err),
+				 (unsigned long long)(errors * 1000 / ms),
+				 q->name, samples);
+		} else {
+			j->cls = "lost-wakeup";
+			snprintf(x->observed + l, sizeof(x->observed) - l,
+				 "; lost wakeup: poll() on %s said POLLIN in "
+				 "all %zu checks of the window",
+				 q->name, samples);
+		}
 	}
 	if (st == EXPECT_PASS) {
 		rt->cursor[e->kind] = x->next_cursor;
@@ -373,7 +404,7 @@ static bool xfail_class_matches(const char *reason, const char *cls)
 {
 	static const char *const classes[] = {
 		"count", "wakeups", "woke",  "hang",	    "errno",
-		"state", "counter", "value", "lost-wakeup",
+		"state", "counter", "value", "lost-wakeup", "error-storm",
 	};
 	size_t n = strcspn(reason, ":");
 
