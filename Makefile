@@ -112,7 +112,8 @@ bench: $(B)/tuncheck
 	$(B)/tuncheck bench
 
 PLUGINS := $(patsubst tests/plugins/%.c,$(B)/tests/plugins/%.so,$(wildcard tests/plugins/*.c)) \
-	$(patsubst tests/hostile/%.c,$(B)/tests/hostile/%.so,$(wildcard tests/hostile/*.c))
+	$(patsubst tests/hostile/%.c,$(B)/tests/hostile/%.so,$(wildcard tests/hostile/*.c)) \
+	$(B)/minimal/minimal.so
 check: check-cmocka-exists $(B)/tuncheck $(TESTS) $(PLUGINS) examples
 	@JOBS=$(JOBS) sh ci/check.sh $(B) $(TESTS)
 
@@ -124,6 +125,11 @@ PLUGIN_CFLAGS = $(filter-out -fsanitize=% -fno-sanitize-recover=%,$(CFLAGS))
 $(B)/tests/plugins/%.so: tests/plugins/%.c include/tuncheck/backend.h
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(PLUGIN_CFLAGS) -Iinclude -fPIC -shared -o $@ $<
+
+# The README's minimal plugin, built as it says (against the source tree).
+$(B)/minimal/minimal.so: examples/minimal_plugin.c include/tuncheck/backend.h
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(PLUGIN_CFLAGS) -Iinclude -shared -fPIC -o $@ $<
 
 # Hostile plugins for the containment checks (tests/hostile, ci/hostile.sh).
 $(B)/tests/hostile/%.so: tests/hostile/%.c include/tuncheck/backend.h
@@ -164,7 +170,7 @@ install: $(B)/tuncheck
 	sed -e 's|@PREFIX@|$(PREFIX)|;s|@INCLUDEDIR@|$(PC_INCLUDEDIR)|;s|@LIBDIR@|$(PC_LIBDIR)|' \
 		tuncheck.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/tuncheck.pc
 
-FORMAT_SRC = $(SRC) $(wildcard harness/*/*.h harness/vm/guest/*.c netns/*.h backends/*.h include/tuncheck/*.h tests/*.c tests/plugins/*.c tests/hostile/*.c examples/uv_backend/*.c)
+FORMAT_SRC = $(SRC) $(wildcard harness/*/*.h harness/vm/guest/*.c netns/*.h backends/*.h include/tuncheck/*.h tests/*.c tests/plugins/*.c tests/hostile/*.c examples/uv_backend/*.c examples/*.c)
 format:
 	clang-format -i $(FORMAT_SRC)
 format-check:

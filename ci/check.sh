@@ -38,6 +38,19 @@ else
 	echo "structure: skipped (needs python3 and nm)"
 fi
 
+echo "== docs: the README shows examples/minimal_plugin.c as it is"
+if command -v python3 >/dev/null; then
+	if python3 -c 'import sys; sys.exit(open("examples/minimal_plugin.c").read() not in open("README.md").read())'; then
+		count 1 0 0
+		echo "README: the minimal plugin is the file"
+	else
+		count 0 1 0
+		echo "FAILED: README's minimal plugin differs from examples/minimal_plugin.c"
+	fi
+else
+	count 0 0 1
+fi
+
 J=${JOBS:-6}
 # run_matrix LABEL TAPFILE TUNCHECK-ARGS...: run cases, count the TAP
 run_matrix() {

@@ -144,6 +144,9 @@ enum { TUNCHECK_REARM_MOD = 1, TUNCHECK_REARM_READD = 2 };
 
 typedef const struct tuncheck_backend_ops *(*tuncheck_backend_entry_fn)(void);
 
+/* What a plugin exports (TUNCHECK_BACKEND_ENTRY names it for dlsym). */
+const struct tuncheck_backend_ops *tuncheck_backend_entry(void);
+
 static inline int tuncheck_reader_emit(struct tuncheck_reader *r,
 				       const struct tuncheck_event *ev)
 {
