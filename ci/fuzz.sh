@@ -68,7 +68,7 @@ run() {
 
 cases=$(find cases -name '*.case')
 build case harness/case/*.c || exit 1
-build exec backends/exec.c harness/case/errname.c || exit 1
+build exec backends/exec.c backends/exec_proto.c harness/case/errname.c || exit 1
 build variant harness/case/*.c || exit 1
 build protocol harness/run/protocol.c || exit 1
 build channel harness/vm/channel.c || exit 1
