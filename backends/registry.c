@@ -427,3 +427,56 @@ backend_bind(const struct tuncheck_backend_ops *ops, char *err, size_t size)
 	}
 	return real;
 }
+
+/* --like pairs, as the command line gave them (jobs inherit them). */
+#define BACKEND_LIKE_MAX 32
+static struct {
+	char name[BACKEND_NAME_MAX + 1];
+	const char *builtin;
+} backend_likes[BACKEND_LIKE_MAX];
+static size_t backend_n_likes;
+
+int backend_like_add(const char *spec, char *err, size_t size)
+{
+	const char *eq = strchr(spec, '=');
+	size_t n = eq ? (size_t)(eq - spec) : 0;
+
+	if (!eq || n > BACKEND_NAME_MAX) {
+		snprintf(err, size,
+			 "--like %.80s: use NAME=BUILTIN (--like "
+			 "minimal-poll=poll)",
+			 spec);
+		return -1;
+	}
+	if (backend_n_likes == BACKEND_LIKE_MAX) {
+		snprintf(err, size, "--like: at most %d", BACKEND_LIKE_MAX);
+		return -1;
+	}
+	memcpy(backend_likes[backend_n_likes].name, spec, n);
+	backend_likes[backend_n_likes].name[n] = 0;
+	if (!backend_name_valid(backend_likes[backend_n_likes].name)) {
+		snprintf(err, size,
+			 "--like %.80s: '%.*s' is not a backend name", spec,
+			 (int)(n > 64 ? 64 : n), spec);
+		return -1;
+	}
+	for (size_t i = 0; i < backend_builtin_count(); i++)
+		if (!strcmp(backend_builtin(i)->name, eq + 1)) {
+			backend_likes[backend_n_likes++].builtin =
+				backend_builtin(i)->name;
+			return 0;
+		}
+	snprintf(err, size,
+		 "--like %.80s: '%.40s' is not a built-in backend (tuncheck "
+		 "list shows them)",
+		 spec, eq + 1);
+	return -1;
+}
+
+const char *backend_like(const char *name)
+{
+	for (size_t i = 0; i < backend_n_likes; i++)
+		if (!strcmp(backend_likes[i].name, name))
+			return backend_likes[i].builtin;
+	return NULL;
+}

@@ -38,4 +38,13 @@ backend_bind(const struct tuncheck_backend_ops *ops, char *err, size_t size);
 /* A name a case's xfail line can list and a report can print safely. */
 bool backend_name_valid(const char *name);
 
+/*
+ * --like NAME=BUILTIN: backend NAME (an outside one) is expected to
+ * behave as the built-in BUILTIN, so the cases' xfail and backends lines
+ * naming BUILTIN apply to it too.  0, or -1 with err set.
+ */
+int backend_like_add(const char *spec, char *err, size_t size);
+/* The built-in NAME is like (--like), or NULL. */
+const char *backend_like(const char *name);
+
 #endif

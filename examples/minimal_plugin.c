@@ -9,6 +9,7 @@
  * and run it: tuncheck run -b ./minimal.so cases
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -31,43 +32,45 @@ static int minimal_run(struct tuncheck_reader *r)
 {
 	struct pollfd p = { .fd = r->fd, .events = POLLIN };
 	char *buf = malloc(r->bufsize);
+	int ret = 0;
 
 	if (!buf)
 		return -ENOMEM;
+	/* non-blocking, so that a wake is drained until EAGAIN */
+	fcntl(r->fd, F_SETFL, fcntl(r->fd, F_GETFL) | O_NONBLOCK);
 	/* poll() registers at each call: there is nothing to do up front */
 	emit(r, TUNCHECK_EV_READY, 0, 0, NULL, 0);
-	while (!r->stop) {
-		/* wait=step: returns at once unless the case gates us */
-		if (r->gate && r->gate(r))
-			break;
+	/* wait=step: r->gate() returns at once unless the case gates us */
+	while (!ret && !r->stop && !(r->gate && r->gate(r))) {
 		if (poll(&p, 1, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			emit(r, TUNCHECK_EV_ERROR, errno, 0, NULL, 0);
+			ret = -errno;
 			break;
 		}
 		emit(r, TUNCHECK_EV_WAKE, 0, p.revents, NULL, 0);
-		if (p.revents & POLLNVAL)
-			break; /* the fd was closed under us */
-		do {
+		for (;;) {
 			ssize_t n = read(r->fd, buf, r->bufsize);
 
-			if (n < 0 && errno == EAGAIN)
-				break; /* drained (a non-blocking fd) */
+			if (n < 0 && (errno == EAGAIN || errno == EINTR))
+				break; /* drained */
 			if (n < 0) {
+				/* EBADFD before TUNSETIFF, EBADF once closed */
 				emit(r, TUNCHECK_EV_ERROR, errno, 0, NULL, 0);
-				if (!r->retry_errors) {
-					free(buf);
-					return -errno;
-				}
-				usleep(r->retry_us);
+				if (!r->retry_errors)
+					ret = -errno;
+				else
+					usleep(r->retry_us);
 				break;
 			}
 			emit(r, TUNCHECK_EV_READ, 0, n, buf, (size_t)n);
-		} while (r->nonblock && r->drain == TUNCHECK_DRAIN_ALL);
+			if (r->drain == TUNCHECK_DRAIN_ONE)
+				break;
+		}
 	}
 	free(buf);
-	return 0; /* tuncheck emits RETURN with this */
+	return ret; /* tuncheck emits RETURN with this */
 }
 
 static const struct tuncheck_backend_ops minimal_ops = {

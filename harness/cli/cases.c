@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "registry.h"
 
 /* Collect the case files argv names (paths.c), or die with the reason. */
 void cases_collect(struct paths_list *p, char **argv, int argc)
@@ -105,4 +106,11 @@ struct case_file **cases_open(struct paths_list *p, char **paths, int n,
 	}
 	cases_unique(cs, p->n);
 	return cs;
+}
+
+bool cases_runs_on(const struct case_file *c, const char *backend)
+{
+	const char *like = backend_like(backend);
+
+	return case_runs_on(c, backend) || (like && case_runs_on(c, like));
 }

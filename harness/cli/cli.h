@@ -62,6 +62,9 @@ void cases_unique(struct case_file **cs, size_t n);
  */
 struct case_file **cases_open(struct paths_list *p, char **paths, int n,
 			      const char *cmd);
+/* Does c run on backend (a `backends` line), or on the built-in it is
+ * --like? */
+bool cases_runs_on(const struct case_file *c, const char *backend);
 /* Free what cases_load returned for the p.n cases of p, and p. */
 void cases_free(struct case_file **cs, struct paths_list *p);
 

@@ -214,7 +214,7 @@ static int compare_kernels(struct kernels *ks,
 		die(1, "out of memory");
 	for (size_t i = 0; i < p.n; i++)
 		for (size_t b = 0; b < nb; b++)
-			if (case_runs_on(cs[i], ops[b]->name)) {
+			if (cases_runs_on(cs[i], ops[b]->name)) {
 				jobs[nj].c = cs[i];
 				jobs[nj++].ops = ops[b];
 			}
@@ -249,6 +249,7 @@ int cmd_compare(int argc, char **argv)
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "log-dir", required_argument, NULL, 'L' },
 		{ "backend", required_argument, NULL, 'b' },
+		{ "like", required_argument, NULL, 'Y' },
 		{ "kernel", required_argument, NULL, 'K' },
 		{ "accel", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
@@ -257,7 +258,7 @@ int cmd_compare(int argc, char **argv)
 	struct runner_opts ro = { .job = { .log_fd = -1, .pcap_fd = -1 } };
 	const struct tuncheck_backend_ops *ops[MAX_BACKENDS];
 	static struct kernels ks;
-	char *fwd[2 * MAX_BACKENDS + 4];
+	char *fwd[2 * MAX_BACKENDS + 2 * 32 + 4];
 	size_t nb = 0, nfwd = 0;
 	char err[512], why[512];
 	char *dflt[] = { "cases" };
@@ -286,6 +287,12 @@ int cmd_compare(int argc, char **argv)
 		case 'K':
 		case 'A':
 			kernels_option(&ks, c, optarg);
+			break;
+		case 'Y':
+			if (backend_like_add(optarg, err, sizeof(err)) < 0)
+				die(2, "%s", err);
+			fwd[nfwd++] = "--like";
+			fwd[nfwd++] = optarg;
 			break;
 		case 'L':
 			ro.log_dir =
@@ -331,7 +338,7 @@ int cmd_compare(int argc, char **argv)
 	for (size_t i = 0; i < 2 * p.n; i++) {
 		jobs[i].c = cs[i / 2];
 		jobs[i].ops = ops[i % 2];
-		if (!case_runs_on(jobs[i].c, jobs[i].ops->name)) {
+		if (!cases_runs_on(jobs[i].c, jobs[i].ops->name)) {
 			runner_skip_all(&jobs[i], 1,
 					"the case's backends line "
 					"excludes this backend");

@@ -13,6 +13,7 @@
 #include "capture.h"
 #include "cli.h"
 #include "kernels.h"
+#include "registry.h"
 #include "report.h"
 #include "runner.h"
 
@@ -32,6 +33,7 @@ int cmd_run(int argc, char **argv)
 		{ "max-files", required_argument, NULL, 'F' },
 		{ "max-file-size", required_argument, NULL, 'S' },
 		{ "env", required_argument, NULL, 'E' },
+		{ "like", required_argument, NULL, 'Y' },
 		{ "kernel", required_argument, NULL, 'K' },
 		{ "accel", required_argument, NULL, 'A' },
 		{ "guest", no_argument, NULL, 'G' },
@@ -76,6 +78,10 @@ int cmd_run(int argc, char **argv)
 			break;
 		case 'E':
 			opt_env(optarg);
+			break;
+		case 'Y':
+			if (backend_like_add(optarg, why, sizeof(why)) < 0)
+				die(2, "%s", why);
 			break;
 		case 'G':
 			guest = true;
@@ -157,7 +163,7 @@ int cmd_run(int argc, char **argv)
 	for (size_t i = 0; i < p.n; i++)
 		for (size_t b = 0; b < nb; b++) {
 			/* a `backends` line limits the case to those */
-			if (!case_runs_on(cs[i], ops[b]->name))
+			if (!cases_runs_on(cs[i], ops[b]->name))
 				continue;
 			jobs[nj].c = cs[i];
 			jobs[nj++].ops = ops[b];

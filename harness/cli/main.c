@@ -24,6 +24,8 @@ static const char run_options[] =
 	"                                  backend to run (repeatable; default: all built-ins)\n"
 	"  -b NAME=exec:PROGRAM|NAME=./PLUGIN.so  the same, under another name\n"
 	"      --env KEY=VALUE             in every exec backend's environment\n"
+	"      --like NAME=BUILTIN         expect of backend NAME what the cases\n"
+	"                                  document for the built-in BUILTIN\n"
 	"  -j, --jobs N                    jobs in parallel (default: CPUs)\n"
 	"      --log-dir DIR               write each job's event timeline there\n"
 	"      --junit FILE                also write a JUnit XML report\n"
@@ -48,7 +50,7 @@ static const struct command commands[] = {
 	{ "check", "PATH...", "parse case files only", cmd_check, NULL },
 	{ "list", "[--kernel SPEC]... [PATH...]",
 	  "list backends, kernels and cases", cmd_list, NULL },
-	{ "compare", "[-j N] [--log-dir DIR] A B [PATH...]",
+	{ "compare", "[-j N] [--log-dir DIR] [--like N=B]... A B [PATH...]",
 	  "run backends A and B side by side (default: cases)", cmd_compare,
 	  NULL },
 	{ "compare", "[-j N] [-b BACKEND]... --kernel A --kernel B [PATH...]",

@@ -12,6 +12,7 @@
 
 #include "controller.h"
 #include "link.h"
+#include "registry.h"
 #include "tunioctl.h"
 
 /* Errors in one window that make a failing reader busy, not silent. */
@@ -434,6 +435,9 @@ void step_expect(struct job *j, const struct step *s)
 		return;
 	}
 	reason = expect_xfail_reason(e, j->ops->name, k);
+	/* --like NAME=BUILTIN: what the case documents for BUILTIN */
+	if (!reason && backend_like(j->ops->name))
+		reason = expect_xfail_reason(e, backend_like(j->ops->name), k);
 	xf = reason != NULL;
 
 	if (expect_on_timeline(e))
