@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "kernels.h"
@@ -68,8 +69,15 @@ int cmd_list(int argc, char **argv)
 		       backend_builtin(i)->about);
 	if (ks.n)
 		list_kernels(&ks);
-	if (argc < 1)
-		return 0;
+	/* no path: ./cases, as run and compare; none there: backends only */
+	if (argc < 1) {
+		static char *dflt[] = { "cases", NULL };
+
+		if (access("cases", F_OK) < 0)
+			return 0;
+		argv = dflt;
+		argc = 1;
+	}
 	cases_collect(&p, argv, argc);
 	cs = cases_load(&p, true);
 	if (!cs) {

@@ -141,8 +141,14 @@ int cmd_run(int argc, char **argv)
 			return CMD_USAGE;
 		}
 	}
-	if (optind >= argc)
-		die(2, "run: name case files or directories (e.g. cases)");
+	/* no path: ./cases, as compare and list do */
+	if (optind >= argc) {
+		static char *dflt[] = { "cases", NULL };
+
+		argv = dflt;
+		argc = 1;
+		optind = 0;
+	}
 	for (size_t k = 0; k < ks.n; k++)
 		if (!ks.k[k].host && (ro.log_dir || ro.pcap_dir))
 			die(2,

@@ -45,11 +45,12 @@ static const char run_options[] =
 	"                                  when it comes up, else software)\n";
 
 static const struct command commands[] = {
-	{ "run", "[options] PATH...", "run cases (files or directories)",
-	  cmd_run, run_options },
+	{ "run", "[options] [PATH...]",
+	  "run cases (files or directories; default: cases)", cmd_run,
+	  run_options },
 	{ "check", "PATH...", "parse case files only", cmd_check, NULL },
 	{ "list", "[--kernel SPEC]... [PATH...]",
-	  "list backends, kernels and cases", cmd_list, NULL },
+	  "list backends, kernels and cases (default: cases)", cmd_list, NULL },
 	{ "compare", "[-j N] [--log-dir DIR] [--like N=B]... A B [PATH...]",
 	  "run backends A and B side by side (default: cases)", cmd_compare,
 	  NULL },
