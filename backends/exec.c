@@ -223,7 +223,11 @@ free_env:
 	return ret;
 }
 
-/* Keep the last line of the program's stderr; close it at EOF. */
+/*
+ * Keep the last line of the program's stderr (for a failure message) and
+ * copy all of it to the job's stderr (--log-dir's .out file, else
+ * /dev/null); close it at EOF.
+ */
 static void exec_stderr(struct exec_child *c)
 {
 	char buf[512];
@@ -236,6 +240,8 @@ static void exec_stderr(struct exec_child *c)
 		c->err_fd = -1;
 		return;
 	}
+	/* a full or capped log is no reason to stop: events matter more */
+	(void)!write(STDERR_FILENO, buf, (size_t)n);
 	for (ssize_t i = 0; i < n; i++) {
 		if (buf[i] == '\n') {
 			c->err_nl = true;
@@ -282,6 +288,9 @@ static int exec_line(struct tuncheck_reader *r, struct exec_child *c,
 	int ret;
 
 	c->line++;
+	/* a comment is the program's own diagnostics: into the job's log */
+	if (line[strspn(line, " \t")] == '#')
+		dprintf(STDERR_FILENO, "%s\n", line);
 	ret = exec_line_parse(line, &ev, pkt, why, sizeof(why));
 	if (ret < 0)
 		exec_fail(r, c, "backend protocol: line %u: %s", c->line, why);
