@@ -290,6 +290,15 @@ struct case_diag {
 };
 
 /*
+ * -o KEY[=VALUE] (run, compare): a word every `reader` line of every case
+ * loaded from now on takes, in place of its own word with that key
+ * (nonblock, bufsize=512, errors=retry, events=in+pri, a backend's own
+ * KEY=VALUE).  Checked as the case's own words are, when a case loads.
+ * 0, or -1 for a malformed word or `queue=`, or more than 16.
+ */
+int case_reader_option_add(const char *word);
+
+/*
  * Parse `len` bytes of case text.  On success returns a new case_file and
  * leaves *diag untouched; on the first error returns NULL and fills *diag.
  * `path` is only copied, never opened.

@@ -50,12 +50,58 @@ static int case_reader_custom(struct case_parser *p, const struct case_word *w,
 	return 0;
 }
 
+/* -o KEY[=VALUE]: words every reader line takes, replacing its own. */
+#define READER_EXTRA_MAX 16
+static char *reader_extra[READER_EXTRA_MAX];
+static size_t reader_n_extra;
+
+int case_reader_option_add(const char *word)
+{
+	size_t k = strcspn(word, "=");
+
+	if (!k || k > 32 || strcspn(word, " \t\n\r#") != strlen(word) ||
+	    !strncmp(word, "queue", k < 5 ? 5 : k) ||
+	    reader_n_extra == READER_EXTRA_MAX)
+		return -1;
+	reader_extra[reader_n_extra] = strdup(word);
+	if (!reader_extra[reader_n_extra])
+		return -1;
+	reader_n_extra++;
+	return 0;
+}
+
+/*
+ * The -o words into this line: a word of the line with the same key is
+ * dropped (the command line wins), then the word is added at the end
+ * (its column: just past the line, for error messages).
+ */
+static void case_reader_extras(struct case_parser *p)
+{
+	for (size_t e = 0; e < reader_n_extra; e++) {
+		char *x = reader_extra[e];
+		size_t k = strcspn(x, "="), o = 2;
+
+		for (size_t i = 2; i < p->n; i++)
+			if (!(p->w[i].klen == k && !strncmp(p->w[i].s, x, k)))
+				p->w[o++] = p->w[i];
+		p->n = o;
+		if (p->n < sizeof(p->w) / sizeof(p->w[0]))
+			p->w[p->n++] = (struct case_word){
+				.s = x,
+				.val = x[k] ? x + k + 1 : NULL,
+				.klen = k,
+				.col = (unsigned)p->raw_len + 2,
+			};
+	}
+}
+
 /* reader R queue=Q [bufsize=N] [drain=all|one] [nonblock] [wait=auto|step]
  * [retry=DUR] [KEY=VALUE...] */
 int case_parse_reader(struct case_parser *p, struct step *s)
 {
 	unsigned seen[RD_N] = { 0 };
 
+	case_reader_extras(p);
 	s->u.reader.bufsize = 65536;
 	s->u.reader.drain = TUNCHECK_DRAIN_ALL;
 	if (case_sym_define(p, 1, SYM_READER, s->name, &s->ref.reader) ||

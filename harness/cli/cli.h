@@ -43,7 +43,8 @@ void opt_backend(const struct tuncheck_backend_ops **ops, size_t *nb,
 /* Every built-in backend into ops when none was named. */
 void opt_backends_default(const struct tuncheck_backend_ops **ops, size_t *nb);
 const char *opt_dir(const char *flag, const char *arg, int *fd);
-void opt_env(const char *arg); /* --env KEY=VALUE */
+void opt_env(const char *arg);	  /* --env KEY=VALUE */
+void opt_reader(const char *arg); /* -o KEY[=VALUE] */
 FILE *opt_report(const char *flag, const char *arg);
 
 /*

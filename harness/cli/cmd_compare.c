@@ -272,7 +272,7 @@ int cmd_compare(int argc, char **argv)
 	lockdown_limits_default(&ro.job.limits);
 	ro.job.pcap_max = PCAP_MAX_DEFAULT;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+b:j:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+b:j:o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			ro.parallel = opt_jobs(optarg);
@@ -287,6 +287,11 @@ int cmd_compare(int argc, char **argv)
 		case 'K':
 		case 'A':
 			kernels_option(&ks, c, optarg);
+			break;
+		case 'o':
+			opt_reader(optarg);
+			fwd[nfwd++] = "-o";
+			fwd[nfwd++] = optarg;
 			break;
 		case 'Y':
 			if (backend_like_add(optarg, err, sizeof(err)) < 0)

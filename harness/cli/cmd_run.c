@@ -66,7 +66,7 @@ int cmd_run(int argc, char **argv)
 		die(1, "out of memory");
 	optind = 1;
 	while ((prev = optind,
-		c = getopt_long(argc, argv, "+b:j:h", opts, NULL)) != -1) {
+		c = getopt_long(argc, argv, "+b:j:o:h", opts, NULL)) != -1) {
 		/* what a guest's tuncheck is given: the same, less host-only */
 		if (c != '?' && !kernels_host_only(argv[prev]))
 			for (int a = prev; a < optind; a++)
@@ -78,6 +78,9 @@ int cmd_run(int argc, char **argv)
 			break;
 		case 'E':
 			opt_env(optarg);
+			break;
+		case 'o':
+			opt_reader(optarg);
 			break;
 		case 'Y':
 			if (backend_like_add(optarg, why, sizeof(why)) < 0)

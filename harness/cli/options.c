@@ -93,6 +93,16 @@ void opt_env(const char *arg)
 		die(1, "--env: %s", strerror(errno));
 }
 
+/* -o KEY[=VALUE]: a word for every reader line (case_reader_option_add). */
+void opt_reader(const char *arg)
+{
+	if (case_reader_option_add(arg) < 0)
+		die(2,
+		    "-o: '%s': use a reader word, KEY or KEY=VALUE (nonblock, "
+		    "bufsize=512, errors=retry; not queue=; at most 16)",
+		    arg);
+}
+
 /* A count for a limit option: 0..max (0 = no limit). */
 unsigned long opt_count(const char *flag, const char *arg, unsigned long max)
 {
