@@ -899,6 +899,42 @@ static void test_diag_untouched_on_success(void **state)
 
 #define N_BAD (sizeof(bad_cases) / sizeof(bad_cases[0]))
 
+/* -o words: added to every reader line, replacing the line's own key. */
+static void test_reader_options(void **state)
+{
+	struct case_diag d;
+	struct case_file *c;
+
+	(void)state;
+	assert_int_equal(case_reader_option_add("nonblock"), 0);
+	assert_int_equal(case_reader_option_add("bufsize=512"), 0);
+	assert_int_equal(case_reader_option_add("errors=retry"), 0);
+	assert_int_equal(case_reader_option_add("queue=q1"), -1);
+	assert_int_equal(case_reader_option_add("=x"), -1);
+	assert_int_equal(case_reader_option_add("a b"), -1);
+	c = parse("case c\ntun t0 addr=198.18.0.1/24\nopen q0 device=t0\n"
+		  "reader r0 queue=q0 bufsize=64 errors=return\n",
+		  &d);
+	if (!c)
+		fail_msg("%u:%u: %s", d.line, d.col, d.msg);
+	assert_int_equal(c->steps[2].u.reader.nonblock, 1);
+	assert_int_equal(c->steps[2].u.reader.bufsize, 512);
+	assert_int_equal(c->steps[2].u.reader.n_params, 1);
+	assert_string_equal(c->steps[2].u.reader.params[0], "errors=retry");
+	case_free(c);
+	/* a bad -o word fails the case, past the end of the reader line */
+	case_reader_options_reset();
+	assert_int_equal(case_reader_option_add("bufsize=0"), 0);
+	assert_null(parse(H, &d));
+	assert_int_equal(d.line, 4);
+	assert_int_equal(d.col, strlen("reader r0 queue=q0") + 2);
+	case_reader_options_reset();
+	c = parse(H, &d);
+	assert_non_null(c);
+	assert_int_equal(c->steps[2].u.reader.bufsize, 65536);
+	case_free(c);
+}
+
 static void test_kernel_directive(void **state)
 {
 	const char ok[] = "case k\nkernel min=5.4 observed=5.10,6.18\n"
@@ -1431,6 +1467,7 @@ int main(void)
 		cmocka_unit_test(test_proto_names),
 		cmocka_unit_test(test_diag_untouched_on_success),
 		cmocka_unit_test(test_kernel_directive),
+		cmocka_unit_test(test_reader_options),
 		cmocka_unit_test(test_rearm_and_backends),
 		cmocka_unit_test(test_pingpong),
 		cmocka_unit_test(test_wake_values),

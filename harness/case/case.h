@@ -297,6 +297,8 @@ struct case_diag {
  * 0, or -1 for a malformed word or `queue=`, or more than 16.
  */
 int case_reader_option_add(const char *word);
+/* Forget every -o word (tests). */
+void case_reader_options_reset(void);
 
 /*
  * Parse `len` bytes of case text.  On success returns a new case_file and

@@ -5,6 +5,7 @@
  * only when told, wait=step, wait N more times).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "parser.h"
@@ -68,6 +69,13 @@ int case_reader_option_add(const char *word)
 		return -1;
 	reader_n_extra++;
 	return 0;
+}
+
+void case_reader_options_reset(void)
+{
+	for (size_t i = 0; i < reader_n_extra; i++)
+		free(reader_extra[i]);
+	reader_n_extra = 0;
 }
 
 /*
