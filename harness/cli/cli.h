@@ -45,6 +45,8 @@ void opt_backends_default(const struct tuncheck_backend_ops **ops, size_t *nb);
 const char *opt_dir(const char *flag, const char *arg, int *fd);
 void opt_env(const char *arg);	  /* --env KEY=VALUE */
 void opt_reader(const char *arg); /* -o KEY[=VALUE] */
+struct outcomes;
+void opt_expect(struct outcomes *oc, const char *path); /* --expect FILE */
 FILE *opt_report(const char *flag, const char *arg);
 
 /*

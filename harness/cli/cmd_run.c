@@ -13,6 +13,7 @@
 #include "capture.h"
 #include "cli.h"
 #include "kernels.h"
+#include "outcomes.h"
 #include "registry.h"
 #include "report.h"
 #include "runner.h"
@@ -34,6 +35,7 @@ int cmd_run(int argc, char **argv)
 		{ "max-file-size", required_argument, NULL, 'S' },
 		{ "env", required_argument, NULL, 'E' },
 		{ "like", required_argument, NULL, 'Y' },
+		{ "expect", required_argument, NULL, 'X' },
 		{ "kernel", required_argument, NULL, 'K' },
 		{ "accel", required_argument, NULL, 'A' },
 		{ "guest", no_argument, NULL, 'G' },
@@ -41,6 +43,7 @@ int cmd_run(int argc, char **argv)
 		{ 0 },
 	};
 	static struct kernels ks;
+	static struct outcomes oc;
 	/* static: reachable on every early return (help, a bad case) */
 	static char **fwd;
 	size_t nfwd = 0, nk;
@@ -81,6 +84,9 @@ int cmd_run(int argc, char **argv)
 			break;
 		case 'o':
 			opt_reader(optarg);
+			break;
+		case 'X':
+			opt_expect(&oc, optarg);
 			break;
 		case 'Y':
 			if (backend_like_add(optarg, why, sizeof(why)) < 0)
@@ -177,11 +183,23 @@ int cmd_run(int argc, char **argv)
 			jobs[nj].c = cs[i];
 			jobs[nj++].ops = ops[b];
 		}
+	/* --expect's skip lines: settled before anything runs */
+	for (size_t i = 0; i < nj; i++) {
+		const struct outcome *o =
+			outcomes_find(&oc, jobs[i].c->name, jobs[i].ops->name);
+
+		if (o && o->skip) {
+			runner_skip_all(&jobs[i], 1, o->reason);
+			snprintf(jobs[i].res.notes, sizeof(jobs[i].res.notes),
+				 "skipped by %s", o->where);
+		}
+	}
+	kernels_outcomes(&oc);
 	/* with --kernel, the same list once per kernel */
 	for (size_t k = 0; k < ks.n; k++)
 		for (size_t i = 0; i < nj; i++) {
-			jobs[k * nj + i].c = jobs[i].c;
-			jobs[k * nj + i].ops = jobs[i].ops;
+			if (k)
+				jobs[k * nj + i] = jobs[i];
 			jobs[k * nj + i].kernel = ks.k[k].label;
 		}
 	rep.progress = isatty(STDERR_FILENO) && !guest;
@@ -211,6 +229,7 @@ int cmd_run(int argc, char **argv)
 	free(cs);
 	free(jobs);
 	free(fwd);
+	outcomes_free(&oc);
 	free(ks.guest_argv);
 	paths_list_free(&p);
 	return ret;

@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "kernels.h"
+#include "outcomes.h"
 #include "report.h"
 #include "vm.h"
 
@@ -44,6 +45,41 @@ static unsigned env_seconds(const char *name, unsigned dflt)
 	return v && *v && !*end && s > 0 && s < 86400 ? (unsigned)s : dflt;
 }
 
+static const struct outcomes *kernels_oc;
+
+void kernels_outcomes(const struct outcomes *oc)
+{
+	kernels_oc = oc;
+}
+
+/*
+ * --expect's xfail lines, on a finished job: a failure of the class they
+ * name is documented (xfail), a pass where they document one is xpass.
+ */
+static void outcome_apply(struct job_spec *js)
+{
+	const struct outcome *o =
+		kernels_oc
+			? outcomes_find(kernels_oc, js->c->name, js->ops->name)
+			: NULL;
+	struct job_result *r = &js->res;
+	size_t l = strlen(r->observed);
+
+	if (!o || o->skip)
+		return;
+	if (r->v == VERDICT_FAIL && (!o->cls[0] || !strcmp(o->cls, r->cls))) {
+		r->v = VERDICT_XFAIL;
+		snprintf(r->observed + l, sizeof(r->observed) - l,
+			 " — documented (%s): %s", o->where, o->reason);
+	} else if (r->v == VERDICT_PASS) {
+		r->v = VERDICT_XPASS;
+		snprintf(r->expected, sizeof(r->expected),
+			 "the failure %s documents", o->where);
+		snprintf(r->observed, sizeof(r->observed),
+			 "the job passed (documented: %s)", o->reason);
+	}
+}
+
 /* A block's job idx finished: report it at its place in the whole run. */
 struct block {
 	struct report *rep;
@@ -58,6 +94,8 @@ static void block_done(struct job_spec *jobs, size_t n, size_t idx, void *arg)
 
 	(void)jobs;
 	(void)n;
+	if (b->all[b->first + idx].state == JOB_SETTLED)
+		outcome_apply(&b->all[b->first + idx]);
 	if (b->port >= 0 && vm_guest_send_job(b->port, &b->all[idx], idx) < 0)
 		fprintf(stderr, "tuncheck: result port: lost job %zu\n", idx);
 	report_job_done(b->all, b->n_all, b->first + idx, b->rep);
@@ -73,6 +111,10 @@ static int run_here(struct job_spec *jobs, size_t n, struct runner_opts *ro,
 	char why[512], gaps[600];
 	int ret;
 
+	/* jobs settled before running (--expect's skip): reported now */
+	for (size_t i = 0; i < n; i++)
+		if (jobs[i].state == JOB_SETTLED)
+			block_done(jobs, n, i, b);
 	if (sandbox_check(why, sizeof(why), gaps, sizeof(gaps)) < 0) {
 		if (b->port >= 0)
 			vm_guest_send_note(b->port, why);
@@ -150,6 +192,9 @@ int kernels_run(struct kernels *ks, struct job_spec *jobs, size_t nj,
 		}
 		vo.on_done = block_done;
 		vo.arg = &b;
+		for (size_t i = 0; i < nj; i++)
+			if (jobs[k * nj + i].state == JOB_SETTLED)
+				block_done(jobs + k * nj, nj, i, &b);
 		if (vm_run(kern, &vo, jobs + k * nj, nj) < 0)
 			die(1, "kernel %s: cannot run QEMU", kern->label);
 		if (rep->term)

@@ -17,6 +17,10 @@ struct kernels {
 	char **guest_argv;
 };
 
+struct outcomes;
+/* --expect's outcomes, applied to every job as it finishes. */
+void kernels_outcomes(const struct outcomes *oc);
+
 /* --kernel SPEC: resolved now, refused (exit 2) when unusable. */
 void kernels_add(struct kernels *ks, const char *spec);
 /* --kernel ('K') or --accel ('A') of any command that takes them. */

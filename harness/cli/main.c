@@ -24,6 +24,7 @@ static const char run_options[] =
 	"                                  backend to run (repeatable; default: all built-ins)\n"
 	"  -b NAME=exec:PROGRAM|NAME=./PLUGIN.so  the same, under another name\n"
 	"      --env KEY=VALUE             in every exec backend's environment\n"
+	"      --expect FILE               outcomes of outside backends (xfail, skip)\n"
 	"  -o KEY[=VALUE]                  add (or replace) a word on every reader\n"
 	"                                  line: -o nonblock, -o errors=retry\n"
 	"      --like NAME=BUILTIN         expect of backend NAME what the cases\n"

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "outcomes.h"
 #include "lockdown.h"
 #include "outdir.h"
 #include "registry.h"
@@ -91,6 +92,19 @@ void opt_env(const char *arg)
 		    key);
 	if (setenv(key, eq + 1, 1) < 0)
 		die(1, "--env: %s", strerror(errno));
+}
+
+/* --expect FILE: its lines into oc, or file:line:col: error, exit 2. */
+void opt_expect(struct outcomes *oc, const char *path)
+{
+	struct case_diag d = { 0 };
+	char msg[1024];
+
+	if (outcomes_load(oc, path, &d) < 0) {
+		case_diag_format(path, &d, msg, sizeof(msg));
+		fputs(msg, stderr);
+		exit(2);
+	}
 }
 
 /* -o KEY[=VALUE]: a word for every reader line (case_reader_option_add). */

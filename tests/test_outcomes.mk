@@ -1,0 +1,1 @@
+OBJ_test_outcomes := $(B)/harness/case/outcomes.o
