@@ -112,6 +112,27 @@ else
 	echo "asyncio exec backend: skipped (no python3)"
 fi
 
+echo "== pcap: every job's file is a valid capture, even with no packet"
+rm -rf "$T/pcap"
+"$B/tuncheck" run -j "$J" -b read --pcap-dir "$T/pcap" cases/seed cases/errors >/dev/null 2>&1
+st=$?
+n=$(find "$T/pcap" -name '*.pcap' | wc -l)
+bad=$(for f in "$T"/pcap/*.pcap; do
+	[ -f "$f" ] || continue
+	m=$(od -An -tx1 -N4 "$f" | tr -d ' ')
+	[ "$m" = d4c3b2a1 ] || echo "$f"
+done)
+if [ "$st" = 4 ]; then
+	count 0 0 1
+	echo "pcap: skipped (no sandbox here)"
+elif [ "$n" -gt 0 ] && [ -z "$bad" ]; then
+	count 1 0 0
+	echo "pcap: $n files, each with a pcap header"
+else
+	count 0 1 0
+	echo "FAILED: pcap: $n files; without a header: $bad"
+fi
+
 echo "== selftests (cases/selftest/selftests.tsv)"
 sh ci/selftest-inputs.sh "$T/gen"
 tab=$(printf '\t')

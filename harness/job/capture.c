@@ -103,6 +103,9 @@ struct capture *capture_open(int fd, bool tap, uint64_t max_bytes)
 		free(c);
 		return NULL;
 	}
+	/* the header now: a job that writes and reads nothing, or is
+	 * killed first, still leaves a valid (empty) capture */
+	pcap.dump_flush(c->dump);
 	pthread_mutex_init(&c->lock, NULL);
 	return c;
 }
