@@ -29,7 +29,7 @@ if ! command -v "$CC" >/dev/null 2>&1; then
 	exit 1
 fi
 mkdir -p "$B" || exit 1
-CFLAGS="-std=gnu11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined
+CFLAGS="-std=gnu11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Itests
 	-fno-sanitize-recover=all -Iinclude -Iharness/case -Iharness/run -Iharness/job -Iharness/vm -Ibackends"
 
 # build NAME SOURCES...: $B/fuzz_NAME from tests/fuzz_NAME.c and SOURCES

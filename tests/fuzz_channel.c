@@ -10,21 +10,11 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "fuzz_text.h"
 #include "channel.h"
 #include "verdict.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void fuzz_text_check(const char *s, size_t size)
-{
-	const char *end = memchr(s, 0, size);
-
-	if (!end)
-		__builtin_trap();
-	for (; s < end; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			__builtin_trap();
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -11,21 +11,10 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "fuzz_text.h"
 #include "protocol.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* A decoded string: NUL inside its field, no byte below 0x20. */
-static void fuzz_text_check(const char *s, size_t size)
-{
-	const char *end = memchr(s, 0, size);
-
-	if (!end)
-		__builtin_trap();
-	for (; s < end; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			__builtin_trap();
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -198,8 +198,7 @@ static int cpio_entry(int fd, const char *name, unsigned mode, const void *data,
 	return 0;
 }
 
-/* A whole file into memory (modules are at most a few MiB). */
-static void *slurp(const char *path, size_t *len)
+void *initramfs_slurp(const char *path, size_t *len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
@@ -252,7 +251,7 @@ int initramfs_write(int fd, const void *init, size_t init_len, const char *conf,
 
 		base = base ? base + 1 : m->path[i];
 		snprintf(path, sizeof(path), "%s/%s", moddir, m->path[i]);
-		data = slurp(path, &len);
+		data = initramfs_slurp(path, &len);
 		if (!data) {
 			snprintf(why, size, "module %s: %s", path,
 				 strerror(errno ? errno : EIO));

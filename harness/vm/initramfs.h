@@ -32,6 +32,12 @@ int initramfs_modules(const char *dep, const char *builtin,
 void initramfs_modules_free(struct mod_list *m);
 
 /*
+ * A regular file whole into memory, NUL-terminated (a module, a
+ * modules.dep): malloc()ed with *len set, or NULL with errno set.
+ */
+void *initramfs_slurp(const char *path, size_t *len);
+
+/*
  * Write the archive to fd: init (its bytes), conf (conf_len bytes,
  * NUL-separated records) and every module of m read from moddir.
  * 0 or -errno with why set.

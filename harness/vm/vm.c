@@ -99,36 +99,14 @@ static size_t make_conf(char *buf, size_t size, char *const *argv)
 	return o < size ? o : size;
 }
 
-/* Read a text file whole (modules.dep): malloc()ed, or NULL. */
+/* DIR/NAME whole (modules.dep), NUL-terminated: malloc()ed, or NULL. */
 static char *read_text(const char *dir, const char *name)
 {
 	char path[PATH_MAX + 64];
-	FILE *f;
-	char *buf = NULL;
-	size_t cap = 0, len = 0;
+	size_t len;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "re");
-	if (!f)
-		return NULL;
-	for (;;) {
-		if (len + 4096 + 1 > cap) {
-			char *nb = realloc(buf, cap = 2 * cap + 8192);
-
-			if (!nb)
-				break;
-			buf = nb;
-		}
-		size_t r = fread(buf + len, 1, 4096, f);
-
-		len += r;
-		if (r < 4096)
-			break;
-	}
-	fclose(f);
-	if (buf)
-		buf[len] = 0;
-	return buf;
+	return initramfs_slurp(path, &len);
 }
 
 int vm_kernel_modules(const struct vm_kernel *k, struct mod_list *m)
@@ -505,7 +483,6 @@ int vm_run(struct vm_kernel *k, struct vm_opts *o, struct job_spec *jobs,
 		    !access("/dev/kvm", R_OK | W_OK));
 	uint64_t t0 = now_ns(), boot_ns = 0;
 	char why[512], d1[32], d2[32], head[160];
-	size_t l;
 	int r;
 
 	if (k->broken[0]) {
@@ -537,13 +514,12 @@ int vm_run(struct vm_kernel *k, struct vm_opts *o, struct job_spec *jobs,
 				  : "software emulation",
 		 boot_ns ? fmt_duration(boot_ns, d1, sizeof(d1)) : "-",
 		 fmt_duration(now_ns() - t0, d2, sizeof(d2)));
-	l = strlen(k->summary);
-	if (l) {
-		memmove(k->summary + strlen(head) + 2, k->summary,
-			sizeof(k->summary) - strlen(head) - 3);
-		k->summary[sizeof(k->summary) - 1] = 0;
-		memcpy(k->summary, head, strlen(head));
-		memcpy(k->summary + strlen(head), "; ", 2);
+	if (k->summary[0]) {
+		char rest[sizeof(k->summary)];
+
+		memcpy(rest, k->summary, sizeof(rest));
+		snprintf(k->summary, sizeof(k->summary), "%s; %.340s", head,
+			 rest);
 	} else {
 		snprintf(k->summary, sizeof(k->summary), "%s", head);
 	}
