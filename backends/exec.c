@@ -28,7 +28,7 @@
 
 #define EXEC_ARGV_MAX 32
 #define EXEC_LINE_MAX (2 * EXEC_READ_MAX + 64)
-#define EXEC_ENV_OWN  6 /* TUNCHECK_* variables we set */
+#define EXEC_ENV_OWN  7 /* TUNCHECK_* variables we set */
 
 extern char **environ;
 
@@ -58,7 +58,8 @@ struct exec_child {
 	unsigned line;	   /* stdout lines seen */
 	char errtail[160]; /* last line of its stderr */
 	size_t errlen;
-	bool err_nl; /* the next stderr byte starts a new line */
+	bool err_nl;   /* the next stderr byte starts a new line */
+	uint32_t caps; /* what `ready 2 ...` declared (TUNCHECK_READY_*) */
 };
 
 /* ---- the program ------------------------------------------------------- */
@@ -111,6 +112,7 @@ static char **exec_env(const struct tuncheck_reader *r)
 	env[k++] = exec_var("TUNCHECK_ERRORS=%s",
 			    r->retry_errors ? "retry" : "return");
 	env[k++] = exec_var("TUNCHECK_PARAMS=%s", params);
+	env[k++] = exec_var("TUNCHECK_PROTOCOL=%d", EXEC_PROTOCOL);
 	free(params);
 	for (size_t i = k - EXEC_ENV_OWN; i < k; i++)
 		bad |= !env[i];
@@ -300,6 +302,17 @@ static int exec_line(struct tuncheck_reader *r, struct exec_child *c,
 		*result = -ev.err;
 		return 1;
 	}
+	if (ev.type == TUNCHECK_EV_WAKE && (c->caps & TUNCHECK_READY_NO_WAKES))
+		exec_fail(r, c,
+			  "backend protocol: line %u: 'wake' from a backend "
+			  "that declared no-wakes",
+			  c->line);
+	if (ev.type == TUNCHECK_EV_READY) {
+		pthread_mutex_lock(&c->lock);
+		c->caps = (uint32_t)ev.value;
+		pthread_mutex_unlock(&c->lock);
+		ev.value &= ~(int64_t)EXEC_READY_REARM;
+	}
 	tuncheck_reader_emit(r, &ev);
 	return 0;
 }
@@ -444,6 +457,28 @@ static int exec_close(struct tuncheck_reader *r)
 	return ret;
 }
 
+/*
+ * ops->rearm: a program that declared `ready 2 rearm` gets `rearm mod` or
+ * `rearm readd` on stdin (without waiting for it); any other has nothing
+ * to redo, as a plugin without the hook.
+ */
+static int exec_rearm(struct tuncheck_reader *r, int how)
+{
+	struct exec_child *c = r->backend_data;
+	const char *line = how == TUNCHECK_REARM_READD ? "rearm readd\n"
+						       : "rearm mod\n";
+	int ret = 0;
+
+	if (!c)
+		return 0;
+	pthread_mutex_lock(&c->lock);
+	if ((c->caps & EXEC_READY_REARM) && c->in_fd >= 0 &&
+	    write(c->in_fd, line, strlen(line)) < 0 && errno != EPIPE)
+		ret = -errno;
+	pthread_mutex_unlock(&c->lock);
+	return ret;
+}
+
 /* ---- selection --------------------------------------------------------- */
 
 /* ops->run: the reader carries its table, embedded in its exec_backend. */
@@ -550,6 +585,7 @@ const struct tuncheck_backend_ops *backend_exec_new(const char *spec, char *err,
 		.about = be->about,
 		.run = exec_run_ops,
 		.close = exec_close,
+		.rearm = exec_rearm,
 	};
 	be->next = exec_all;
 	exec_all = be;

@@ -10,8 +10,11 @@
 #include <stdint.h>
 #include <tuncheck/backend.h>
 
-#define EXEC_FD	      3	    /* the queue fd, in the program */
-#define EXEC_READ_MAX 65536 /* longest packet a `read` line may carry */
+#define EXEC_FD		 3     /* the queue fd, in the program */
+#define EXEC_READ_MAX	 65536 /* longest packet a `read` line may carry */
+#define EXEC_PROTOCOL	 2     /* newest protocol version spoken */
+/* READY's value from `ready 2 rearm`: exec's own, never emitted */
+#define EXEC_READY_REARM (1u << 16)
 
 /*
  * "exec:PROGRAM [ARGS]" (split on blanks) into an allocated ops table
@@ -39,7 +42,9 @@ void backend_exec_child_hook(int (*hook)(void));
  * Parse one protocol line (split in place) into ev; a READ's bytes go to
  * buf (EXEC_READ_MAX bytes; zeros when the line gives only a length).
  * 1 = an event, 0 = a blank or comment line, -EINVAL with the reason in
- * why.  `return` gives a RETURN event with err set (0 = ok).
+ * why.  `return` gives a RETURN event with err set (0 = ok); `ready 2
+ * CAPABILITY...` a READY whose value holds TUNCHECK_READY_NO_WAKES and
+ * EXEC_READY_REARM as declared.
  */
 int exec_line_parse(char *line, struct tuncheck_event *ev, uint8_t *buf,
 		    char *why, size_t size);

@@ -88,15 +88,56 @@ static int exec_parse_wake(char **w, size_t n, struct tuncheck_event *ev,
 	return 1;
 }
 
+/*
+ * `ready [VERSION [CAPABILITY...]]`: v1 is a bare `ready`; v2 may declare
+ * no-wakes (it cannot see its wakeups) and rearm (it takes `rearm mod`
+ * and `rearm readd` on stdin).
+ */
+static int exec_parse_ready(char **w, size_t n, struct tuncheck_event *ev,
+			    char *why, size_t size)
+{
+	ev->type = TUNCHECK_EV_READY;
+	if (n < 2)
+		return 1;
+	if (strcmp(w[1], "1") && strcmp(w[1], "2")) {
+		snprintf(why, size,
+			 "ready: protocol version '%.20s' is not one this "
+			 "tuncheck speaks (1, %d)",
+			 w[1], EXEC_PROTOCOL);
+		return -EINVAL;
+	}
+	for (size_t i = 2; i < n; i++) {
+		if (w[1][0] == '1') {
+			snprintf(why, size,
+				 "ready: protocol 1 has no capabilities "
+				 "('%.20s'); say 'ready 2 %.20s'",
+				 w[i], w[i]);
+			return -EINVAL;
+		}
+		if (!strcmp(w[i], "no-wakes")) {
+			ev->value |= TUNCHECK_READY_NO_WAKES;
+		} else if (!strcmp(w[i], "rearm")) {
+			ev->value |= EXEC_READY_REARM;
+		} else {
+			snprintf(why, size,
+				 "ready: unknown capability '%.20s' "
+				 "(no-wakes, rearm)",
+				 w[i]);
+			return -EINVAL;
+		}
+	}
+	return 1;
+}
+
 /* See exec.h: one line of the protocol, split in place. */
 int exec_line_parse(char *line, struct tuncheck_event *ev, uint8_t *buf,
 		    char *why, size_t size)
 {
 	size_t max, n = 0;
-	char *w[4], *save, *tok;
+	char *w[5], *save, *tok;
 
 	memset(ev, 0, sizeof(*ev));
-	for (tok = strtok_r(line, " \t\r", &save); tok && n < 4;
+	for (tok = strtok_r(line, " \t\r", &save); tok && n < 5;
 	     tok = strtok_r(NULL, " \t\r", &save))
 		w[n++] = tok;
 	if (!n || w[0][0] == '#')
@@ -108,16 +149,14 @@ int exec_line_parse(char *line, struct tuncheck_event *ev, uint8_t *buf,
 		ev->err = TUNCHECK_ERR_NONE;
 		return 1;
 	}
-	max = !strcmp(w[0], "ready") ? 1 : !strcmp(w[0], "read") ? 3 : 2;
+	max = !strcmp(w[0], "ready") ? 4 : !strcmp(w[0], "read") ? 3 : 2;
 	if (n > max) {
 		snprintf(why, size, "%s: unexpected argument '%.20s'", w[0],
 			 w[max]);
 		return -EINVAL;
 	}
-	if (!strcmp(w[0], "ready")) {
-		ev->type = TUNCHECK_EV_READY;
-		return 1;
-	}
+	if (!strcmp(w[0], "ready"))
+		return exec_parse_ready(w, n, ev, why, size);
 	if (!strcmp(w[0], "wake"))
 		return exec_parse_wake(w, n, ev, why, size);
 	if (!strcmp(w[0], "read"))

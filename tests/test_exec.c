@@ -39,6 +39,17 @@ static void test_parse_events(void **state)
 	(void)state;
 	assert_int_equal(parse("ready", &ev, why), 1);
 	assert_int_equal(ev.type, TUNCHECK_EV_READY);
+	assert_int_equal(ev.value, 0);
+	/* protocol 2: a version, then capabilities */
+	assert_int_equal(parse("ready 2", &ev, why), 1);
+	assert_int_equal(ev.value, 0);
+	assert_int_equal(parse("ready 1", &ev, why), 1);
+	assert_int_equal(parse("ready 2 no-wakes", &ev, why), 1);
+	assert_int_equal(ev.value, TUNCHECK_READY_NO_WAKES);
+	assert_int_equal(parse("ready 2 rearm no-wakes", &ev, why), 1);
+	assert_int_equal(ev.value, TUNCHECK_READY_NO_WAKES | EXEC_READY_REARM);
+	assert_int_equal(parse("ready 2 rearm", &ev, why), 1);
+	assert_int_equal(ev.value, EXEC_READY_REARM);
 	assert_int_equal(parse("wake", &ev, why), 1);
 	assert_int_equal(ev.type, TUNCHECK_EV_WAKE);
 	assert_int_equal(ev.value, 0);
@@ -82,7 +93,16 @@ static void test_parse_errors(void **state)
 {
 	static const char *const bad[][2] = {
 		{ "wkae", "unknown event 'wkae'" },
-		{ "ready now", "ready: unexpected argument 'now'" },
+		{ "ready now", "ready: protocol version 'now' is not one this "
+			       "tuncheck speaks (1, 2)" },
+		{ "ready 3", "ready: protocol version '3' is not one this "
+			     "tuncheck speaks (1, 2)" },
+		{ "ready 1 no-wakes", "ready: protocol 1 has no capabilities "
+				      "('no-wakes'); say 'ready 2 no-wakes'" },
+		{ "ready 2 no-wake", "ready: unknown capability 'no-wake' "
+				     "(no-wakes, rearm)" },
+		{ "ready 2 rearm no-wakes x",
+		  "ready: unexpected argument 'x'" },
 		{ "wake -1", "wake: '-1' is not a revents mask" },
 		{ "wake 1 2", "wake: unexpected argument '2'" },
 		{ "read", "read: needs a length" },

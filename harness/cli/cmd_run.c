@@ -39,6 +39,7 @@ int cmd_run(int argc, char **argv)
 		{ "kernel", required_argument, NULL, 'K' },
 		{ "accel", required_argument, NULL, 'A' },
 		{ "guest", no_argument, NULL, 'G' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -69,7 +70,7 @@ int cmd_run(int argc, char **argv)
 		die(1, "out of memory");
 	optind = 1;
 	while ((prev = optind,
-		c = getopt_long(argc, argv, "+b:j:o:h", opts, NULL)) != -1) {
+		c = getopt_long(argc, argv, "+b:j:o:vh", opts, NULL)) != -1) {
 		/* what a guest's tuncheck is given: the same, less host-only */
 		if (c != '?' && !kernels_host_only(argv[prev]))
 			for (int a = prev; a < optind; a++)
@@ -81,6 +82,9 @@ int cmd_run(int argc, char **argv)
 			break;
 		case 'E':
 			opt_env(optarg);
+			break;
+		case 'v':
+			rep.verbose = true;
 			break;
 		case 'o':
 			opt_reader(optarg);

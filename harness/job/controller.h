@@ -68,7 +68,8 @@ struct reader_rt {
 	pthread_t thread;
 	/* per expectation kind: first timeline index that counts */
 	size_t cursor[EXPECT_LINK + 1];
-	unsigned n_reads; /* for drop-read injection */
+	unsigned n_reads;    /* for drop-read injection */
+	uint32_t ready_caps; /* READY's value: TUNCHECK_READY_* (atomic) */
 	/* wait=step: waits the `wait` steps granted and not yet used; -1:
 	 * no gating (wait=auto, or after `wait R count=all`) */
 	pthread_mutex_t gate_lock;

@@ -434,6 +434,17 @@ void step_expect(struct job *j, const struct step *s)
 			 s->line, rel);
 		return;
 	}
+	/* a backend that cannot see its wakeups (ready 2 no-wakes) */
+	if (e->kind == EXPECT_WAKES &&
+	    (__atomic_load_n(&job_reader(j, e->subject_ref)->ready_caps,
+			     __ATOMIC_RELAXED) &
+	     TUNCHECK_READY_NO_WAKES)) {
+		job_note(j,
+			 "line %u: not observable: %s cannot see its wakeups "
+			 "(it declared no-wakes)",
+			 s->line, j->ops->name);
+		return;
+	}
 	reason = expect_xfail_reason(e, j->ops->name, k);
 	/* --like NAME=BUILTIN: what the case documents for BUILTIN */
 	if (!reason && backend_like(j->ops->name))

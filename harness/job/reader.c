@@ -27,7 +27,8 @@ static void job_log_event(struct job *j, const struct tl_event *e)
 	fmt_duration(e->t_ns - j->start_ns, t, sizeof(t));
 	switch (e->type) {
 	case TUNCHECK_EV_READY:
-		dprintf(j->o->log_fd, "%s r%d ready\n", t, e->reader);
+		dprintf(j->o->log_fd, "%s r%d ready%s\n", t, e->reader,
+			e->value & TUNCHECK_READY_NO_WAKES ? " no-wakes" : "");
 		break;
 	case TUNCHECK_EV_WAKE:
 		dprintf(j->o->log_fd, "%s r%d wake revents=%s\n", t, e->reader,
@@ -68,6 +69,9 @@ static int job_emit(struct tuncheck_reader *r, const struct tuncheck_event *ev)
 
 	if (ev->type == TUNCHECK_EV_WAKE && inj->no_wake)
 		return 0;
+	if (ev->type == TUNCHECK_EV_READY)
+		__atomic_store_n(&rt->ready_caps, (uint32_t)ev->value,
+				 __ATOMIC_RELAXED);
 	if (ev->type == TUNCHECK_EV_READ) {
 		if (inj->drop_read_every &&
 		    ++rt->n_reads % inj->drop_read_every == 0)

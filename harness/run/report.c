@@ -19,11 +19,31 @@ static void yaml_str(FILE *f, const char *key, const char *s)
 {
 	fprintf(f, "  %s: \"", key);
 	for (; *s; s++) {
+		if (*s == '\n' || *s == '\t') {
+			fputs(*s == '\n' ? "\\n" : "\\t", f);
+			continue;
+		}
 		if (*s == '"' || *s == '\\')
 			fputc('\\', f);
 		fputc(*s, f);
 	}
 	fputs("\"\n", f);
+}
+
+/* -v: the job's output as TAP comments, one "#   | line" per line. */
+static void report_output(FILE *f, const struct job_spec *js)
+{
+	const char *s = js->res.output;
+
+	if (!*s)
+		return;
+	fprintf(f, "# output of %s [%s]:\n", js->c->name, js->ops->name);
+	while (*s) {
+		size_t n = strcspn(s, "\n");
+
+		fprintf(f, "#   | %.*s\n", (int)n, s);
+		s += n + (s[n] == '\n');
+	}
 }
 
 static void report_tap_one(struct report *r, const struct job_spec *js,
@@ -48,6 +68,8 @@ static void report_tap_one(struct report *r, const struct job_spec *js,
 	if (res->notes[0])
 		fprintf(r->tap, "# %s [%s]: %s\n", js->c->name, js->ops->name,
 			res->notes);
+	if (r->verbose)
+		report_output(r->tap, js);
 	if (!bad)
 		return;
 	fputs("  ---\n", r->tap);
@@ -63,6 +85,8 @@ static void report_tap_one(struct report *r, const struct job_spec *js,
 	yaml_str(r->tap, "at", fmt_duration(res->at_ns, d, sizeof(d)));
 	if (res->blocked[0])
 		yaml_str(r->tap, "blocked_in", res->blocked);
+	if (res->output[0])
+		yaml_str(r->tap, "output", res->output);
 	fputs("  ...\n", r->tap);
 }
 

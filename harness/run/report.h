@@ -3,6 +3,7 @@
 #ifndef TUNCHECK_REPORT_H
 #define TUNCHECK_REPORT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "runner.h"
@@ -13,6 +14,7 @@ struct report {
 	size_t printed; /* TAP lines printed so far (in job order) */
 	size_t done;
 	int progress; /* draw a progress line (a terminal) */
+	bool verbose; /* -v: every job's output as TAP comments */
 };
 
 void report_begin(struct report *r, size_t n);

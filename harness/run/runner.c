@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -127,6 +128,40 @@ static void runner_kill(const struct job_spec *js)
 	kill(js->pid, SIGKILL);
 }
 
+/*
+ * The end of the job's output (stdout and stderr of the code under test)
+ * into res.output, control bytes made '?'; then the file is closed.
+ */
+static void runner_output(struct job_spec *js)
+{
+	char *o = js->res.output;
+	const size_t max = sizeof(js->res.output) - 1;
+	off_t size;
+	ssize_t n = 0;
+
+	if (js->stdio_fd < 0)
+		return;
+	size = lseek(js->stdio_fd, 0, SEEK_END);
+	if (size > 0) {
+		bool cut = (size_t)size > max;
+		size_t want = cut ? max - 4 : (size_t)size;
+
+		n = pread(js->stdio_fd, o + (cut ? 4 : 0), want,
+			  size - (off_t)want);
+		if (n > 0 && cut) {
+			memcpy(o, "... ", 4);
+			n += 4;
+		}
+	}
+	o[n > 0 ? n : 0] = 0;
+	for (char *p = o; *p; p++)
+		if ((unsigned char)*p < 0x20 ? *p != '\n' && *p != '\t'
+					     : (unsigned char)*p >= 0x7f)
+			*p = '?';
+	close(js->stdio_fd);
+	js->stdio_fd = -1;
+}
+
 /* Reap a job whose process ended and settle its verdict. */
 static void runner_reap(struct job_spec *js, uint64_t started)
 {
@@ -166,6 +201,7 @@ static void runner_reap(struct job_spec *js, uint64_t started)
 			 WEXITSTATUS(status), r->step,
 			 js->out_bad ? " (it sent a malformed message)" : "");
 out:
+	runner_output(js);
 	close(js->out_fd);
 	close(js->pidfd);
 	close(js->snap_fd);
@@ -233,7 +269,11 @@ static int runner_start(struct job_spec *jobs, size_t idx,
 	}
 	jo.snap_fd = snap[0];
 	jo.log_fd = runner_job_file(o->log_dir, o->log_dirfd, js, "log");
-	jo.stdio_fd = runner_job_file(o->log_dir, o->log_dirfd, js, "out");
+	/* the output is kept: in the .out file, else in memory */
+	jo.stdio_fd =
+		o->log_dir
+			? runner_job_file(o->log_dir, o->log_dirfd, js, "out")
+			: memfd_create("tuncheck-job-out", MFD_CLOEXEC);
 	jo.pcap_fd = runner_job_file(o->pcap_dir, o->pcap_dirfd, js, "pcap");
 	fflush(NULL);
 	js->pid = fork();
@@ -248,11 +288,13 @@ static int runner_start(struct job_spec *jobs, size_t idx,
 	close(snap[0]);
 	if (jo.log_fd >= 0)
 		close(jo.log_fd);
-	if (jo.stdio_fd >= 0)
-		close(jo.stdio_fd);
+	js->stdio_fd = jo.stdio_fd;
 	if (jo.pcap_fd >= 0)
 		close(jo.pcap_fd);
 	if (ret < 0) {
+		if (js->stdio_fd >= 0)
+			close(js->stdio_fd);
+		js->stdio_fd = -1;
 		close(p[0]);
 		close(snap[1]);
 		return ret;
@@ -313,6 +355,7 @@ void runner_interrupt(struct job_spec *jobs, size_t n, int sig)
 			while (waitpid(js->pid, NULL, 0) < 0 && errno == EINTR)
 				;
 			js->init_left = true;
+			runner_output(js);
 			close(js->out_fd);
 			close(js->pidfd);
 			close(js->snap_fd);
@@ -395,9 +438,12 @@ int runner_run(struct job_spec *jobs, size_t n, struct runner_opts *o)
 		goto out;
 	}
 	runner_signals(&old_mask, &poll_mask);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		if (jobs[i].state == JOB_PENDING)
+			jobs[i].stdio_fd = -1;
 		if (jobs[i].state == JOB_SETTLED)
 			finished++; /* pre-settled (skipped) */
+	}
 	while (finished < n) {
 		uint64_t now = now_ns(), soonest = UINT64_MAX;
 		struct timespec ts;

@@ -26,6 +26,9 @@ struct job_result {
 	char observed[1024];
 	char notes[512];    /* the job's notes, joined with "; " */
 	char blocked[2048]; /* on timeout: threads blocked in, pollers */
+	/* the end of what the job's code printed (a plugin's stdout and
+	 * stderr, an exec program's stderr and `#` lines), cleaned */
+	char output[2048];
 	bool has_counts, has_bench;
 	struct proto_counts counts; /* event totals (compare) */
 	struct proto_bench bench;   /* pingpong's figures (bench) */
@@ -47,7 +50,8 @@ struct job_spec {
 	/* runner state */
 	pid_t pid;
 	int pidfd, out_fd;
-	int snap_fd; /* write a byte: the job answers "blocked ..." */
+	int snap_fd;  /* write a byte: the job answers "blocked ..." */
+	int stdio_fd; /* the job's stdout+stderr (a memfd or its .out), -1 */
 	uint64_t deadline;
 	uint64_t kill_at; /* after asking for a snapshot, 0 = not asked */
 	unsigned char buf[2 * PROTO_MSG_MAX];

@@ -28,7 +28,7 @@ extern "C" {
 #define TUNCHECK_BACKEND_ENTRY "tuncheck_backend_entry"
 
 enum tuncheck_event_type {
-	TUNCHECK_EV_READY = 1, /* fd registered with the wait primitive */
+	TUNCHECK_EV_READY = 1, /* fd registered; value = TUNCHECK_READY_* */
 	TUNCHECK_EV_WAKE,      /* wait returned: value = revents / CQE res */
 	TUNCHECK_EV_READ,      /* read returned data: data/len = the packet */
 	TUNCHECK_EV_ERROR,     /* wait or read failed: err = positive errno */
@@ -40,6 +40,14 @@ enum tuncheck_event_type {
  * exec's `error - MESSAGE` reports it); above every errno Linux uses.
  */
 #define TUNCHECK_ERR_NONE 4095
+
+/*
+ * READY's value: what the backend can report (0 from ABI 1 on: all).
+ * NO_WAKES: it cannot see its wakeups (a runtime that hides its poller):
+ * it emits no WAKE, and a case's `wakes` expectations on its reader are
+ * reported "not observable" instead of failing.
+ */
+#define TUNCHECK_READY_NO_WAKES 1u
 
 struct tuncheck_event {
 	enum tuncheck_event_type type;
