@@ -140,6 +140,8 @@ $(B)/tests/hostile/%.so: tests/hostile/%.c include/tuncheck/backend.h
 # staged `make install`, through pkg-config only.  Without libuv it is not
 # built, and ci/check.sh reports its run as skipped.
 STAGE = $(abspath $(B))/stage
+# Go's toolchain for examples/go_reader (standard library only, offline)
+GO ?= go
 examples: $(B)/tuncheck
 	@rm -rf $(STAGE) $(B)/examples && mkdir -p $(B)/examples
 	@$(MAKE) -s install DESTDIR=$(STAGE) PREFIX=/usr
@@ -149,6 +151,14 @@ examples: $(B)/tuncheck
 			CC="$(CC)" CFLAGS="$(CFLAGS)" $(if $(WERROR),WERROR=1); \
 	else \
 		echo "examples: libuv not found by pkg-config: uv_backend.so not built (install libuv1-dev)"; \
+	fi
+	@if command -v $(GO) >/dev/null; then \
+		cd examples/go_reader && GOCACHE=$(abspath $(B))/go/cache \
+		GOPATH=$(abspath $(B))/go/path GOPROXY=off GO111MODULE=on \
+		GOFLAGS="-buildvcs=false -modcacherw" \
+		$(GO) build -trimpath -o $(abspath $(B))/examples/go_reader .; \
+	else \
+		echo "examples: $(GO) not found: go_reader not built (make deps installs golang-go)"; \
 	fi
 
 deps:

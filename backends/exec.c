@@ -28,7 +28,7 @@
 
 #define EXEC_ARGV_MAX 32
 #define EXEC_LINE_MAX (2 * EXEC_READ_MAX + 64)
-#define EXEC_ENV_OWN  7 /* TUNCHECK_* variables we set */
+#define EXEC_ENV_OWN  8 /* TUNCHECK_* variables we set */
 
 extern char **environ;
 
@@ -113,6 +113,7 @@ static char **exec_env(const struct tuncheck_reader *r)
 			    r->retry_errors ? "retry" : "return");
 	env[k++] = exec_var("TUNCHECK_PARAMS=%s", params);
 	env[k++] = exec_var("TUNCHECK_PROTOCOL=%d", EXEC_PROTOCOL);
+	env[k++] = exec_var("TUNCHECK_RETRY_US=%u", r->retry_us);
 	free(params);
 	for (size_t i = k - EXEC_ENV_OWN; i < k; i++)
 		bad |= !env[i];

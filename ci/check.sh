@@ -112,6 +112,29 @@ else
 	echo "asyncio exec backend: skipped (no python3)"
 fi
 
+# Real runtimes as exec backends, their outcomes documented in --expect
+# files: Go's netpoller (examples/go_reader, built by make examples) and
+# Node.js/libuv (examples/node_reader).  Without the toolchain: skipped.
+if [ -x "$B/examples/go_reader" ]; then
+	run_matrix "Go exec backend" "$T/go.tap" \
+		-b "go-nb=exec:$B/examples/go_reader -nonblock" \
+		-b "go-block=exec:$B/examples/go_reader" \
+		--expect examples/go_reader/go.expect
+else
+	count 0 0 1
+	echo "Go exec backend: skipped (no go toolchain: make deps installs golang-go)"
+fi
+node=$(command -v node || command -v nodejs || true)
+if [ -n "$node" ]; then
+	run_matrix "Node.js exec backend ($("$node" --version))" "$T/node.tap" \
+		-b "node-fs=exec:$node examples/node_reader/node_reader.js fs" \
+		-b "node-pipe=exec:$node examples/node_reader/node_reader.js pipe" \
+		--expect examples/node_reader/node.expect
+else
+	count 0 0 1
+	echo "Node.js exec backend: skipped (no node: make deps installs nodejs)"
+fi
+
 echo "== pcap: every job's file is a valid capture, even with no packet"
 rm -rf "$T/pcap"
 "$B/tuncheck" run -j "$J" -b read --pcap-dir "$T/pcap" cases/seed cases/errors >/dev/null 2>&1

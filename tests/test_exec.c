@@ -303,7 +303,7 @@ static void test_run_garbage(void **state)
 	assert_int_equal(
 		run_spec("exec:./tests/plugins/garbage.sh", false, &ret, q), 1);
 	assert_string_equal(fail_msg,
-			    "backend protocol: line 2: unknown event 'wkae'");
+			    "backend protocol: line 3: unknown event 'wkae'");
 	assert_int_equal(n_seen, 1);
 	close(q[0]);
 	close(q[1]);

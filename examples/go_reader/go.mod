@@ -1,0 +1,3 @@
+module tuncheck.example/go_reader
+
+go 1.19
