@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "expect.h"
 #include "kernels.h"
+#include "outcomes.h"
 #include "registry.h"
 #include "report.h"
 #include "runner.h"
@@ -218,10 +219,11 @@ static int compare_kernels(struct kernels *ks,
 				jobs[nj].c = cs[i];
 				jobs[nj++].ops = ops[b];
 			}
+	kernels_outcomes_skip(jobs, nj);
 	for (size_t k = 0; k < 2; k++)
 		for (size_t i = 0; i < nj; i++) {
-			jobs[k * nj + i].c = jobs[i].c;
-			jobs[k * nj + i].ops = jobs[i].ops;
+			if (k)
+				jobs[k * nj + i] = jobs[i];
 			jobs[k * nj + i].kernel = ks->k[k].label;
 		}
 	report_begin(&rep, 2 * nj);
@@ -250,6 +252,8 @@ int cmd_compare(int argc, char **argv)
 		{ "log-dir", required_argument, NULL, 'L' },
 		{ "backend", required_argument, NULL, 'b' },
 		{ "like", required_argument, NULL, 'Y' },
+		{ "expect", required_argument, NULL, 'X' },
+		{ "env", required_argument, NULL, 'E' },
 		{ "kernel", required_argument, NULL, 'K' },
 		{ "accel", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
@@ -258,7 +262,8 @@ int cmd_compare(int argc, char **argv)
 	struct runner_opts ro = { .job = { .log_fd = -1, .pcap_fd = -1 } };
 	const struct tuncheck_backend_ops *ops[MAX_BACKENDS];
 	static struct kernels ks;
-	char *fwd[2 * MAX_BACKENDS + 2 * 32 + 4];
+	static struct outcomes oc;
+	char *fwd[2 * MAX_BACKENDS + 2 * 64 + 4];
 	size_t nb = 0, nfwd = 0;
 	char err[512], why[512];
 	char *dflt[] = { "cases" };
@@ -268,6 +273,14 @@ int cmd_compare(int argc, char **argv)
 	int c, ret = 0;
 	size_t differ;
 
+	/* what compare --kernel forwards to each kernel's run */
+#define FWD(opt, arg)                                                          \
+	do {                                                                   \
+		if (nfwd + 2 > sizeof(fwd) / sizeof(fwd[0]))                   \
+			die(2, "compare: too many options");                   \
+		fwd[nfwd++] = opt;                                             \
+		fwd[nfwd++] = arg;                                             \
+	} while (0)
 	ro.parallel = opt_jobs(NULL);
 	lockdown_limits_default(&ro.job.limits);
 	ro.job.pcap_max = PCAP_MAX_DEFAULT;
@@ -276,13 +289,11 @@ int cmd_compare(int argc, char **argv)
 		switch (c) {
 		case 'j':
 			ro.parallel = opt_jobs(optarg);
-			fwd[nfwd++] = "-j";
-			fwd[nfwd++] = optarg;
+			FWD("-j", optarg);
 			break;
 		case 'b':
 			opt_backend(ops, &nb, optarg);
-			fwd[nfwd++] = "-b";
-			fwd[nfwd++] = optarg;
+			FWD("-b", optarg);
 			break;
 		case 'K':
 		case 'A':
@@ -290,14 +301,20 @@ int cmd_compare(int argc, char **argv)
 			break;
 		case 'o':
 			opt_reader(optarg);
-			fwd[nfwd++] = "-o";
-			fwd[nfwd++] = optarg;
+			FWD("-o", optarg);
 			break;
 		case 'Y':
 			if (backend_like_add(optarg, err, sizeof(err)) < 0)
 				die(2, "%s", err);
-			fwd[nfwd++] = "--like";
-			fwd[nfwd++] = optarg;
+			FWD("--like", optarg);
+			break;
+		case 'X':
+			opt_expect(&oc, optarg);
+			FWD("--expect", optarg);
+			break;
+		case 'E':
+			opt_env(optarg);
+			FWD("--env", optarg);
 			break;
 		case 'L':
 			ro.log_dir =
@@ -309,6 +326,7 @@ int cmd_compare(int argc, char **argv)
 			return CMD_USAGE;
 		}
 	}
+	kernels_outcomes(&oc);
 	if (ks.n) {
 		if (ro.log_dir)
 			die(2, "compare --kernel: --log-dir is not supported "
@@ -349,6 +367,7 @@ int cmd_compare(int argc, char **argv)
 					"excludes this backend");
 		}
 	}
+	kernels_outcomes_skip(jobs, 2 * p.n);
 	if (sandbox_check(why, sizeof(why), NULL, 0) < 0) {
 		fprintf(stderr, "tuncheck: cannot run jobs here: %s\n", why);
 		runner_skip_all(jobs, 2 * p.n, why);
@@ -356,6 +375,8 @@ int cmd_compare(int argc, char **argv)
 	} else if ((ret = runner_run(jobs, 2 * p.n, &ro)) < 0) {
 		die(1, "runner: %s", strerror(-ret));
 	}
+	for (size_t i = 0; i < 2 * p.n; i++)
+		kernels_outcome_apply(&jobs[i]);
 	differ = compare_print(jobs, p.n);
 	if (ro.interrupted)
 		ret = 128 + ro.interrupted;
@@ -363,6 +384,7 @@ int cmd_compare(int argc, char **argv)
 		case_free(cs[i]);
 	free(cs);
 	free(jobs);
+	outcomes_free(&oc);
 	paths_list_free(&p);
 	return ret ? ret : differ ? 1 : 0;
 }

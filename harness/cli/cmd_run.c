@@ -187,18 +187,8 @@ int cmd_run(int argc, char **argv)
 			jobs[nj].c = cs[i];
 			jobs[nj++].ops = ops[b];
 		}
-	/* --expect's skip lines: settled before anything runs */
-	for (size_t i = 0; i < nj; i++) {
-		const struct outcome *o =
-			outcomes_find(&oc, jobs[i].c->name, jobs[i].ops->name);
-
-		if (o && o->skip) {
-			runner_skip_all(&jobs[i], 1, o->reason);
-			snprintf(jobs[i].res.notes, sizeof(jobs[i].res.notes),
-				 "skipped by %s", o->where);
-		}
-	}
 	kernels_outcomes(&oc);
+	kernels_outcomes_skip(jobs, nj);
 	/* with --kernel, the same list once per kernel */
 	for (size_t k = 0; k < ks.n; k++)
 		for (size_t i = 0; i < nj; i++) {

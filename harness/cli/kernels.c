@@ -52,11 +52,26 @@ void kernels_outcomes(const struct outcomes *oc)
 	kernels_oc = oc;
 }
 
+/* See kernels.h: --expect's skip lines, settled before anything runs. */
+void kernels_outcomes_skip(struct job_spec *jobs, size_t n)
+{
+	for (size_t i = 0; i < n && kernels_oc; i++) {
+		const struct outcome *o = outcomes_find(
+			kernels_oc, jobs[i].c->name, jobs[i].ops->name);
+
+		if (o && o->skip && jobs[i].state != JOB_SETTLED) {
+			runner_skip_all(&jobs[i], 1, o->reason);
+			snprintf(jobs[i].res.notes, sizeof(jobs[i].res.notes),
+				 "skipped by %s", o->where);
+		}
+	}
+}
+
 /*
  * --expect's xfail lines, on a finished job: a failure of the class they
  * name is documented (xfail), a pass where they document one is xpass.
  */
-static void outcome_apply(struct job_spec *js)
+void kernels_outcome_apply(struct job_spec *js)
 {
 	const struct outcome *o =
 		kernels_oc
@@ -95,7 +110,7 @@ static void block_done(struct job_spec *jobs, size_t n, size_t idx, void *arg)
 	(void)jobs;
 	(void)n;
 	if (b->all[b->first + idx].state == JOB_SETTLED)
-		outcome_apply(&b->all[b->first + idx]);
+		kernels_outcome_apply(&b->all[b->first + idx]);
 	if (b->port >= 0 && vm_guest_send_job(b->port, &b->all[idx], idx) < 0)
 		fprintf(stderr, "tuncheck: result port: lost job %zu\n", idx);
 	report_job_done(b->all, b->n_all, b->first + idx, b->rep);

@@ -20,6 +20,11 @@ struct kernels {
 struct outcomes;
 /* --expect's outcomes, applied to every job as it finishes. */
 void kernels_outcomes(const struct outcomes *oc);
+/* --expect's skip lines (kernels_outcomes' set): those jobs settled as
+ * skipped, before any runs. */
+void kernels_outcomes_skip(struct job_spec *jobs, size_t n);
+/* --expect's xfail lines on one finished job (kernels_outcomes' set). */
+void kernels_outcome_apply(struct job_spec *js);
 
 /* --kernel SPEC: resolved now, refused (exit 2) when unusable. */
 void kernels_add(struct kernels *ks, const char *spec);

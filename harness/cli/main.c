@@ -57,7 +57,9 @@ static const struct command commands[] = {
 	{ "check", "PATH...", "parse case files only", cmd_check, NULL },
 	{ "list", "[--kernel SPEC]... [PATH...]",
 	  "list backends, kernels and cases (default: cases)", cmd_list, NULL },
-	{ "compare", "[-j N] [--log-dir DIR] [--like N=B]... A B [PATH...]",
+	{ "compare",
+	  "[-j N] [--log-dir DIR] [--like N=B] [--expect F] [--env K=V] [-o W] "
+	  "A B [PATH...]",
 	  "run backends A and B side by side (default: cases)", cmd_compare,
 	  NULL },
 	{ "compare", "[-j N] [-b BACKEND]... --kernel A --kernel B [PATH...]",
