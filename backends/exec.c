@@ -39,6 +39,13 @@ void backend_exec_child_hook(int (*hook)(void))
 	exec_child_hook = hook;
 }
 
+static void (*exec_spawn_hook)(struct tuncheck_reader *r, pid_t pid);
+
+void backend_exec_spawn_hook(void (*hook)(struct tuncheck_reader *r, pid_t pid))
+{
+	exec_spawn_hook = hook;
+}
+
 struct exec_backend {
 	struct tuncheck_backend_ops ops;
 	struct exec_backend *next; /* every one made, for backend_exec_free */
@@ -206,6 +213,8 @@ static int exec_spawn(const struct exec_backend *be, struct tuncheck_reader *r,
 		ret = -errno;
 	else
 		c->err_fd = err[0];
+	if (c->pid > 0 && exec_spawn_hook)
+		exec_spawn_hook(r, c->pid);
 	close(err[1]);
 	if (ret < 0)
 		close(err[0]);
@@ -598,6 +607,14 @@ free_be:
 		free(be->words);
 	free(be);
 	return NULL;
+}
+
+bool backend_is_exec(const struct tuncheck_backend_ops *ops)
+{
+	for (const struct exec_backend *be = exec_all; be; be = be->next)
+		if (&be->ops == ops)
+			return true;
+	return false;
 }
 
 void backend_exec_free(const struct tuncheck_backend_ops *ops)

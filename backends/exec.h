@@ -7,7 +7,9 @@
 #ifndef TUNCHECK_BACKEND_EXEC_H
 #define TUNCHECK_BACKEND_EXEC_H
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <tuncheck/backend.h>
 
 #define EXEC_FD		 3     /* the queue fd, in the program */
@@ -37,6 +39,13 @@ void backend_exec_free(const struct tuncheck_backend_ops *ops);
  * Returns 0 or -errno; -EOPNOTSUPP is not an error.
  */
 void backend_exec_child_hook(int (*hook)(void));
+
+/* Called in the reader thread with the program's pid once it is forked. */
+void backend_exec_spawn_hook(void (*hook)(struct tuncheck_reader *r,
+					  pid_t pid));
+
+/* Is ops an exec backend's table? */
+bool backend_is_exec(const struct tuncheck_backend_ops *ops);
 
 /*
  * Parse one protocol line (split in place) into ev; a READ's bytes go to

@@ -57,14 +57,21 @@ static inline int backend_set_nonblock(int fd)
  */
 static inline int backend_read_once(struct tuncheck_reader *r, void *buf)
 {
-	ssize_t n = read(r->fd, buf, r->bufsize);
-	int err = errno;
+	ssize_t n;
+	int err;
 
+	/* EINTR is no answer: ending the drain there would leave packets
+	 * queued that an edge-triggered wait never reports again (found by
+	 * cases/faults/eintr-read.case) */
+	do
+		n = read(r->fd, buf, r->bufsize);
+	while (n < 0 && errno == EINTR);
+	err = errno;
 	if (n >= 0) {
 		backend_emit_read(r, buf, (size_t)n);
 		return 1;
 	}
-	if (err == EAGAIN || err == EINTR)
+	if (err == EAGAIN)
 		return 0;
 	backend_emit(r, TUNCHECK_EV_ERROR, err, -1);
 	if (!r->retry_errors)

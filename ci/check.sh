@@ -81,7 +81,8 @@ if [ ! -f "$B/examples/uv_backend.so" ]; then
 	count 0 0 1
 	echo "uv plugin: skipped (libuv not found by pkg-config: install libuv1-dev, then make examples)"
 else
-	run_matrix "uv plugin" "$T/uv.tap" -b "$B/examples/uv_backend.so"
+	run_matrix "uv plugin" "$T/uv.tap" -b "$B/examples/uv_backend.so" \
+		--expect examples/uv_backend/uv.expect
 fi
 
 # the Python asyncio exec backend (examples/asyncio_reader.py)

@@ -66,7 +66,14 @@ def main():
     loop.add_reader(FD, on_readable)
     loop.add_reader(0, on_stdin)
     say("ready")
-    say("return", loop.run_until_complete(done))
+    try:
+        result = loop.run_until_complete(done)
+    except OSError as e:
+        # the loop's own wait failed (epoll_wait: EBADF, say): asyncio
+        # raises out of run_forever; report it instead of a traceback
+        result = errno.errorcode.get(e.errno, str(e.errno))
+        say("error", result)
+    say("return", result)
 
 
 if __name__ == "__main__":

@@ -55,8 +55,33 @@ enum step_kind {
 	STEP_READ,     /* read Q [size=N] [iov=N] [nonblock] [within=D] */
 	STEP_WAIT,     /* wait R [count=N|all]: a wait=step reader may wait */
 	STEP_SLEEP,    /* sleep DUR */
+	STEP_FAULT,    /* fault WHO CALLS errno=E|short=N|delay=D [when] */
 	STEP_EXPECT,   /* expect SUBJECT PREDICATE [args] */
 };
+
+/* The system calls a `fault` step can make fail (harness/job/fault.c). */
+enum fault_call {
+	FAULT_READ,
+	FAULT_READV,
+	FAULT_WRITE,
+	FAULT_WRITEV,
+	FAULT_IOCTL,
+	FAULT_POLL,
+	FAULT_PPOLL,
+	FAULT_SELECT,
+	FAULT_PSELECT6,
+	FAULT_EPOLL_WAIT,
+	FAULT_EPOLL_PWAIT,
+	FAULT_EPOLL_PWAIT2,
+	FAULT_CALL_N,
+};
+/* the calls whose first argument is the fd (matched against the queue) */
+#define FAULT_FD_CALLS                                                         \
+	(1u << FAULT_READ | 1u << FAULT_READV | 1u << FAULT_WRITE |            \
+	 1u << FAULT_WRITEV | 1u << FAULT_IOCTL)
+extern const char *const fault_call_names[FAULT_CALL_N];
+
+enum fault_action { FAULT_ERRNO, FAULT_SHORT, FAULT_DELAY };
 
 /* link T up|down|delete | carrier|multicast|arp on|off */
 enum link_op {
@@ -261,6 +286,20 @@ struct step {
 		struct {
 			long count; /* waits granted; -1: all from now on */
 		} wait;
+		/* fault: from this step on, some calls of a thread fail */
+		struct {
+			bool controller;   /* the controller's thread, else the
+					  * reader's (and what it starts) */
+			uint32_t calls;	   /* 1u << enum fault_call */
+			int err;	   /* errno=: the errno to fail with */
+			long short_len;	   /* short=: return at most this */
+			uint64_t delay_ns; /* delay=: then run the call */
+			int action;	   /* enum fault_action */
+			/* which matching calls, counted from 1 at this step:
+			 * the nth; or every k-th from `from` to `to` (0:
+			 * no end); or percent% of them, seeded */
+			long nth, every, from, to, percent, seed;
+		} fault;
 		struct expect expect;
 	} u;
 };

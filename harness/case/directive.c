@@ -618,6 +618,10 @@ const struct case_directive case_directives[] = {
 	  "rearm READER how=mod|readd" },
 	{ "wait", case_parse_wait, ROLE_STEP, STEP_WAIT,
 	  "wait READER [count=N|all]" },
+	{ "fault", case_parse_fault, ROLE_STEP, STEP_FAULT,
+	  "fault READER|controller CALL[+CALL...]|wait errno=E|short=N|"
+	  "delay=DUR [nth=N|every=K [from=N] [to=M]|percent=P [seed=S]] "
+	  "[queue=QUEUE]" },
 	{ "backends", case_parse_backends, ROLE_HEADER, 0, "backends NAME..." },
 	{ "expect", case_parse_expect, ROLE_EXPECT, STEP_EXPECT,
 	  "expect SUBJECT PREDICATE [ARGS]" },

@@ -171,6 +171,7 @@ int case_krange(struct case_parser *p, const struct case_word *w,
 		struct case_krange *r);
 int case_parse_rearm(struct case_parser *p, struct step *s);
 int case_parse_wait(struct case_parser *p, struct step *s);
+int case_parse_fault(struct case_parser *p, struct step *s);
 int case_parse_read(struct case_parser *p, struct step *s);
 /* A MAC address "02:00:00:00:00:01" of exactly len bytes: 0 or -1. */
 int case_mac_parse(const char *s, size_t len, uint8_t mac[6]);

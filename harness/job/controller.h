@@ -70,6 +70,8 @@ struct reader_rt {
 	size_t cursor[EXPECT_LINK + 1];
 	unsigned n_reads;    /* for drop-read injection */
 	uint32_t ready_caps; /* READY's value: TUNCHECK_READY_* (atomic) */
+	pid_t tid;	     /* its thread, and the program it started */
+	pid_t exec_pid;	     /* (exec backends), for fault.c (atomic) */
 	/* wait=step: waits the `wait` steps granted and not yet used; -1:
 	 * no gating (wait=auto, or after `wait R count=all`) */
 	pthread_mutex_t gate_lock;
@@ -163,6 +165,8 @@ void neigh_answer(struct reader_rt *rt, const void *buf, size_t len);
 int step_read(struct job *j, const struct step *s);
 int step_reader(struct job *j, const struct step *s);
 int step_rearm(struct job *j, const struct step *s);
+/* exec's spawn hook: the program reader r started (fault.c needs it). */
+void job_reader_spawned(struct tuncheck_reader *r, pid_t pid);
 int step_wait(struct job *j, const struct step *s);
 int step_send(struct job *j, const struct step *s);
 int step_write(struct job *j, const struct step *s);

@@ -22,6 +22,7 @@
 #include "snapshot.h"
 
 #include "controller.h"
+#include "fault.h"
 #include "job.h"
 
 int job_inject_parse(const char *s, struct job_inject *inj)
@@ -149,6 +150,8 @@ static int job_step(struct job *j, const struct step *s)
 	case STEP_EXPECT:
 		step_expect(j, s);
 		return 0;
+	case STEP_FAULT:
+		return step_fault(j, s);
 	}
 	return job_fail_step(j, EINVAL, "unknown step kind %d", s->kind);
 }
@@ -207,6 +210,7 @@ void job_main(const struct case_file *c, const struct tuncheck_backend_ops *ops,
 			   why);
 	job_watchdog_start(&j);
 	backend_exec_child_hook(lockdown_nest);
+	backend_exec_spawn_hook(job_reader_spawned);
 	/* plugin code runs here first: in the sandbox, never in the runner */
 	j.ops = backend_bind(ops, why, sizeof(why));
 	if (!j.ops) {
@@ -223,6 +227,8 @@ void job_main(const struct case_file *c, const struct tuncheck_backend_ops *ops,
 		snprintf(why, sizeof(why), "bring up lo: %s", nl_error(j.nl));
 		job_finish(&j, VERDICT_ERROR, 0, 0, "netlink", why);
 	}
+	if (fault_prepare(&j) < 0)
+		job_finish(&j, VERDICT_ERROR, 0, 0, "fault injection", j.err);
 	for (size_t i = 0; i < c->n_steps; i++) {
 		const struct step *s = &c->steps[i];
 

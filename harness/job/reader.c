@@ -7,6 +7,8 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "capture.h"
 #include "controller.h"
@@ -115,12 +117,25 @@ static void *job_reader_thread(void *arg)
 {
 	struct reader_rt *rt = arg;
 	struct tuncheck_event ev = { .type = TUNCHECK_EV_RETURN };
-	int ret = rt->job->ops->run(&rt->r);
+	int ret;
+
+	/* whose calls a `fault` step hits (fault.c) */
+	__atomic_store_n(&rt->tid, (pid_t)syscall(SYS_gettid),
+			 __ATOMIC_RELAXED);
+	ret = rt->job->ops->run(&rt->r);
 
 	ev.err = ret < 0 ? -ret : 0;
 	ev.value = ret;
 	job_emit(&rt->r, &ev);
 	return NULL;
+}
+
+/* exec: the program a reader started, for fault.c */
+void job_reader_spawned(struct tuncheck_reader *r, pid_t pid)
+{
+	struct reader_rt *rt = r->harness_data;
+
+	__atomic_store_n(&rt->exec_pid, pid, __ATOMIC_RELAXED);
 }
 
 /* Wait until reader rt reported READY (or returned): 0 or -ETIMEDOUT. */

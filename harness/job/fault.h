@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Fault injection for the case's `fault` steps: seccomp user notification
+ * (libseccomp) supervised by a thread of the job (fault.c).
+ */
+#ifndef TUNCHECK_FAULT_H
+#define TUNCHECK_FAULT_H
+
+struct job;
+struct step;
+
+/*
+ * At job start, on the controller thread, before any reader: when the case
+ * has `fault` steps, start the supervisor and load the filter (inherited
+ * by every reader and program started after).  0, or -errno with j->err;
+ * a job the faults cannot apply to ends here with SKIP and the reason.
+ */
+int fault_prepare(struct job *j);
+/* The `fault` step: from now on its calls count, and some fail. */
+int step_fault(struct job *j, const struct step *s);
+/* Before any verdict on the behaviour (pass, fail, xfail, xpass): a fault
+ * that never fired makes the job SKIP, with the reason. */
+void fault_check_fired(struct job *j);
+/* One note per fault step ("line 9: fault: 1 of 3 read calls ..."). */
+void fault_notes(struct job *j);
+
+#endif
