@@ -48,3 +48,5 @@ rm -rf "$D/dupname"
 mkdir -p "$D/dupname/one" "$D/dupname/two"
 cp cases/seed/register-after-attach.case "$D/dupname/one/"
 cp cases/seed/register-after-attach.case "$D/dupname/two/"
+# the fault selftest's twin: cases/faults/eintr-read.case without its fault
+sed '/^fault /d' cases/faults/eintr-read.case >"$D/eintr-read-nofault.case"

@@ -365,7 +365,43 @@ static const struct bad_case bad_cases[] = {
 	{ "unknown directive, no match", T(H "frobnicate\n"), 5, 1,
 	  "unknown directive 'frobnicate'",
 	  "directives: case about kernel tun sysctl open attach detach close dup "
-	  "reader link mtu send write read ioctl pingpong sleep rearm wait backends expect xfail" },
+	  "reader link mtu send write read ioctl pingpong sleep rearm wait fault backends expect xfail" },
+	/* fault: who, calls, one action, one schedule, queue= rules */
+	{ "fault without calls", T(H "fault r0\n"), 5, 10, "fault", NULL },
+	{ "fault on an unknown reader", T(H "fault r9 read errno=EIO\n"), 5, 7,
+	  "r9", NULL },
+	{ "fault call misspelt", T(H "fault r0 reed errno=EIO\n"), 5, 10,
+	  "fault: 'reed' is not a call a fault can hit",
+	  "did you mean 'read'?" },
+	{ "fault second call misspelt", T(H "fault r0 read+pol errno=EIO\n"), 5,
+	  15, "fault: 'pol' is not a call a fault can hit", NULL },
+	{ "fault without action", T(H "fault r0 read nth=2\n"), 5, 1,
+	  "fault: give one of errno=E, short=N, delay=DUR", NULL },
+	{ "fault with two actions", T(H "fault r0 read errno=EIO delay=1ms\n"),
+	  5, 1, "fault: give one of errno=E, short=N, delay=DUR", NULL },
+	{ "fault errno=ok", T(H "fault r0 read errno=ok\n"), 5, 1,
+	  "fault: errno=ok is not a fault", NULL },
+	{ "fault bad errno", T(H "fault r0 read errno=EFOO\n"), 5, 15, "EFOO",
+	  NULL },
+	{ "fault short on poll", T(H "fault r0 read+poll short=4\n"), 5, 10,
+	  "fault: short= applies to read and write only", NULL },
+	{ "fault two schedules", T(H "fault r0 read errno=EIO nth=1 every=2\n"),
+	  5, 1, "fault: give one of nth=, every=, percent=", NULL },
+	{ "fault from without every", T(H "fault r0 read errno=EIO from=3\n"),
+	  5, 1, "fault: from= and to= go with every=", NULL },
+	{ "fault to before from",
+	  T(H "fault r0 read errno=EIO every=1 from=5 to=2\n"), 5, 1,
+	  "fault: to=2 comes before from=5", NULL },
+	{ "fault seed without percent", T(H "fault r0 read errno=EIO seed=3\n"),
+	  5, 1, "fault: seed= goes with percent=", NULL },
+	{ "fault percent out of range",
+	  T(H "fault r0 read errno=EIO percent=101\n"), 5, 25, "percent",
+	  NULL },
+	{ "fault reader with queue=", T(H "fault r0 read errno=EIO queue=q0\n"),
+	  5, 1, "queue= is for controller", NULL },
+	{ "fault controller write without queue=",
+	  T(H "fault controller write errno=EIO\n"), 5, 1,
+	  "fault: controller read/write/ioctl need queue=QUEUE", NULL },
 	{ "unknown argument", T(H "send udp into=q0 cuont=3\n"), 5, 18,
 	  "send: unknown argument 'cuont=3'",
 	  "did you mean 'count'? accepted: into=QUEUE" },
@@ -1450,9 +1486,53 @@ static void test_rearm_and_backends(void **state)
 	assert_int_equal(d.line, 3);
 }
 
+static void test_fault(void **state)
+{
+	const char t[] = H "fault r0 wait errno=EINTR every=3 from=2 to=9\n"
+			   "fault controller write short=10 queue=q0\n"
+			   "fault r0 read delay=20ms percent=50 seed=7\n"
+			   "fault r0 read+readv errno=ENOTSUP\n";
+	struct case_diag d = { 0 };
+	struct case_file *c = case_parse("f.case", t, strlen(t), &d);
+	const struct step *s;
+
+	(void)state;
+	if (!c)
+		fail_msg("%u:%u: %s", d.line, d.col, d.msg);
+	s = &c->steps[3];
+	assert_int_equal(s->kind, STEP_FAULT);
+	assert_false(s->u.fault.controller);
+	assert_int_equal(s->ref.reader, 0);
+	assert_int_equal(s->u.fault.action, FAULT_ERRNO);
+	assert_int_equal(s->u.fault.err, EINTR);
+	/* wait: every call a wait primitive may use */
+	assert_true(s->u.fault.calls & (1u << FAULT_POLL));
+	assert_true(s->u.fault.calls & (1u << FAULT_EPOLL_PWAIT2));
+	assert_false(s->u.fault.calls & (1u << FAULT_READ));
+	assert_int_equal(s->u.fault.every, 3);
+	assert_int_equal(s->u.fault.from, 2);
+	assert_int_equal(s->u.fault.to, 9);
+	s = &c->steps[4];
+	assert_true(s->u.fault.controller);
+	assert_int_equal(s->ref.queue, 0);
+	assert_int_equal(s->u.fault.action, FAULT_SHORT);
+	assert_int_equal(s->u.fault.short_len, 10);
+	assert_int_equal(s->u.fault.calls, 1u << FAULT_WRITE);
+	assert_int_equal(s->u.fault.nth, 1); /* the default schedule */
+	s = &c->steps[5];
+	assert_int_equal(s->u.fault.action, FAULT_DELAY);
+	assert_int_equal(s->u.fault.delay_ns, 20 * MS);
+	assert_int_equal(s->u.fault.percent, 50);
+	assert_int_equal(s->u.fault.seed, 7);
+	s = &c->steps[6];
+	assert_int_equal(s->u.fault.err, EOPNOTSUPP); /* an alias */
+	case_free(c);
+}
+
 int main(void)
 {
 	static const struct CMUnitTest named[] = {
+		cmocka_unit_test(test_fault),
 		cmocka_unit_test(test_every_directive),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_deadline_capped),

@@ -325,7 +325,7 @@ struct case_file {
 struct case_diag {
 	unsigned line, col;
 	char msg[256];
-	char hint[160];
+	char hint[256];
 };
 
 /*
