@@ -120,6 +120,9 @@ struct job {
 	const char *cls;	    /* failure class for the matrix */
 	struct capture *pcap;	    /* --pcap-dir, from the first device on */
 	struct proto_counts counts; /* every reader's, atomically */
+	/* called by job_finish before it sends the verdict (may itself end
+	 * the job with another verdict) */
+	void (*on_finish)(struct job *j, enum verdict v);
 };
 
 /* The running kernel's major.minor, and its release string. */

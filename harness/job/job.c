@@ -166,6 +166,16 @@ static void job_step_result(struct job *j, const struct step *s, int ret)
 		 ret < 0 ? j->err : "");
 }
 
+/* job_finish's last word: the faults (a verdict needs its fault to have
+ * fired; their notes). */
+static void job_on_finish(struct job *j, enum verdict v)
+{
+	if (v == VERDICT_PASS || v == VERDICT_FAIL || v == VERDICT_XFAIL ||
+	    v == VERDICT_XPASS)
+		fault_check_fired(j);
+	fault_notes(j);
+}
+
 void job_main(const struct case_file *c, const struct tuncheck_backend_ops *ops,
 	      const struct job_opts *o, int out_fd)
 {
@@ -177,6 +187,7 @@ void job_main(const struct case_file *c, const struct tuncheck_backend_ops *ops,
 	j.ops = ops;
 	j.o = o;
 	j.out_fd = out_fd;
+	j.on_finish = job_on_finish;
 	timeline_init(&j.tl);
 	j.start_ns = now_ns();
 	if (c->kmin[0]) {
