@@ -44,6 +44,8 @@ unsigned tun_opts_flags(const struct tun_opts *o)
 		f |= IFF_MULTI_QUEUE;
 	if (o->no_carrier)
 		f |= IFF_NO_CARRIER;
+	if (o->vnet_hdr)
+		f |= IFF_VNET_HDR;
 	return f;
 }
 

@@ -10,6 +10,7 @@ struct tun_opts {
 	bool pi;	  /* keep the 4-byte packet information header */
 	bool multi_queue; /* IFF_MULTI_QUEUE */
 	bool no_carrier;  /* IFF_NO_CARRIER: a new device starts without */
+	bool vnet_hdr;	  /* IFF_VNET_HDR: a virtio_net_hdr per packet */
 };
 
 /*

@@ -30,9 +30,9 @@ static void test_roundtrip_through_libpcap(void **state)
 	assert_int_equal(capture_load(err, sizeof(err)), 0);
 	c = capture_open(fd, false, 0);
 	assert_non_null(c);
-	capture_packet(c, ip, sizeof(ip), false);
-	capture_packet(c, pi, sizeof(pi), true); /* header stripped */
-	capture_packet(c, pi, 3, true);		 /* too short: skipped */
+	capture_packet(c, ip, sizeof(ip), 0);
+	capture_packet(c, pi, sizeof(pi), 4); /* header stripped */
+	capture_packet(c, pi, 3, 4);	      /* too short: skipped */
 	capture_close(c);
 
 	in = pcap_open_offline(path, err);
@@ -64,12 +64,12 @@ static void test_cap_bounds_the_file(void **state)
 	c = capture_open(fd, false, 10000);
 	assert_non_null(c);
 	for (int i = 0; i < 9; i++)
-		capture_packet(c, pkt, sizeof(pkt), false);
+		capture_packet(c, pkt, sizeof(pkt), 0);
 	assert_false(capture_full(c)); /* 24 + 9 * 1016 = 9168 bytes */
-	capture_packet(c, pkt, sizeof(pkt), false);
+	capture_packet(c, pkt, sizeof(pkt), 0);
 	assert_true(capture_full(c));
 	for (int i = 0; i < 1000; i++)
-		capture_packet(c, pkt, sizeof(pkt), false);
+		capture_packet(c, pkt, sizeof(pkt), 0);
 	capture_close(c);
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_size, 24 + 9 * (16 + sizeof(pkt)));

@@ -135,6 +135,9 @@ enum expect_kind {
 	EXPECT_ADDRS,	  /* T addresses usable|pending: IPv6 DAD state */
 };
 
+/* gso=: VIRTIO_NET_HDR_GSO_* by name (values 0, 1, 3, 4, 5) */
+#define CASE_GSO_TYPES "none|tcpv4|udp|tcpv6|udp-l4"
+
 /* IF_OPER_* by name, in their order (0 = unknown). */
 #define CASE_OPERSTATES                                                        \
 	"unknown|notpresent|down|lowerlayerdown|testing|dormant|up"
@@ -176,7 +179,11 @@ struct expect {
 	/* READS, STEP after read: packet filters; family 0 / -1 = any */
 	struct case_addr src, dst;
 	int icmp_type, pi_flags, frag; /* enum case_frag */
-	bool negate;		       /* READABLE: not-readable; LINK: down */
+	/* a vnet-hdr device's virtio_net_hdr: gso= (an index of
+	 * CASE_GSO_TYPES), csum= (none|partial|valid: flags 0, NEEDS_CSUM,
+	 * DATA_VALID), gso-size= hdr-len= csum-start= csum-offset=; -1 any */
+	int gso, csum, gso_size, hdr_len, csum_start, csum_offset;
+	bool negate; /* READABLE: not-readable; LINK: down */
 	/* kernel=: the kernels it holds on (elsewhere it is skipped) */
 	struct case_krange kernel;
 	/* Backends expected to fail this expectation (xfail lines). */
@@ -215,6 +222,8 @@ struct step {
 			uint8_t peer_mac[6];
 			int neigh;
 			bool no_carrier;      /* IFF_NO_CARRIER at creation */
+			bool vnet_hdr;	      /* IFF_VNET_HDR: a virtio_net_hdr
+					* before every packet */
 			unsigned mtu, txqlen; /* 0 = kernel default */
 			struct case_addr addr[CASE_MAX_ADDRS];
 			size_t n_addr;
@@ -269,6 +278,7 @@ struct step {
 			size_t size;	      /* payload bytes, default 56 */
 			uint64_t interval_ns; /* 0 = flood */
 			uint16_t port;	      /* UDP destination, default 9 */
+			unsigned gso;	      /* UDP_SEGMENT size, 0: none */
 		} send;
 		struct {
 			uint8_t *bytes; /* owned by the case */

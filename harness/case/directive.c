@@ -84,6 +84,7 @@ enum {
 	TUN_NO_CARRIER,
 	TUN_PEER_MAC,
 	TUN_NEIGH,
+	TUN_VNET_HDR,
 	TUN_N
 };
 static const struct case_opt case_tun_opts[TUN_N] = {
@@ -103,6 +104,7 @@ static const struct case_opt case_tun_opts[TUN_N] = {
 	[TUN_PEER_MAC] = { "peer-mac", "MAC", T_CUSTOM, .size = 0 },
 	[TUN_NEIGH] = { "neigh", "static|answer|none", T_CHOICE,
 			AT(u.tun.neigh) },
+	[TUN_VNET_HDR] = { "vnet-hdr", NULL, T_FLAG, AT(u.tun.vnet_hdr) },
 };
 
 /* tun addr= (up to CASE_MAX_ADDRS) and peer= (one per family). */
@@ -311,6 +313,7 @@ enum {
 	SEND_FLOOD,
 	SEND_INTERVAL,
 	SEND_PORT,
+	SEND_GSO,
 	SEND_N
 };
 static const struct case_opt case_send_opts[SEND_N] = {
@@ -326,6 +329,8 @@ static const struct case_opt case_send_opts[SEND_N] = {
 	[SEND_INTERVAL] = { "interval", "DUR", T_DUR, AT(u.send.interval_ns) },
 	[SEND_PORT] = { "port", "N", T_NUM, AT(u.send.port), .min = 1,
 			.max = 65535 },
+	[SEND_GSO] = { "gso", "N", T_NUM, AT(u.send.gso), .min = 1,
+		       .max = 65535 },
 };
 
 /* send PROTO into=Q|from-ns [to=] [from=] [count=] ...; then its rules. */
@@ -365,6 +370,11 @@ static int case_parse_send(struct case_parser *p, struct step *s)
 	if (seen[SEND_PORT] && s->u.send.proto != PROTO_UDP)
 		return case_fail(p, seen[SEND_PORT],
 				 "send: port= is for udp "
+				 "only");
+	if (seen[SEND_GSO] &&
+	    (s->u.send.proto != PROTO_UDP || !seen[SEND_FROM_NS]))
+		return case_fail(p, seen[SEND_GSO],
+				 "send: gso= (UDP_SEGMENT) is for udp from-ns "
 				 "only");
 	if (s->u.send.to.family && s->u.send.from.family &&
 	    s->u.send.to.family != s->u.send.from.family)
@@ -585,7 +595,8 @@ const struct case_directive case_directives[] = {
 	{ "tun", case_parse_tun, ROLE_STEP, STEP_TUN,
 	  "tun NAME [tap] [pi] [multi-queue] [mtu=N] [txqlen=N] "
 	  "[addr=CIDR]... [peer=IP]... [ipv6=on|off] [persist=yes|no] "
-	  "[no-carrier] [peer-mac=MAC] [neigh=static|answer|none]" },
+	  "[no-carrier] [peer-mac=MAC] [neigh=static|answer|none] "
+	  "[vnet-hdr]" },
 	{ "sysctl", case_parse_sysctl, ROLE_STEP, STEP_SYSCTL,
 	  "sysctl net.KEY=VALUE" },
 	{ "open", case_parse_open, ROLE_STEP, STEP_OPEN,
@@ -604,7 +615,7 @@ const struct case_directive case_directives[] = {
 	{ "mtu", case_parse_mtu, ROLE_STEP, STEP_MTU, "mtu TUN N" },
 	{ "send", case_parse_send, ROLE_STEP, STEP_SEND,
 	  "send icmp-echo|udp into=QUEUE|from-ns [to=IP] [from=IP] [count=N] "
-	  "[size=N] [flood|interval=DUR] [port=N]" },
+	  "[size=N] [flood|interval=DUR] [port=N] [gso=N]" },
 	{ "write", case_parse_write, ROLE_STEP, STEP_WRITE,
 	  "write QUEUE hex=BYTES [size=N] [count=N] [iov=N]" },
 	{ "read", case_parse_read, ROLE_STEP, STEP_READ,

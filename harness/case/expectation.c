@@ -45,6 +45,12 @@ enum {
 	XP_ICMP_TYPE,
 	XP_PI_FLAGS,
 	XP_FRAG,
+	XP_GSO,
+	XP_GSO_SIZE,
+	XP_HDR_LEN,
+	XP_CSUM,
+	XP_CSUM_START,
+	XP_CSUM_OFFSET,
 	XP_KERNEL,
 	XP_N
 };
@@ -79,13 +85,26 @@ static const struct case_opt case_expect_opts[XP_N] = {
 	[XP_PI_FLAGS] = { "pi-flags", "N|strip", T_CUSTOM, .size = 0 },
 	[XP_FRAG] = { "frag", "none|first|middle|last", T_CHOICE,
 		      AT(u.expect.frag) },
+	[XP_GSO] = { "gso", CASE_GSO_TYPES, T_CHOICE, AT(u.expect.gso) },
+	[XP_GSO_SIZE] = { "gso-size", "N", T_NUM, AT(u.expect.gso_size),
+			  .min = 0, .max = 65535 },
+	[XP_HDR_LEN] = { "hdr-len", "N", T_NUM, AT(u.expect.hdr_len), .min = 0,
+			 .max = 65535 },
+	[XP_CSUM] = { "csum", "none|partial|valid", T_CHOICE,
+		      AT(u.expect.csum) },
+	[XP_CSUM_START] = { "csum-start", "N", T_NUM, AT(u.expect.csum_start),
+			    .min = 0, .max = 65535 },
+	[XP_CSUM_OFFSET] = { "csum-offset", "N", T_NUM,
+			     AT(u.expect.csum_offset), .min = 0, .max = 65535 },
 	[XP_KERNEL] = { "kernel", "A.B-C.D", T_CUSTOM, .size = 0 },
 };
+_Static_assert(XP_N <= 32, "expect options are a 32-bit mask");
 
 /* The packet filters reads and `expect step` after a read take. */
 #define XP_PACKET                                                              \
 	(XP(XP_SRC) | XP(XP_DST) | XP(XP_ICMP_TYPE) | XP(XP_PI_FLAGS) |        \
-	 XP(XP_FRAG))
+	 XP(XP_FRAG) | XP(XP_GSO) | XP(XP_GSO_SIZE) | XP(XP_HDR_LEN) |         \
+	 XP(XP_CSUM) | XP(XP_CSUM_START) | XP(XP_CSUM_OFFSET))
 
 /* The step an `expect step` line is about: the one before it. */
 static const struct step *case_prev_step(const struct case_parser *p)
@@ -219,7 +238,9 @@ static const struct case_pred {
 	  XP(XP_COUNT) | XP(XP_WITHIN),
 	  "expect READER reads PROTO count=N within=DUR [len=N] "
 	  "[conserve[=N%]] [quiet=DUR|never] [src=IP] [dst=IP] [icmp-type=N] "
-	  "[pi-flags=N|strip] [frag=none|first|middle|last]" },
+	  "[pi-flags=N|strip] [frag=none|first|middle|last] [gso=TYPE] "
+	  "[gso-size=N] [hdr-len=N] [csum=none|partial|valid] [csum-start=N] "
+	  "[csum-offset=N]" },
 	{ "blocked", EXPECT_BLOCKED, SYM_READER, false, NULL, XP(XP_FOR),
 	  XP(XP_FOR), "expect READER blocked for=DUR" },
 	{ "no-wake", EXPECT_NO_WAKE, SYM_READER, false, NULL, XP(XP_FOR),
@@ -340,7 +361,9 @@ static int case_step_values(struct case_parser *p, const unsigned *seen)
 				 "does)");
 	unsigned pcol = seen[XP_LEN] | seen[XP_CLASS] | seen[XP_SRC] |
 			seen[XP_DST] | seen[XP_ICMP_TYPE] | seen[XP_PI_FLAGS] |
-			seen[XP_FRAG];
+			seen[XP_FRAG] | seen[XP_GSO] | seen[XP_GSO_SIZE] |
+			seen[XP_HDR_LEN] | seen[XP_CSUM] | seen[XP_CSUM_START] |
+			seen[XP_CSUM_OFFSET];
 
 	for (size_t i = 0; pcol && prev->kind != STEP_READ && i < XP_N; i++)
 		if (seen[i] &&
@@ -536,6 +559,8 @@ int case_parse_expect(struct case_parser *p, struct step *s)
 	e->negate = pr->negate;
 	e->max = -1;
 	e->icmp_type = e->pi_flags = e->frag = -1; /* any */
+	e->gso = e->csum = e->gso_size = e->hdr_len = e->csum_start =
+		e->csum_offset = -1;
 	if (pr->choices) {
 		if (case_expect_word(p, pr, e))
 			return -1;

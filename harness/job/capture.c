@@ -110,16 +110,14 @@ struct capture *capture_open(int fd, bool tap, uint64_t max_bytes)
 	return c;
 }
 
-void capture_packet(struct capture *c, const void *buf, size_t len, bool pi)
+void capture_packet(struct capture *c, const void *buf, size_t len, size_t skip)
 {
 	struct pcap_pkthdr h = { 0 };
 
-	if (!c || (pi && len < PI_LEN))
+	if (!c || len < skip)
 		return;
-	if (pi) {
-		buf = (const unsigned char *)buf + PI_LEN;
-		len -= PI_LEN;
-	}
+	buf = (const unsigned char *)buf + skip;
+	len -= skip;
 	gettimeofday(&h.ts, NULL);
 	h.len = (bpf_u_int32)len;
 	h.caplen = (bpf_u_int32)(len < CAPTURE_SNAPLEN ? len : CAPTURE_SNAPLEN);

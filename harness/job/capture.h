@@ -21,8 +21,10 @@ int capture_load(char *why, size_t size);
  * grows past max_bytes (0: no cap).  NULL on error.
  */
 struct capture *capture_open(int fd, bool tap, uint64_t max_bytes);
-/* Record one packet; thread-safe; pi: skip a 4-byte tun_pi header. */
-void capture_packet(struct capture *c, const void *buf, size_t len, bool pi);
+/* Record one packet; thread-safe; skip: the bytes before the IP header or
+ * the Ethernet frame (a tun_pi, a virtio_net_hdr), not recorded. */
+void capture_packet(struct capture *c, const void *buf, size_t len,
+		    size_t skip);
 /* True once a packet was left out because of the cap; NULL-safe. */
 bool capture_full(struct capture *c);
 void capture_close(struct capture *c);

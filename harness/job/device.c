@@ -25,13 +25,15 @@ struct tun_opts device_opts(const struct step *t)
 		.pi = t->u.tun.pi,
 		.multi_queue = t->u.tun.multi_queue,
 		.no_carrier = t->u.tun.no_carrier,
+		.vnet_hdr = t->u.tun.vnet_hdr,
 	};
 }
 
 unsigned dev_layout(const struct dev *d)
 {
 	return (d->decl->u.tun.pi ? PKT_PI : 0) |
-	       (d->decl->u.tun.tap ? PKT_ETH : 0);
+	       (d->decl->u.tun.tap ? PKT_ETH : 0) |
+	       (d->decl->u.tun.vnet_hdr ? PKT_VNET : 0);
 }
 
 /*

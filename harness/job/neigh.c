@@ -96,7 +96,9 @@ void neigh_answer(struct reader_rt *rt, const void *buf, size_t len)
 	uint8_t out[PACKET_PI_LEN + 14 + IP6_HLEN + NA_LEN];
 	size_t n;
 
-	if (!(rt->layout & PKT_ETH) || t->u.tun.neigh != NEIGH_ANSWER)
+	/* a vnet-hdr tap's frames are not parsed here: no answers */
+	if (!(rt->layout & PKT_ETH) || (rt->layout & PKT_VNET) ||
+	    t->u.tun.neigh != NEIGH_ANSWER)
 		return;
 	if (rt->layout & PKT_PI) {
 		if (len < PACKET_PI_LEN)

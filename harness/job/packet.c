@@ -170,7 +170,29 @@ size_t packet_build_udp(void *buf, size_t size, const struct case_addr *src,
 size_t packet_hdr_len(unsigned layout)
 {
 	return (layout & PKT_PI ? PACKET_PI_LEN : 0) +
+	       (layout & PKT_VNET ? PACKET_VNET_LEN : 0) +
 	       (layout & PKT_ETH ? PACKET_ETH_LEN : 0);
+}
+
+static uint16_t packet_le16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+bool packet_vnet_parse(const uint8_t *b, size_t len, struct packet_vnet *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (len < PACKET_VNET_LEN)
+		return false;
+	/* virtio 1.0 little endian, as tun_put_user() writes it on x86 */
+	out->has = true;
+	out->flags = b[0];
+	out->gso_type = b[1];
+	out->hdr_len = packet_le16(b + 2);
+	out->gso_size = packet_le16(b + 4);
+	out->csum_start = packet_le16(b + 6);
+	out->csum_offset = packet_le16(b + 8);
+	return true;
 }
 
 /*
@@ -187,6 +209,10 @@ int packet_l3(const uint8_t **b, size_t *len, unsigned layout)
 	if (layout & PKT_PI) {
 		*b += PACKET_PI_LEN;
 		*len -= PACKET_PI_LEN;
+	}
+	if (layout & PKT_VNET) {
+		*b += PACKET_VNET_LEN;
+		*len -= PACKET_VNET_LEN;
 	}
 	if (!(layout & PKT_ETH))
 		return PACKET_L3_IP;
@@ -210,6 +236,11 @@ size_t packet_wrap(uint8_t *buf, size_t iplen, unsigned layout,
 		memset(p, 0, PACKET_PI_LEN);
 		packet_u16_put(p + 2, type);
 		p += PACKET_PI_LEN;
+	}
+	if (layout & PKT_VNET) {
+		/* no checksum to finish, no segmentation: all zero */
+		memset(p, 0, PACKET_VNET_LEN);
+		p += PACKET_VNET_LEN;
 	}
 	if (layout & PKT_ETH) {
 		memcpy(p, dst, 6);
@@ -298,6 +329,12 @@ void packet_info(const void *buf, size_t len, unsigned layout,
 		memcpy(&f, b, sizeof(f));
 		out->pi_flags = f;
 	}
+	if (layout & PKT_VNET) {
+		size_t off = layout & PKT_PI ? PACKET_PI_LEN : 0;
+
+		if (len >= off)
+			packet_vnet_parse(b + off, len - off, &out->vnet);
+	}
 	if (packet_l3(&b, &len, layout) != PACKET_L3_IP)
 		return;
 	/* the addresses even of a packet cut short */
@@ -325,12 +362,20 @@ const char *packet_describe(const struct packet_info *p, char *buf, size_t size)
 	static const char *const frags[] = { "", ", first fragment",
 					     ", middle fragment",
 					     ", last fragment" };
-	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN], t[16] = "", f[16] = "";
+	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN], t[16] = "", f[96] = "";
+	size_t l;
 
 	if (p->icmp_type >= 0)
 		snprintf(t, sizeof(t), ", type %d", p->icmp_type);
 	if (p->pi_flags >= 0)
 		snprintf(f, sizeof(f), ", pi 0x%x", (unsigned)p->pi_flags);
+	l = strlen(f);
+	if (p->vnet.has)
+		snprintf(f + l, sizeof(f) - l,
+			 ", vnet gso %u size %u hdr-len %u csum %u %u+%u",
+			 p->vnet.gso_type, p->vnet.gso_size, p->vnet.hdr_len,
+			 p->vnet.flags & 3, p->vnet.csum_start,
+			 p->vnet.csum_offset);
 	if (!p->family) {
 		snprintf(buf, size, "%s, not IP%s", proto_name(p->proto), f);
 		return buf;
@@ -353,9 +398,30 @@ static bool packet_addr_is(const struct case_addr *a, int family,
 	return !memcmp(have, &a->a, a->family == AF_INET ? 4 : 16);
 }
 
+/* gso=, csum=, gso-size=, hdr-len=, csum-start=, csum-offset= */
+static bool packet_vnet_matches(const struct expect *e,
+				const struct packet_vnet *v)
+{
+	static const uint8_t gso_value[] = { 0, 1, 3, 4, 5 };
+	bool any = e->gso >= 0 || e->csum >= 0 || e->gso_size >= 0 ||
+		   e->hdr_len >= 0 || e->csum_start >= 0 || e->csum_offset >= 0;
+
+	if (!any)
+		return true;
+	return v->has &&
+	       (e->gso < 0 || (e->gso < (int)sizeof(gso_value) &&
+			       gso_value[e->gso] == (v->gso_type & 0x7f))) &&
+	       (e->csum < 0 || e->csum == (v->flags & 3)) &&
+	       (e->gso_size < 0 || e->gso_size == v->gso_size) &&
+	       (e->hdr_len < 0 || e->hdr_len == v->hdr_len) &&
+	       (e->csum_start < 0 || e->csum_start == v->csum_start) &&
+	       (e->csum_offset < 0 || e->csum_offset == v->csum_offset);
+}
+
 bool packet_matches(const struct expect *e, const struct packet_info *p)
 {
-	return packet_addr_is(&e->src, p->family, p->src) &&
+	return packet_vnet_matches(e, &p->vnet) &&
+	       packet_addr_is(&e->src, p->family, p->src) &&
 	       packet_addr_is(&e->dst, p->family, p->dst) &&
 	       (e->icmp_type < 0 || e->icmp_type == p->icmp_type) &&
 	       (e->pi_flags < 0 || e->pi_flags == p->pi_flags) &&

@@ -12,8 +12,23 @@
 #define PACKET_PI_LEN 4 /* struct tun_pi: flags, proto (big endian) */
 
 /* What comes before the IP header in a read or write: a `layout`. */
-#define PKT_PI	1 /* a struct tun_pi (the device has `pi`) */
-#define PKT_ETH 2 /* an Ethernet header (a tap) */
+#define PKT_PI	 1 /* a struct tun_pi (the device has `pi`) */
+#define PKT_ETH	 2 /* an Ethernet header (a tap) */
+#define PKT_VNET 4 /* a struct virtio_net_hdr, after tun_pi (`vnet-hdr`) */
+
+#define PACKET_VNET_LEN 10 /* sizeof(struct virtio_net_hdr), little endian */
+
+/* A struct virtio_net_hdr, as tun_put_user() writes it. */
+struct packet_vnet {
+	bool has;	  /* the read carried one (a vnet-hdr device) */
+	uint8_t flags;	  /* VIRTIO_NET_HDR_F_NEEDS_CSUM 1, _DATA_VALID 2 */
+	uint8_t gso_type; /* VIRTIO_NET_HDR_GSO_*: 0 none, 1 tcpv4, 3 udp,
+			   * 4 tcpv6, 5 udp-l4; 0x80 ECN */
+	uint16_t hdr_len, gso_size, csum_start, csum_offset;
+};
+
+/* Parse the 10 bytes at b (len available): false if they do not fit. */
+bool packet_vnet_parse(const uint8_t *b, size_t len, struct packet_vnet *out);
 
 /* Bytes of the headers a layout puts before the IP header. */
 size_t packet_hdr_len(unsigned layout);
@@ -60,6 +75,7 @@ struct packet_info {
 	int32_t pi_flags;  /* tun_pi flags (TUN_PKT_STRIP), -1: no tun_pi */
 	int8_t frag;	   /* enum case_frag, -1: not IP */
 	uint8_t src[16], dst[16]; /* 4 bytes for IPv4 */
+	struct packet_vnet vnet;  /* PKT_VNET: its virtio_net_hdr */
 };
 
 /* Fill *out from buf; the IP header is read even when the packet was cut

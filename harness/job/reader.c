@@ -82,7 +82,8 @@ static int job_emit(struct tuncheck_reader *r, const struct tuncheck_event *ev)
 		packet_info(ev->data, ev->len, rt->layout, &e.pkt);
 		e.proto = e.pkt.proto;
 		capture_packet(rt->job->pcap, ev->data, ev->len,
-			       rt->layout & PKT_PI);
+			       packet_hdr_len(rt->layout &
+					      (PKT_PI | PKT_VNET)));
 		if (e.pkt.proto == PROTO_ARP || e.pkt.proto == PROTO_ND)
 			neigh_answer(rt, ev->data, ev->len);
 	}

@@ -7,6 +7,8 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/udp.h>
+#include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -148,7 +150,8 @@ static size_t send_build(struct job *j, const struct step *s,
 			      "these addresses",
 			      send_label(s));
 	else
-		capture_packet(j->pcap, p->buf, len, p->layout & PKT_PI);
+		capture_packet(j->pcap, p->buf, len,
+			       packet_hdr_len(p->layout & (PKT_PI | PKT_VNET)));
 	return len;
 }
 
@@ -208,6 +211,17 @@ static int send_from_ns(struct job *j, const struct step *s)
 		return job_fail_step(j, errno, "send: socket: %s",
 				     strerror(errno));
 	fd = job_fd_high(fd);
+	/* gso=: one send of size bytes the stack cuts into gso-byte
+	 * datagrams, or hands the device whole (UDP GSO, Linux 4.18) */
+	if (s->u.send.gso &&
+	    setsockopt(fd, SOL_UDP, UDP_SEGMENT, &(int){ (int)s->u.send.gso },
+		       sizeof(int)) < 0) {
+		int err = errno;
+
+		close(fd);
+		return job_fail_step(j, err, "send: UDP_SEGMENT %u: %s",
+				     s->u.send.gso, strerror(err));
+	}
 	buf = calloc(1, cap);
 	if (!buf) {
 		close(fd);
