@@ -72,6 +72,7 @@ build exec backends/exec.c backends/exec_proto.c harness/case/errname.c || exit 
 build variant harness/case/*.c || exit 1
 build protocol harness/run/protocol.c || exit 1
 build channel harness/vm/channel.c || exit 1
+build packet harness/job/packet.c harness/case/*.c || exit 1
 # shellcheck disable=SC2086 # file names without blanks
 seed case $cases || exit 1
 seed exec tests/fuzz-corpus/exec/* || exit 1
@@ -79,9 +80,11 @@ seed exec tests/fuzz-corpus/exec/* || exit 1
 seed variant $cases || exit 1
 seed protocol tests/fuzz-corpus/protocol/* || exit 1
 seed channel tests/fuzz-corpus/channel/* || exit 1
+seed packet tests/fuzz-corpus/packet/* || exit 1
 run case 8192
 run exec $((2 * 65536 + 64))
 run variant 8192
 run protocol 16384
 run channel 16384
+run packet 4096
 exit $status

@@ -16,7 +16,7 @@ for c in "$@"; do
 		{
 			# packet filters: the leftmost one on the line changes
 			best = 0
-			n = split("pi-flags= frag= src= dst= icmp-type=", keys, " ")
+			n = split("pi-flags= frag= src= dst= icmp-type= gso= gso-size= hdr-len= csum= csum-start= csum-offset=", keys, " ")
 			for (i = 1; i <= n; i++)
 				if (match($0, " " keys[i] "[^ ]+") && (!best || RSTART < best)) {
 					best = RSTART; bl = RLENGTH; bk = keys[i]
@@ -26,6 +26,9 @@ for c in "$@"; do
 				if (bk == "pi-flags=") nv = v == "strip" ? "0" : "strip"
 				else if (bk == "frag=") nv = v == "first" ? "last" : "first"
 				else if (bk == "icmp-type=") nv = v == 255 ? 254 : v + 1
+				else if (bk == "gso=") nv = v == "none" ? "udp-l4" : "none"
+				else if (bk == "csum=") nv = v == "none" ? "partial" : "none"
+				else if (bk ~ /^(gso-size|hdr-len|csum-start|csum-offset)=$/) nv = v + 1
 				else nv = v ~ /:/ ? "2001:db8:ffff::fe" : "198.19.255.254"
 				$0 = substr($0, 1, best) bk nv substr($0, best + bl)
 				print; exit

@@ -1529,9 +1529,58 @@ static void test_fault(void **state)
 	case_free(c);
 }
 
+static void test_vnet_words(void **state)
+{
+	const char t[] = "case v\ntun t0 addr=198.18.0.1/24 vnet-hdr\n"
+			 "open q0 device=t0\nreader r0 queue=q0\n"
+			 "send udp from-ns to=198.18.0.2 size=4000 gso=1000\n"
+			 "expect r0 reads udp count=1 within=1s gso=udp-l4 "
+			 "gso-size=1000 hdr-len=28 csum=partial csum-start=20 "
+			 "csum-offset=6\n"
+			 "expect r0 reads udp count=1 within=1s\n";
+	struct case_diag d = { 0 };
+	struct case_file *c = case_parse("v.case", t, strlen(t), &d);
+	const struct expect *e;
+
+	(void)state;
+	if (!c)
+		fail_msg("%u:%u: %s", d.line, d.col, d.msg);
+	assert_true(c->steps[0].u.tun.vnet_hdr);
+	assert_int_equal(c->steps[3].u.send.gso, 1000);
+	e = &c->steps[4].u.expect;
+	assert_int_equal(e->gso, 4); /* the index in CASE_GSO_TYPES */
+	assert_int_equal(e->csum, 1);
+	assert_int_equal(e->gso_size, 1000);
+	assert_int_equal(e->hdr_len, 28);
+	assert_int_equal(e->csum_start, 20);
+	assert_int_equal(e->csum_offset, 6);
+	e = &c->steps[5].u.expect; /* no filter: any */
+	assert_int_equal(e->gso, -1);
+	assert_int_equal(e->csum, -1);
+	assert_int_equal(e->gso_size, -1);
+	assert_int_equal(e->csum_offset, -1);
+	case_free(c);
+	{
+		const char b1[] = "case v\ntun t0 addr=198.18.0.1/24\n"
+				  "send icmp-echo from-ns to=198.18.0.2 "
+				  "gso=100\n";
+		const char b2[] = "case v\ntun t0 addr=198.18.0.1/24\n"
+				  "open q0 device=t0\nreader r0 queue=q0\n"
+				  "expect r0 reads udp count=1 within=1s "
+				  "gso=tso\n";
+
+		assert_null(case_parse("v.case", b1, strlen(b1), &d));
+		assert_non_null(strstr(d.msg, "gso= (UDP_SEGMENT) is for udp"));
+		assert_null(case_parse("v.case", b2, strlen(b2), &d));
+		assert_non_null(strstr(d.msg, "tso"));
+	}
+	assert_int_equal(d.line, 5);
+}
+
 int main(void)
 {
 	static const struct CMUnitTest named[] = {
+		cmocka_unit_test(test_vnet_words),
 		cmocka_unit_test(test_fault),
 		cmocka_unit_test(test_every_directive),
 		cmocka_unit_test(test_defaults),

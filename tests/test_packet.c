@@ -523,7 +523,15 @@ static void test_info_and_filters(void **state)
 	struct case_addr d4 = test_addr(AF_INET, "198.18.0.2");
 	struct case_addr s6 = test_addr(AF_INET6, "2001:db8::1");
 	struct case_addr d6 = test_addr(AF_INET6, "2001:db8::2");
-	struct expect e = { .icmp_type = -1, .pi_flags = -1, .frag = -1 };
+	struct expect e = { .icmp_type = -1,
+			    .pi_flags = -1,
+			    .frag = -1,
+			    .gso = -1,
+			    .csum = -1,
+			    .gso_size = -1,
+			    .hdr_len = -1,
+			    .csum_start = -1,
+			    .csum_offset = -1 };
 	struct packet_info pk;
 	uint8_t b[256];
 	uint16_t f = 1; /* TUN_PKT_STRIP, host order */
@@ -580,6 +588,8 @@ static void test_info_and_filters(void **state)
 	assert_memory_equal(pk.dst, &d6.a.v6, 16);
 	memset(&e, 0, sizeof(e));
 	e.icmp_type = e.pi_flags = e.frag = -1;
+	e.gso = e.csum = e.gso_size = e.hdr_len = e.csum_start = e.csum_offset =
+		-1;
 	e.dst = d6;
 	assert_true(packet_matches(&e, &pk));
 	e.dst = d4;
@@ -590,6 +600,87 @@ static void test_info_and_filters(void **state)
 	assert_int_equal(pk.family, 0);
 	assert_int_equal(pk.frag, -1);
 	assert_false(packet_matches(&e, &pk));
+}
+
+/* A vnet-hdr read: the virtio_net_hdr (after a tun_pi, if any), parsed
+ * little endian, skipped for the rest, matched by gso= csum= ... */
+static void test_vnet(void **state)
+{
+	static const uint8_t hdr[PACKET_VNET_LEN] = {
+		1, 5, 28, 0, 0xe8, 0x03, 20, 0, 6, 0 /* NEEDS_CSUM UDP_L4 */
+	};
+	struct case_addr s4 = test_addr(AF_INET, "198.18.0.2");
+	struct case_addr d4 = test_addr(AF_INET, "198.18.0.1");
+	struct expect e = { .icmp_type = -1,
+			    .pi_flags = -1,
+			    .frag = -1,
+			    .gso = -1,
+			    .csum = -1,
+			    .gso_size = -1,
+			    .hdr_len = -1,
+			    .csum_start = -1,
+			    .csum_offset = -1 };
+	struct packet_info pk;
+	struct packet_vnet v;
+	uint8_t b[256];
+	size_t n, off = PACKET_PI_LEN + PACKET_VNET_LEN;
+
+	(void)state;
+	assert_int_equal(packet_hdr_len(PKT_VNET), 10);
+	assert_int_equal(packet_hdr_len(PKT_PI | PKT_VNET | PKT_ETH), 28);
+	assert_false(packet_vnet_parse(hdr, 9, &v));
+	assert_false(v.has);
+	assert_true(packet_vnet_parse(hdr, sizeof(hdr), &v));
+	assert_int_equal(v.gso_size, 1000);
+	/* pi, vnet, IPv4 UDP */
+	n = packet_build_udp(b + off, sizeof(b) - off, &s4, &d4, 40000, 9, 20,
+			     false);
+	n = packet_wrap(b, n, PKT_PI | PKT_VNET, NULL, NULL);
+	assert_int_equal(n, off + 20 + 8 + 20);
+	/* packet_wrap writes a zero header: no checksum, no GSO */
+	packet_info(b, n, PKT_PI | PKT_VNET, &pk);
+	assert_int_equal(pk.proto, PROTO_UDP);
+	assert_true(pk.vnet.has);
+	assert_int_equal(pk.vnet.gso_type, 0);
+	assert_int_equal(pk.vnet.flags, 0);
+	assert_true(packet_csum_ok(b, n, PKT_PI | PKT_VNET));
+	e.gso = 0; /* none */
+	e.csum = 0;
+	assert_true(packet_matches(&e, &pk));
+	memcpy(b + PACKET_PI_LEN, hdr, sizeof(hdr));
+	packet_info(b, n, PKT_PI | PKT_VNET, &pk);
+	assert_int_equal(pk.proto, PROTO_UDP);
+	assert_memory_equal(pk.src, &s4.a.v4, 4);
+	assert_int_equal(pk.vnet.flags, 1);
+	assert_int_equal(pk.vnet.gso_type, 5);
+	assert_int_equal(pk.vnet.hdr_len, 28);
+	assert_int_equal(pk.vnet.csum_start, 20);
+	assert_int_equal(pk.vnet.csum_offset, 6);
+	assert_false(packet_matches(&e, &pk));
+	e.gso = 4;  /* index of udp-l4 in CASE_GSO_TYPES: value 5 */
+	e.csum = 1; /* partial */
+	e.gso_size = 1000;
+	e.hdr_len = 28;
+	e.csum_start = 20;
+	e.csum_offset = 6;
+	assert_true(packet_matches(&e, &pk));
+	e.gso_size = 999;
+	assert_false(packet_matches(&e, &pk));
+	e.gso_size = 1000;
+	e.gso = 1; /* tcpv4 */
+	assert_false(packet_matches(&e, &pk));
+	/* the ECN bit does not change the type */
+	b[PACKET_PI_LEN + 1] = 0x81;
+	packet_info(b, n, PKT_PI | PKT_VNET, &pk);
+	assert_true(packet_matches(&e, &pk));
+	/* a vnet filter never matches a read without the header */
+	packet_info(b + off, n - off, 0, &pk);
+	assert_false(pk.vnet.has);
+	assert_false(packet_matches(&e, &pk));
+	/* cut inside the header: no header, no IP */
+	packet_info(b, PACKET_PI_LEN + 6, PKT_PI | PKT_VNET, &pk);
+	assert_false(pk.vnet.has);
+	assert_int_equal(pk.family, 0);
 }
 
 int main(void)
@@ -608,6 +699,7 @@ int main(void)
 		cmocka_unit_test(test_classify_mld),
 		cmocka_unit_test(test_classify_garbage),
 		cmocka_unit_test(test_info_and_filters),
+		cmocka_unit_test(test_vnet),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
