@@ -133,6 +133,7 @@ enum expect_kind {
 	EXPECT_FLAGS,	  /* T flags has=BITS lacks=BITS (ifi_flags) */
 	EXPECT_COUNTER,	  /* T counter NAME | snmp NAME: min= max= */
 	EXPECT_ADDRS,	  /* T addresses usable|pending: IPv6 DAD state */
+	EXPECT_FLOWS,	  /* flows R+R... count=N: UDP flows across queues */
 };
 
 /* gso=: VIRTIO_NET_HDR_GSO_* by name (values 0, 1, 3, 4, 5) */
@@ -183,6 +184,11 @@ struct expect {
 	 * CASE_GSO_TYPES), csum= (none|partial|valid: flags 0, NEEDS_CSUM,
 	 * DATA_VALID), gso-size= hdr-len= csum-start= csum-offset=; -1 any */
 	int gso, csum, gso_size, hdr_len, csum_start, csum_offset;
+	/* FLOWS: the readers (1u << index), at least `spread` of them read,
+	 * and with `isolated`, one that read none did not wake either */
+	uint32_t readers;
+	long spread;
+	bool isolated;
 	bool negate; /* READABLE: not-readable; LINK: down */
 	/* kernel=: the kernels it holds on (elsewhere it is skipped) */
 	struct case_krange kernel;
@@ -279,6 +285,8 @@ struct step {
 			uint64_t interval_ns; /* 0 = flood */
 			uint16_t port;	      /* UDP destination, default 9 */
 			unsigned gso;	      /* UDP_SEGMENT size, 0: none */
+			unsigned flows;	      /* from-ns udp: sockets, each
+						 sending count; default 1 */
 		} send;
 		struct {
 			uint8_t *bytes; /* owned by the case */

@@ -314,6 +314,7 @@ enum {
 	SEND_INTERVAL,
 	SEND_PORT,
 	SEND_GSO,
+	SEND_FLOWS,
 	SEND_N
 };
 static const struct case_opt case_send_opts[SEND_N] = {
@@ -331,6 +332,8 @@ static const struct case_opt case_send_opts[SEND_N] = {
 			.max = 65535 },
 	[SEND_GSO] = { "gso", "N", T_NUM, AT(u.send.gso), .min = 1,
 		       .max = 65535 },
+	[SEND_FLOWS] = { "flows", "N", T_NUM, AT(u.send.flows), .min = 1,
+			 .max = 256 },
 };
 
 /* send PROTO into=Q|from-ns [to=] [from=] [count=] ...; then its rules. */
@@ -346,6 +349,7 @@ static int case_parse_send(struct case_parser *p, struct step *s)
 	s->u.send.count = 1;
 	s->u.send.size = 56;
 	s->u.send.port = 9;
+	s->u.send.flows = 1;
 	p->have_send = true;
 	if (case_args(p, 2, case_send_opts, SEND_N, ~0u, seen, s, NULL))
 		return -1;
@@ -371,6 +375,11 @@ static int case_parse_send(struct case_parser *p, struct step *s)
 		return case_fail(p, seen[SEND_PORT],
 				 "send: port= is for udp "
 				 "only");
+	if (seen[SEND_FLOWS] &&
+	    (s->u.send.proto != PROTO_UDP || !seen[SEND_FROM_NS]))
+		return case_fail(p, seen[SEND_FLOWS],
+				 "send: flows= (one socket each) is for udp "
+				 "from-ns only");
 	if (seen[SEND_GSO] &&
 	    (s->u.send.proto != PROTO_UDP || !seen[SEND_FROM_NS]))
 		return case_fail(p, seen[SEND_GSO],
@@ -615,7 +624,7 @@ const struct case_directive case_directives[] = {
 	{ "mtu", case_parse_mtu, ROLE_STEP, STEP_MTU, "mtu TUN N" },
 	{ "send", case_parse_send, ROLE_STEP, STEP_SEND,
 	  "send icmp-echo|udp into=QUEUE|from-ns [to=IP] [from=IP] [count=N] "
-	  "[size=N] [flood|interval=DUR] [port=N] [gso=N]" },
+	  "[size=N] [flood|interval=DUR] [port=N] [gso=N] [flows=N]" },
 	{ "write", case_parse_write, ROLE_STEP, STEP_WRITE,
 	  "write QUEUE hex=BYTES [size=N] [count=N] [iov=N]" },
 	{ "read", case_parse_read, ROLE_STEP, STEP_READ,

@@ -51,6 +51,8 @@ enum {
 	XP_CSUM,
 	XP_CSUM_START,
 	XP_CSUM_OFFSET,
+	XP_SPREAD,
+	XP_ISOLATED,
 	XP_KERNEL,
 	XP_N
 };
@@ -96,6 +98,9 @@ static const struct case_opt case_expect_opts[XP_N] = {
 			    .min = 0, .max = 65535 },
 	[XP_CSUM_OFFSET] = { "csum-offset", "N", T_NUM,
 			     AT(u.expect.csum_offset), .min = 0, .max = 65535 },
+	[XP_SPREAD] = { "spread", "N", T_NUM, AT(u.expect.spread), .min = 1,
+			.max = CASE_MAX_READERS },
+	[XP_ISOLATED] = { "isolated", NULL, T_FLAG, AT(u.expect.isolated) },
 	[XP_KERNEL] = { "kernel", "A.B-C.D", T_CUSTOM, .size = 0 },
 };
 _Static_assert(XP_N <= 32, "expect options are a 32-bit mask");
@@ -300,11 +305,51 @@ static const struct case_pred {
 	{ "send", EXPECT_SEND, SYM_QUEUE, false, NULL,
 	  XP(XP_OK) | XP(XP_ERRNO) | XP(XP_COUNT), 0,
 	  "expect send ok | expect send errno=E [count=N]" },
+	{ "flows", EXPECT_FLOWS, SYM_READER, false, NULL,
+	  XP(XP_COUNT) | XP(XP_WITHIN) | XP(XP_SPREAD) | XP(XP_ISOLATED),
+	  XP(XP_COUNT) | XP(XP_WITHIN),
+	  "expect flows READER+READER... count=N within=DUR [spread=N] "
+	  "[isolated]" },
 };
 
 #define CASE_N_PREDS   (sizeof(case_preds) / sizeof(case_preds[0]))
-#define CASE_N_SPECIAL 3 /* snmp, step, send */
+#define CASE_N_SPECIAL 4 /* snmp, step, send, flows */
 #define CASE_N_NAMED   (CASE_N_PREDS - CASE_N_SPECIAL)
+
+/* expect flows R+R...: the readers, each declared, at least two. */
+static int case_flows_readers(struct case_parser *p, struct expect *e)
+{
+	const struct case_word *w = &p->w[2];
+	const char *t;
+	char one[CASE_NAME_MAX], dummy[CASE_NAME_MAX];
+	unsigned n = 0;
+
+	if (case_need_bare(p, 2, "the readers: r0+r1+..."))
+		return -1;
+	for (t = w->s; *t;) {
+		size_t len = strcspn(t, "+");
+		int ref;
+
+		snprintf(one, sizeof(one), "%.*s",
+			 (int)(len < sizeof(one) ? len : sizeof(one) - 1), t);
+		if (case_sym_use(p, one, w->col + (unsigned)(t - w->s),
+				 SYM_READER, dummy, &ref))
+			return -1;
+		if (e->readers & (1u << ref))
+			return case_fail(p, w->col + (unsigned)(t - w->s),
+					 "expect flows: reader '%s' twice",
+					 one);
+		e->readers |= 1u << ref;
+		n++;
+		t += len + (t[len] == '+');
+	}
+	if (n < 2)
+		return case_fail(p, w->col,
+				 "expect flows: name two readers or more "
+				 "(r0+r1)");
+	case_name_copy(e->subject, w->s);
+	return 0;
+}
 
 /* The hint after an unknown predicate: every one, from the table. */
 static void case_hint_preds(struct case_parser *p)
@@ -571,6 +616,10 @@ int case_parse_expect(struct case_parser *p, struct step *s)
 		i = 4;
 	} else if (!strcmp(pr->name, "snmp")) {
 		if (case_snmp_name(p, e))
+			return -1;
+		i = 3;
+	} else if (!strcmp(pr->name, "flows")) {
+		if (case_flows_readers(p, e))
 			return -1;
 		i = 3;
 	}

@@ -13,8 +13,8 @@
 
 /* The failure classes an xfail may name (observe.c's list). */
 static const char *const outcome_classes[] = {
-	"count", "wakeups", "woke",  "hang",	    "errno",
-	"state", "counter", "value", "lost-wakeup", "error-storm",
+	"count",   "wakeups", "woke",	     "hang",	    "errno", "state",
+	"counter", "value",   "lost-wakeup", "error-storm", "flows",
 };
 
 static int outcome_fail(struct case_diag *d, unsigned line, unsigned col,

@@ -120,6 +120,7 @@ struct job {
 	const char *cls;	    /* failure class for the matrix */
 	struct capture *pcap;	    /* --pcap-dir, from the first device on */
 	struct proto_counts counts; /* every reader's, atomically */
+	size_t flows_cursor;	    /* expect flows counts from here */
 	/* called by job_finish before it sends the verdict (may itself end
 	 * the job with another verdict) */
 	void (*on_finish)(struct job *j, enum verdict v);

@@ -11,6 +11,7 @@
 #include <net/if.h>
 
 #include "controller.h"
+#include "flows.h"
 #include "link.h"
 #include "registry.h"
 #include "tunioctl.h"
@@ -404,8 +405,9 @@ static const char *expect_fail_class(const struct expect *e,
 static bool xfail_class_matches(const char *reason, const char *cls)
 {
 	static const char *const classes[] = {
-		"count", "wakeups", "woke",  "hang",	    "errno",
-		"state", "counter", "value", "lost-wakeup", "error-storm",
+		"count",       "wakeups",     "woke",	 "hang",
+		"errno",       "state",	      "counter", "value",
+		"lost-wakeup", "error-storm", "flows",
 	};
 	size_t n = strcspn(reason, ":");
 
@@ -461,6 +463,8 @@ void step_expect(struct job *j, const struct step *s)
 		st = expect_step(j, e, &x);
 	else if (e->kind == EXPECT_LINK)
 		st = expect_link(j, e, &x);
+	else if (e->kind == EXPECT_FLOWS)
+		st = expect_flows(j, e, &x);
 	else
 		st = expect_state_of(j, e, &x);
 	if (st == EXPECT_FAIL && !j->cls)

@@ -355,6 +355,12 @@ void packet_info(const void *buf, size_t len, unsigned layout,
 	v6 = v.family == AF_INET6;
 	if (v.l4proto == (v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP))
 		out->icmp_type = v.l4[0];
+	/* a UDP flow's ports (expect flows), not of a later fragment */
+	if (v.l4proto == IPPROTO_UDP && v.l4len >= 4 &&
+	    out->frag <= FRAG_FIRST) {
+		out->sport = packet_u16_get(v.l4);
+		out->dport = packet_u16_get(v.l4 + 2);
+	}
 }
 
 const char *packet_describe(const struct packet_info *p, char *buf, size_t size)

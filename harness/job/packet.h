@@ -75,6 +75,7 @@ struct packet_info {
 	int32_t pi_flags;  /* tun_pi flags (TUN_PKT_STRIP), -1: no tun_pi */
 	int8_t frag;	   /* enum case_frag, -1: not IP */
 	uint8_t src[16], dst[16]; /* 4 bytes for IPv4 */
+	uint16_t sport, dport;	  /* UDP: the ports, else 0 */
 	struct packet_vnet vnet;  /* PKT_VNET: its virtio_net_hdr */
 };
 

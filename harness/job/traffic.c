@@ -179,32 +179,17 @@ static int send_into(struct job *j, const struct step *s, struct queue *q)
 	return ret;
 }
 
-/* Kernel-originated traffic: a socket in the namespace sends via the tun. */
-static int send_from_ns(struct job *j, const struct step *s)
+/* One socket of send_from_ns: count packets from its own source port;
+ * the socket stays open (*out) so the next one gets another port. */
+static int send_from_socket(struct job *j, const struct step *s,
+			    const struct sockaddr_storage *ss, socklen_t sl,
+			    uint8_t *buf, size_t cap, int *out)
 {
 	const struct case_addr *to = &s->u.send.to;
 	bool v6 = to->family == AF_INET6, udp = s->u.send.proto == PROTO_UDP;
-	struct sockaddr_storage ss = { 0 };
-	socklen_t sl;
-	size_t cap = s->u.send.size + 128, len, hdr = v6 ? 40 : 20;
-	uint8_t *buf;
+	size_t len, hdr = v6 ? 40 : 20;
 	int fd;
 
-	if (v6) {
-		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
-
-		a->sin6_family = AF_INET6;
-		a->sin6_addr = to->a.v6;
-		a->sin6_port = udp ? htons(s->u.send.port) : 0;
-		sl = sizeof(*a);
-	} else {
-		struct sockaddr_in *a = (struct sockaddr_in *)&ss;
-
-		a->sin_family = AF_INET;
-		a->sin_addr = to->a.v4;
-		a->sin_port = udp ? htons(s->u.send.port) : 0;
-		sl = sizeof(*a);
-	}
 	fd = socket(to->family, (udp ? SOCK_DGRAM : SOCK_RAW) | SOCK_CLOEXEC,
 		    udp ? 0 : (v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP));
 	if (fd < 0)
@@ -222,11 +207,6 @@ static int send_from_ns(struct job *j, const struct step *s)
 		return job_fail_step(j, err, "send: UDP_SEGMENT %u: %s",
 				     s->u.send.gso, strerror(err));
 	}
-	buf = calloc(1, cap);
-	if (!buf) {
-		close(fd);
-		return -ENOMEM;
-	}
 	for (long i = 0; i < s->u.send.count; i++) {
 		const void *p = buf;
 
@@ -241,14 +221,61 @@ static int send_from_ns(struct job *j, const struct step *s)
 			p = buf + hdr;
 		}
 		send_record(&j->last_send,
-			    sendto(fd, p, len, 0, (struct sockaddr *)&ss, sl) <
-					    0
+			    sendto(fd, p, len, 0, (const struct sockaddr *)ss,
+				   sl) < 0
 				    ? errno
 				    : 0);
 	}
-	free(buf);
-	close(fd);
+	*out = fd;
 	return 0;
+}
+
+/*
+ * Kernel-originated traffic: a socket in the namespace sends via the tun;
+ * flows=N: N sockets one after the other, N source ports (N UDP flows).
+ */
+static int send_from_ns(struct job *j, const struct step *s)
+{
+	const struct case_addr *to = &s->u.send.to;
+	bool udp = s->u.send.proto == PROTO_UDP;
+	struct sockaddr_storage ss = { 0 };
+	socklen_t sl;
+	size_t cap = s->u.send.size + 128;
+	unsigned flows = s->u.send.flows ? s->u.send.flows : 1, opened = 0;
+	uint8_t *buf;
+	int ret = 0, *fds;
+
+	if (to->family == AF_INET6) {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+
+		a->sin6_family = AF_INET6;
+		a->sin6_addr = to->a.v6;
+		a->sin6_port = udp ? htons(s->u.send.port) : 0;
+		sl = sizeof(*a);
+	} else {
+		struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+
+		a->sin_family = AF_INET;
+		a->sin_addr = to->a.v4;
+		a->sin_port = udp ? htons(s->u.send.port) : 0;
+		sl = sizeof(*a);
+	}
+	buf = calloc(1, cap);
+	fds = calloc(flows, sizeof(*fds));
+	if (!buf || !fds) {
+		free(buf);
+		free(fds);
+		return -ENOMEM;
+	}
+	while (opened < flows && !ret) {
+		ret = send_from_socket(j, s, &ss, sl, buf, cap, &fds[opened]);
+		opened += !ret;
+	}
+	while (opened)
+		close(fds[--opened]);
+	free(fds);
+	free(buf);
+	return ret;
 }
 
 int step_send(struct job *j, const struct step *s)
