@@ -1577,9 +1577,56 @@ static void test_vnet_words(void **state)
 	assert_int_equal(d.line, 5);
 }
 
+static void test_flows_words(void **state)
+{
+	const char t[] = "case f\ntun t0 multi-queue addr=198.18.0.1/24\n"
+			 "open q0 device=t0\nopen q1 device=t0\n"
+			 "reader r0 queue=q0\nreader r1 queue=q1\n"
+			 "send udp from-ns to=198.18.0.2 count=5 flows=16\n"
+			 "expect flows r0+r1 count=80 within=2s spread=2 "
+			 "isolated\n";
+	static const char *const bad[][2] = {
+		{ "expect flows r0 count=1 within=1s\n",
+		  "name two readers or more" },
+		{ "expect flows r0+r0 count=1 within=1s\n", "'r0' twice" },
+		{ "expect flows r0+r9 count=1 within=1s\n", "r9" },
+		{ "expect flows r0+r1 within=1s\n", "count" },
+		{ "send icmp-echo from-ns to=198.18.0.2 flows=2\n",
+		  "flows= (one socket each) is for udp from-ns only" },
+	};
+	struct case_diag d = { 0 };
+	struct case_file *c = case_parse("f.case", t, strlen(t), &d);
+	const struct expect *e;
+	char text[512];
+
+	(void)state;
+	if (!c)
+		fail_msg("%u:%u: %s", d.line, d.col, d.msg);
+	assert_int_equal(c->steps[5].u.send.flows, 16);
+	e = &c->steps[6].u.expect;
+	assert_int_equal(e->kind, EXPECT_FLOWS);
+	assert_int_equal(e->readers, 0x3);
+	assert_int_equal(e->count, 80);
+	assert_int_equal(e->spread, 2);
+	assert_true(e->isolated);
+	case_free(c);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text),
+			 "case f\ntun t0 multi-queue addr=198.18.0.1/24\n"
+			 "open q0 device=t0\nopen q1 device=t0\n"
+			 "reader r0 queue=q0\nreader r1 queue=q1\n%s",
+			 bad[i][0]);
+		assert_null(case_parse("f.case", text, strlen(text), &d));
+		if (!strstr(d.msg, bad[i][1]))
+			fail_msg("'%s': got '%s'", bad[i][0], d.msg);
+		assert_int_equal(d.line, 7);
+	}
+}
+
 int main(void)
 {
 	static const struct CMUnitTest named[] = {
+		cmocka_unit_test(test_flows_words),
 		cmocka_unit_test(test_vnet_words),
 		cmocka_unit_test(test_fault),
 		cmocka_unit_test(test_every_directive),

@@ -461,7 +461,7 @@ static int case_opt_unknown(struct case_parser *p, const struct case_word *w,
 	char *h = p->diag->hint;
 	size_t off = 0, size = sizeof(p->diag->hint);
 
-	if (!(mask & ((1u << n) - 1)))
+	if (!(mask & (n >= 32 ? ~0u : (1u << n) - 1)))
 		return case_end(p, (size_t)(w - p->w));
 	case_fail(p, w->col, "%s: unknown argument '%.48s'", p->label, w->s);
 	for (size_t i = 0; i < n; i++)
