@@ -1554,11 +1554,9 @@ static void test_vnet_words(void **state)
 	assert_int_equal(e->hdr_len, 28);
 	assert_int_equal(e->csum_start, 20);
 	assert_int_equal(e->csum_offset, 6);
+	assert_int_equal(e->vnet_set, 0x3f);
 	e = &c->steps[5].u.expect; /* no filter: any */
-	assert_int_equal(e->gso, -1);
-	assert_int_equal(e->csum, -1);
-	assert_int_equal(e->gso_size, -1);
-	assert_int_equal(e->csum_offset, -1);
+	assert_int_equal(e->vnet_set, 0);
 	case_free(c);
 	{
 		const char b1[] = "case v\ntun t0 addr=198.18.0.1/24\n"

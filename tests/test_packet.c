@@ -644,8 +644,10 @@ static void test_vnet(void **state)
 	assert_int_equal(pk.vnet.gso_type, 0);
 	assert_int_equal(pk.vnet.flags, 0);
 	assert_true(packet_csum_ok(b, n, PKT_PI | PKT_VNET));
-	e.gso = 0; /* none */
+	assert_true(packet_matches(&e, &pk)); /* no vnet filter: any */
+	e.gso = 0;			      /* none */
 	e.csum = 0;
+	e.vnet_set = 1u << VF_GSO | 1u << VF_CSUM;
 	assert_true(packet_matches(&e, &pk));
 	memcpy(b + PACKET_PI_LEN, hdr, sizeof(hdr));
 	packet_info(b, n, PKT_PI | PKT_VNET, &pk);
@@ -663,6 +665,7 @@ static void test_vnet(void **state)
 	e.hdr_len = 28;
 	e.csum_start = 20;
 	e.csum_offset = 6;
+	e.vnet_set = 0x3f;
 	assert_true(packet_matches(&e, &pk));
 	e.gso_size = 999;
 	assert_false(packet_matches(&e, &pk));

@@ -136,6 +136,16 @@ enum expect_kind {
 	EXPECT_FLOWS,	  /* flows R+R... count=N: UDP flows across queues */
 };
 
+/* The virtio_net_hdr filters of a reads expectation, as bits of vnet_set. */
+enum vnet_filter {
+	VF_GSO,
+	VF_CSUM,
+	VF_GSO_SIZE,
+	VF_HDR_LEN,
+	VF_CSUM_START,
+	VF_CSUM_OFFSET
+};
+
 /* gso=: VIRTIO_NET_HDR_GSO_* by name (values 0, 1, 3, 4, 5) */
 #define CASE_GSO_TYPES "none|tcpv4|udp|tcpv6|udp-l4"
 
@@ -182,8 +192,10 @@ struct expect {
 	int icmp_type, pi_flags, frag; /* enum case_frag */
 	/* a vnet-hdr device's virtio_net_hdr: gso= (an index of
 	 * CASE_GSO_TYPES), csum= (none|partial|valid: flags 0, NEEDS_CSUM,
-	 * DATA_VALID), gso-size= hdr-len= csum-start= csum-offset=; -1 any */
+	 * DATA_VALID), gso-size= hdr-len= csum-start= csum-offset=; each
+	 * counts only if its bit is in vnet_set (1u << enum vnet_filter) */
 	int gso, csum, gso_size, hdr_len, csum_start, csum_offset;
+	unsigned vnet_set;
 	/* FLOWS: the readers (1u << index), at least `spread` of them read,
 	 * and with `isolated`, one that read none did not wake either */
 	uint32_t readers;

@@ -81,7 +81,7 @@ void job_finish(struct job *j, enum verdict v, unsigned line, uint64_t at,
 	/* the job's last word first (fault.c: a verdict on a fault that
 	 * never fired becomes SKIP; its notes) */
 	if (j->on_finish)
-		j->on_finish(j, v);
+		j->on_finish(j, v, line);
 	/* the controller and a failing backend may race: first one wins */
 	pthread_mutex_lock(&once);
 	if (capture_full(j->pcap))

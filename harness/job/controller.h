@@ -123,7 +123,7 @@ struct job {
 	size_t flows_cursor;	    /* expect flows counts from here */
 	/* called by job_finish before it sends the verdict (may itself end
 	 * the job with another verdict) */
-	void (*on_finish)(struct job *j, enum verdict v);
+	void (*on_finish)(struct job *j, enum verdict v, unsigned line);
 };
 
 /* The running kernel's major.minor, and its release string. */

@@ -6,6 +6,8 @@
 #ifndef TUNCHECK_FAULT_H
 #define TUNCHECK_FAULT_H
 
+#include "verdict.h"
+
 struct job;
 struct step;
 
@@ -18,9 +20,12 @@ struct step;
 int fault_prepare(struct job *j);
 /* The `fault` step: from now on its calls count, and some fail. */
 int step_fault(struct job *j, const struct step *s);
-/* Before any verdict on the behaviour (pass, fail, xfail, xpass): a fault
- * that never fired makes the job SKIP, with the reason. */
-void fault_check_fired(struct job *j);
+/*
+ * Before a verdict on the behaviour (pass, xpass; fail or xfail of an
+ * expectation on the faulted reader, or any with a controller fault): a
+ * fault that never fired makes the job SKIP, with the reason.
+ */
+void fault_check_fired(struct job *j, enum verdict v, unsigned line);
 /* One note per fault step ("line 9: fault: 1 of 3 read calls ..."). */
 void fault_notes(struct job *j);
 

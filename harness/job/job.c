@@ -168,11 +168,11 @@ static void job_step_result(struct job *j, const struct step *s, int ret)
 
 /* job_finish's last word: the faults (a verdict needs its fault to have
  * fired; their notes). */
-static void job_on_finish(struct job *j, enum verdict v)
+static void job_on_finish(struct job *j, enum verdict v, unsigned line)
 {
 	if (v == VERDICT_PASS || v == VERDICT_FAIL || v == VERDICT_XFAIL ||
 	    v == VERDICT_XPASS)
-		fault_check_fired(j);
+		fault_check_fired(j, v, line);
 	fault_notes(j);
 }
 

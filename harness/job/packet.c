@@ -409,19 +409,20 @@ static bool packet_vnet_matches(const struct expect *e,
 				const struct packet_vnet *v)
 {
 	static const uint8_t gso_value[] = { 0, 1, 3, 4, 5 };
-	bool any = e->gso >= 0 || e->csum >= 0 || e->gso_size >= 0 ||
-		   e->hdr_len >= 0 || e->csum_start >= 0 || e->csum_offset >= 0;
+	const unsigned f = e->vnet_set;
 
-	if (!any)
+	if (!f)
 		return true;
 	return v->has &&
-	       (e->gso < 0 || (e->gso < (int)sizeof(gso_value) &&
-			       gso_value[e->gso] == (v->gso_type & 0x7f))) &&
-	       (e->csum < 0 || e->csum == (v->flags & 3)) &&
-	       (e->gso_size < 0 || e->gso_size == v->gso_size) &&
-	       (e->hdr_len < 0 || e->hdr_len == v->hdr_len) &&
-	       (e->csum_start < 0 || e->csum_start == v->csum_start) &&
-	       (e->csum_offset < 0 || e->csum_offset == v->csum_offset);
+	       (!(f & 1u << VF_GSO) ||
+		(e->gso >= 0 && e->gso < (int)sizeof(gso_value) &&
+		 gso_value[e->gso] == (v->gso_type & 0x7f))) &&
+	       (!(f & 1u << VF_CSUM) || e->csum == (v->flags & 3)) &&
+	       (!(f & 1u << VF_GSO_SIZE) || e->gso_size == v->gso_size) &&
+	       (!(f & 1u << VF_HDR_LEN) || e->hdr_len == v->hdr_len) &&
+	       (!(f & 1u << VF_CSUM_START) || e->csum_start == v->csum_start) &&
+	       (!(f & 1u << VF_CSUM_OFFSET) ||
+		e->csum_offset == v->csum_offset);
 }
 
 bool packet_matches(const struct expect *e, const struct packet_info *p)
