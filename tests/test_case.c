@@ -1575,6 +1575,23 @@ static void test_vnet_words(void **state)
 	assert_int_equal(d.line, 5);
 }
 
+static void test_link_txqlen(void **state)
+{
+	const char t[] = "case l\ntun t0\nlink t0 txqlen 1000\n";
+	const char bad[] = "case l\ntun t0\nlink t0 txqlen 0\n";
+	struct case_diag d = { 0 };
+	struct case_file *c = case_parse("l.case", t, strlen(t), &d);
+
+	(void)state;
+	assert_non_null(c);
+	assert_int_equal(c->steps[1].u.link.op, LINK_TXQLEN);
+	assert_int_equal(c->steps[1].u.link.txqlen, 1000);
+	case_free(c);
+	assert_null(case_parse("l.case", bad, strlen(bad), &d));
+	assert_int_equal(d.line, 3);
+	assert_int_equal(d.col, 16);
+}
+
 static void test_flows_words(void **state)
 {
 	const char t[] = "case f\ntun t0 multi-queue addr=198.18.0.1/24\n"
@@ -1625,6 +1642,7 @@ int main(void)
 {
 	static const struct CMUnitTest named[] = {
 		cmocka_unit_test(test_flows_words),
+		cmocka_unit_test(test_link_txqlen),
 		cmocka_unit_test(test_vnet_words),
 		cmocka_unit_test(test_fault),
 		cmocka_unit_test(test_every_directive),

@@ -90,7 +90,8 @@ enum link_op {
 	LINK_DELETE,
 	LINK_CARRIER, /* IFLA_CARRIER (dev_change_carrier) */
 	LINK_MULTICAST,
-	LINK_ARP, /* clears IFF_NOARP when on */
+	LINK_ARP,    /* clears IFF_NOARP when on */
+	LINK_TXQLEN, /* IFLA_TXQLEN: link T txqlen N */
 };
 
 enum proto {
@@ -265,7 +266,8 @@ struct step {
 		} reader;
 		struct {
 			enum link_op op;
-			bool on; /* carrier, multicast, arp */
+			bool on;	 /* carrier, multicast, arp */
+			unsigned txqlen; /* txqlen */
 		} link;
 		struct {
 			int how; /* 0 default, 1 TUNSETIFF, 2 TUNSETQUEUE */

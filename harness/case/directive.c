@@ -268,21 +268,31 @@ static int case_parse_dup(struct case_parser *p, struct step *s)
 		       : 0;
 }
 
-/* link T up|down|delete | link T carrier|multicast|arp on|off
- * (the order of enum link_op) */
+/* link T up|down|delete | link T carrier|multicast|arp on|off |
+ * link T txqlen N (the order of enum link_op) */
 static int case_parse_link(struct case_parser *p, struct step *s)
 {
+	long n;
 	int k;
 
 	if (case_sym_use_word(p, 1, SYM_DEVICE, s->name, &s->ref.dev) ||
 	    case_need_bare(p, 2,
-			   "up, down, delete, carrier, multicast or arp") ||
+			   "up, down, delete, carrier, multicast, arp or "
+			   "txqlen") ||
 	    (k = case_choose(p, &p->w[2], p->w[2].s,
-			     "up|down|delete|carrier|multicast|arp")) < 0)
+			     "up|down|delete|carrier|multicast|arp|txqlen")) <
+		    0)
 		return -1;
 	s->u.link.op = (enum link_op)k;
 	if (k < LINK_CARRIER)
 		return case_end(p, 3);
+	if (k == LINK_TXQLEN) {
+		if (case_need_bare(p, 3, "a queue length") ||
+		    case_num(p, &p->w[3], 1, 100000, &n))
+			return -1;
+		s->u.link.txqlen = (unsigned)n;
+		return case_end(p, 4);
+	}
 	if (case_need_bare(p, 3, "on or off") ||
 	    (k = case_choose(p, &p->w[3], p->w[3].s, "off|on")) < 0)
 		return -1;
@@ -620,7 +630,8 @@ const struct case_directive case_directives[] = {
 	  "reader NAME queue=QUEUE [bufsize=N] [drain=all|one] [nonblock] "
 	  "[wait=auto|step] [retry=DUR] [KEY=VALUE...]" },
 	{ "link", case_parse_link, ROLE_STEP, STEP_LINK,
-	  "link TUN up|down|delete | link TUN carrier|multicast|arp on|off" },
+	  "link TUN up|down|delete | link TUN carrier|multicast|arp on|off | "
+	  "link TUN txqlen N" },
 	{ "mtu", case_parse_mtu, ROLE_STEP, STEP_MTU, "mtu TUN N" },
 	{ "send", case_parse_send, ROLE_STEP, STEP_SEND,
 	  "send icmp-echo|udp into=QUEUE|from-ns [to=IP] [from=IP] [count=N] "

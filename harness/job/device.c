@@ -229,6 +229,9 @@ int step_link(struct job *j, const struct step *s)
 		ret = link_set_flag(j->nl, d->ifindex, IFF_NOARP,
 				    !s->u.link.on);
 		break;
+	case LINK_TXQLEN:
+		ret = link_set_txqlen(j->nl, d->ifindex, s->u.link.txqlen);
+		break;
 	default:
 		ret = link_delete(j->nl, d->ifindex);
 		break;

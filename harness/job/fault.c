@@ -407,16 +407,23 @@ int step_fault(struct job *j, const struct step *s)
 	return job_fail_step(j, E2BIG, "fault: not prepared");
 }
 
-/* Is the step at `line` an expectation about reader `ref`? */
-static bool fault_about_reader(const struct job *j, unsigned line, int ref)
+/*
+ * Could the failing step at `line` be the fault's effect?  An expectation
+ * on reader `ref`, or on what readers change: counters (tx_dropped of a
+ * slow reader), flows.  A send or step result, a link state, stand.
+ */
+static bool fault_effect(const struct job *j, unsigned line, int ref)
 {
 	for (size_t i = 0; i < j->c->n_steps; i++) {
 		const struct step *s = &j->c->steps[i];
+		const struct expect *e = &s->u.expect;
 
-		if (s->line == line)
-			return s->kind == STEP_EXPECT &&
-			       expect_on_timeline(&s->u.expect) &&
-			       s->u.expect.subject_ref == ref;
+		if (s->line != line)
+			continue;
+		if (s->kind != STEP_EXPECT)
+			return false;
+		return (expect_on_timeline(e) && e->subject_ref == ref) ||
+		       e->kind == EXPECT_COUNTER || e->kind == EXPECT_FLOWS;
 	}
 	return false;
 }
@@ -434,10 +441,10 @@ void fault_check_fired(struct job *j, enum verdict v, unsigned line)
 		pthread_mutex_unlock(&F.lock);
 		if (!r.armed || r.injected)
 			continue;
-		/* a failure of something else than the faulted reader stands */
+		/* a failure the fault cannot have caused stands */
 		if ((v == VERDICT_FAIL || v == VERDICT_XFAIL) &&
 		    !r.s->u.fault.controller &&
-		    !fault_about_reader(j, line, r.s->ref.reader))
+		    !fault_effect(j, line, r.s->ref.reader))
 			continue;
 		snprintf(why, sizeof(why),
 			 "the fault at line %u never fired: %s made %ld "

@@ -21,9 +21,10 @@ int fault_prepare(struct job *j);
 /* The `fault` step: from now on its calls count, and some fail. */
 int step_fault(struct job *j, const struct step *s);
 /*
- * Before a verdict on the behaviour (pass, xpass; fail or xfail of an
- * expectation on the faulted reader, or any with a controller fault): a
- * fault that never fired makes the job SKIP, with the reason.
+ * Before a verdict on the behaviour (pass, xpass; a failure the fault may
+ * have caused: of an expectation on the faulted reader, a counter, flows;
+ * any, with a controller fault): a fault that never fired makes the job
+ * SKIP, with the reason.
  */
 void fault_check_fired(struct job *j, enum verdict v, unsigned line);
 /* One note per fault step ("line 9: fault: 1 of 3 read calls ..."). */
