@@ -366,6 +366,9 @@ static const struct bad_case bad_cases[] = {
 	  "unknown directive 'frobnicate'",
 	  "directives: case about kernel tun sysctl open attach detach close dup "
 	  "reader link mtu send write read ioctl pingpong sleep rearm wait fault backends expect xfail" },
+	/* found by fuzz_case: `expect snmp` with nothing after it */
+	{ "snmp without a name", T(H "expect snmp\n"), 5, 13,
+	  "expect snmp needs a counter such as Ip.InHdrErrors", NULL },
 	/* fault: who, calls, one action, one schedule, queue= rules */
 	{ "fault without calls", T(H "fault r0\n"), 5, 10, "fault", NULL },
 	{ "fault on an unknown reader", T(H "fault r9 read errno=EIO\n"), 5, 7,

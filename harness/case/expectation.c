@@ -500,11 +500,14 @@ static bool case_prev_acts(const struct case_parser *p)
 static int case_snmp_name(struct case_parser *p, struct expect *e)
 {
 	const struct case_word *w = &p->w[2];
-	const char *dot = strchr(w->s, '.');
-	size_t n = strlen(w->s);
+	const char *dot;
+	size_t n;
 
+	/* before w->s is read: a line may end after `snmp` */
 	if (case_need_bare(p, 2, "a counter such as Ip.InHdrErrors"))
 		return -1;
+	dot = strchr(w->s, '.');
+	n = strlen(w->s);
 	if (!dot || dot == w->s || !dot[1] || n >= sizeof(e->snmp) ||
 	    strspn(w->s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 			 "0123456789.") != n ||
