@@ -91,9 +91,11 @@ check-cmocka-exists:
 
 # Jobs mostly wait out their windows, so make run/check overlap 6 of them
 # on this 2-core machine (tuncheck's own default is the CPU count).
-JOBS ?= 6
+# -j for run and check: empty, the default (tuncheck picks it from memory,
+# descriptors and processes: jobs mostly sleep out their windows)
+JOBS ?=
 run: $(B)/tuncheck
-	$(B)/tuncheck run -j $(JOBS) cases
+	$(B)/tuncheck run $(if $(JOBS),-j $(JOBS)) cases
 
 # Debian's 5.10, 6.1 and 6.12 kernels with modules, for the kernel matrix
 # (run --kernel): no root, no installation.
@@ -105,7 +107,13 @@ kernels:
 # QEMU, then the broken-kernel selftests (ci/check-kernels.sh).
 ACCEL ?= auto
 check-kernels: $(B)/tuncheck
-	@JOBS=$(JOBS) ACCEL=$(ACCEL) sh ci/check-kernels.sh $(B) $(KERNELS_DIR) $(KERNELS)
+	@JOBS=$(or $(JOBS),6) ACCEL=$(ACCEL) sh ci/check-kernels.sh $(B) $(KERNELS_DIR) $(KERNELS)
+
+# The matrix 20 times at the default -j under a 2-CPU load: unexpected
+# verdicts (goal: none) and wall time beside the longest job (ci/flaky.sh).
+flaky: $(B)/tuncheck
+	sh ci/flaky.sh $(B) $(FLAKY_RUNS)
+FLAKY_RUNS ?= 20
 
 # Benchmarks: ratios against raw reference loops, never part of check.
 bench: $(B)/tuncheck
@@ -125,6 +133,10 @@ PLUGIN_CFLAGS = $(filter-out -fsanitize=% -fno-sanitize-recover=%,$(CFLAGS))
 $(B)/tests/plugins/%.so: tests/plugins/%.c include/tuncheck/backend.h
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(PLUGIN_CFLAGS) -Iinclude -fPIC -shared -o $@ $<
+
+# The version JSON and JUnit reports carry: git's description of the tree.
+VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+$(B)/harness/run/report.o: ALL_CFLAGS += -DTUNCHECK_VERSION='"$(VERSION)"'
 
 # The README's minimal plugin, built as it says (against the source tree).
 $(B)/minimal/minimal.so: examples/minimal_plugin.c include/tuncheck/backend.h
@@ -190,5 +202,5 @@ format-check:
 clean:
 	rm -rf build build-san
 
-.PHONY: all run bench check deps install clean tests format format-check check-cmocka-exists examples fuzz kernels
+.PHONY: all run bench check deps install clean tests format format-check check-cmocka-exists examples fuzz kernels flaky check-kernels
 -include $(OBJ:.o=.d) $(TESTS:%=%.d)

@@ -75,11 +75,38 @@ static void test_errors(void **state)
 	outcomes_free(&o);
 }
 
+/* "a|b": several classes one xfail documents (a race decides which) */
+static void test_class_lists(void **state)
+{
+	static const char t[] =
+		"xfail reg* go-nb : lost-wakeup|error-storm: either\n"
+		"xfail x go-nb : lost-wakeup|nope: not a list, a reason\n";
+	struct outcomes o = { 0 };
+	struct case_diag d = { 0 };
+
+	(void)state;
+	assert_true(outcome_class_list("count", 5));
+	assert_true(outcome_class_list("lost-wakeup|error-storm", 23));
+	assert_false(outcome_class_list("lost-wakeup|", 12));
+	assert_false(outcome_class_list("lost-wakeup|nope", 16));
+	assert_true(
+		outcome_class_in("lost-wakeup|error-storm", 23, "error-storm"));
+	assert_true(
+		outcome_class_in("lost-wakeup|error-storm", 23, "lost-wakeup"));
+	assert_false(outcome_class_in("lost-wakeup|error-storm", 23, "hang"));
+	assert_false(outcome_class_in("lost-wakeup|error-storm", 23, "lost"));
+	assert_int_equal(outcomes_parse(&o, "t.expect", t, strlen(t), &d), 0);
+	assert_string_equal(o.v[0].cls, "lost-wakeup|error-storm");
+	assert_string_equal(o.v[1].cls, "");
+	outcomes_free(&o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_class_lists),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

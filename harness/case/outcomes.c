@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,55 @@ static const char *const outcome_classes[] = {
 	"count",   "wakeups", "woke",	     "hang",	    "errno", "state",
 	"counter", "value",   "lost-wakeup", "error-storm", "flows",
 };
+
+/* Is s[0..n) one failure class? */
+static bool outcome_class_one(const char *s, size_t n)
+{
+	for (size_t i = 0;
+	     i < sizeof(outcome_classes) / sizeof(outcome_classes[0]); i++)
+		if (strlen(outcome_classes[i]) == n &&
+		    !strncmp(s, outcome_classes[i], n))
+			return true;
+	return false;
+}
+
+bool outcome_class_list(const char *s, size_t n)
+{
+	while (n) {
+		size_t k = strcspn(s, "|");
+
+		if (k > n)
+			k = n;
+		if (!outcome_class_one(s, k))
+			return false;
+		s += k;
+		n -= k;
+		if (n) {
+			s++;
+			n--;
+			if (!n)
+				return false; /* a trailing '|' */
+		}
+	}
+	return true;
+}
+
+bool outcome_class_in(const char *s, size_t n, const char *cls)
+{
+	size_t c = strlen(cls);
+
+	while (n) {
+		size_t k = strcspn(s, "|");
+
+		if (k > n)
+			k = n;
+		if (k == c && !strncmp(s, cls, c))
+			return true;
+		s += k + (k < n);
+		n -= k + (k < n);
+	}
+	return false;
+}
 
 static int outcome_fail(struct case_diag *d, unsigned line, unsigned col,
 			const char *hint, const char *fmt, ...)
@@ -98,15 +148,10 @@ static int outcome_line(struct outcome *out, char *line, unsigned ln,
 	why = colon + 2;
 	why += strspn(why, " \t");
 	n = strcspn(why, ":");
-	if (!out->skip && why[n] == ':')
-		for (size_t i = 0;
-		     i < sizeof(outcome_classes) / sizeof(outcome_classes[0]);
-		     i++)
-			if (strlen(outcome_classes[i]) == n &&
-			    !strncmp(why, outcome_classes[i], n)) {
-				memcpy(out->cls, why, n);
-				break;
-			}
+	/* "lost-wakeup: ..." or "lost-wakeup|error-storm: ..." */
+	if (!out->skip && why[n] == ':' && n < sizeof(out->cls) &&
+	    outcome_class_list(why, n))
+		memcpy(out->cls, why, n);
 	if (!*why)
 		return outcome_fail(d, ln, (unsigned)(why - line) + 1, usage,
 				    "the reason is missing");

@@ -25,7 +25,7 @@ struct outcome {
 	char glob[CASE_NAME_MAX + 64];
 	char backend[OUTCOME_BACKENDS_MAX][64];
 	size_t n_backends;
-	char cls[24]; /* xfail: the class it documents, "" = any */
+	char cls[64]; /* xfail: the classes it documents ("a|b"), "" = any */
 	char reason[160];
 	char where[96]; /* FILE:LINE, for the reports */
 };
@@ -43,6 +43,10 @@ int outcomes_parse(struct outcomes *o, const char *path, const char *text,
 		   size_t len, struct case_diag *d);
 /* Read and parse a file: 0, or -1 with d set. */
 int outcomes_load(struct outcomes *o, const char *path, struct case_diag *d);
+/* Is s[0..n) a list of failure classes, "lost-wakeup|error-storm"? */
+bool outcome_class_list(const char *s, size_t n);
+/* Is cls one of the list's? */
+bool outcome_class_in(const char *s, size_t n, const char *cls);
 /* The first outcome for this case and backend, or NULL. */
 const struct outcome *outcomes_find(const struct outcomes *o,
 				    const char *case_name, const char *backend);

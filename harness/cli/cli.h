@@ -36,6 +36,11 @@ void die(int status, const char *fmt, ...)
 
 /* Option values, each checked before the first job; die() otherwise. */
 unsigned opt_jobs(const char *arg); /* -j N; NULL: the default */
+struct tuncheck_backend_ops;
+/* The default -j lowered to 4 x CPUs when exec backends run (unless -j
+ * was given): their programs' start is CPU work. */
+unsigned opt_jobs_for(unsigned parallel, bool given,
+		      const struct tuncheck_backend_ops *const *ops, size_t nb);
 uint64_t opt_size(const char *flag, const char *arg);
 unsigned long opt_count(const char *flag, const char *arg, unsigned long max);
 void opt_backend(const struct tuncheck_backend_ops **ops, size_t *nb,

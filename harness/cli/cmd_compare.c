@@ -272,6 +272,7 @@ int cmd_compare(int argc, char **argv)
 	struct job_spec *jobs;
 	int c, ret = 0;
 	size_t differ;
+	bool jobs_given = false;
 
 	/* what compare --kernel forwards to each kernel's run */
 #define FWD(opt, arg)                                                          \
@@ -289,6 +290,7 @@ int cmd_compare(int argc, char **argv)
 		switch (c) {
 		case 'j':
 			ro.parallel = opt_jobs(optarg);
+			jobs_given = true;
 			FWD("-j", optarg);
 			break;
 		case 'b':
@@ -349,6 +351,7 @@ int cmd_compare(int argc, char **argv)
 	}
 	if (!strcmp(ops[0]->name, ops[1]->name))
 		die(2, "compare: A and B are both '%s'", ops[0]->name);
+	ro.parallel = opt_jobs_for(ro.parallel, jobs_given, ops, 2);
 	optind += 2;
 	cs = optind < argc
 		     ? cases_open(&p, argv + optind, argc - optind, "compare")

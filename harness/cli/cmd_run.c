@@ -48,7 +48,7 @@ int cmd_run(int argc, char **argv)
 	/* static: reachable on every early return (help, a bad case) */
 	static char **fwd;
 	size_t nfwd = 0, nk;
-	bool guest = false;
+	bool guest = false, jobs_given = false;
 	int prev;
 	const struct tuncheck_backend_ops *ops[MAX_BACKENDS];
 	struct runner_opts ro = { .job = { .log_fd = -1, .pcap_fd = -1 } };
@@ -62,6 +62,7 @@ int cmd_run(int argc, char **argv)
 	char why[512];
 	int c, ret;
 
+	report_meta_set(argc, argv);
 	ro.parallel = opt_jobs(NULL);
 	lockdown_limits_default(&ro.job.limits);
 	ro.job.pcap_max = PCAP_MAX_DEFAULT;
@@ -123,6 +124,7 @@ int cmd_run(int argc, char **argv)
 			break;
 		case 'j':
 			ro.parallel = opt_jobs(optarg);
+			jobs_given = true;
 			break;
 		case 'L':
 			ro.log_dir =
@@ -173,6 +175,7 @@ int cmd_run(int argc, char **argv)
 		kernels_guest_argv(&ks, fwd, nfwd, argv + optind,
 				   (size_t)(argc - optind));
 	opt_backends_default(ops, &nb);
+	ro.parallel = opt_jobs_for(ro.parallel, jobs_given, ops, nb);
 	cs = cases_open(&p, argv + optind, argc - optind, "run");
 	if (!cs)
 		return 2;

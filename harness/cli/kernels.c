@@ -82,7 +82,8 @@ void kernels_outcome_apply(struct job_spec *js)
 
 	if (!o || o->skip)
 		return;
-	if (r->v == VERDICT_FAIL && (!o->cls[0] || !strcmp(o->cls, r->cls))) {
+	if (r->v == VERDICT_FAIL &&
+	    (!o->cls[0] || outcome_class_in(o->cls, strlen(o->cls), r->cls))) {
 		r->v = VERDICT_XFAIL;
 		snprintf(r->observed + l, sizeof(r->observed) - l,
 			 " — documented (%s): %s", o->where, o->reason);

@@ -3,11 +3,13 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "exec.h"
 #include "outcomes.h"
 #include "lockdown.h"
 #include "outdir.h"
@@ -27,14 +29,76 @@ void die(int status, const char *fmt, ...)
 }
 
 /* -j N (1..256); NULL: the default, one job per CPU. */
-unsigned opt_jobs(const char *arg)
+/* MemAvailable from /proc/meminfo, in MiB; 0 if unknown. */
+static unsigned long opt_mem_available_mib(void)
+{
+	FILE *f = fopen("/proc/meminfo", "re");
+	char line[128];
+	unsigned long kib = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %lu kB", &kib) == 1)
+			break;
+	fclose(f);
+	return kib / 1024;
+}
+
+/*
+ * The default -j: jobs mostly sleep out their windows, so what bounds
+ * them is what each holds, not the CPUs: memory (JOB_MEM_MIB each),
+ * descriptors in the runner (JOB_FDS each) and processes (JOB_PROCS
+ * each: the job, its sandbox's PID 1, its threads), capped at JOBS_MAX
+ * and never below the CPU count.
+ */
+#define JOB_MEM_MIB 64
+#define JOB_FDS	    8
+#define JOB_PROCS   16
+#define JOBS_MAX    32
+static unsigned opt_jobs_default(void)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned long n = JOBS_MAX, mem = opt_mem_available_mib();
+	struct rlimit fds, procs;
+
+	if (mem && mem / JOB_MEM_MIB < n)
+		n = mem / JOB_MEM_MIB;
+	if (!getrlimit(RLIMIT_NOFILE, &fds) && fds.rlim_cur != RLIM_INFINITY &&
+	    fds.rlim_cur / JOB_FDS < n)
+		n = fds.rlim_cur / JOB_FDS;
+	/* for root the kernel does not apply RLIMIT_NPROC */
+	if (getuid() && !getrlimit(RLIMIT_NPROC, &procs) &&
+	    procs.rlim_cur != RLIM_INFINITY && procs.rlim_cur / JOB_PROCS < n)
+		n = procs.rlim_cur / JOB_PROCS;
+	if (cpus > 0 && (unsigned long)cpus > n)
+		n = (unsigned long)cpus;
+	return n ? (unsigned)n : 1;
+}
+
+unsigned opt_jobs_for(unsigned parallel, bool given,
+		      const struct tuncheck_backend_ops *const *ops, size_t nb)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned cap = cpus > 0 ? 4 * (unsigned)cpus : 4;
+
+	if (given)
+		return parallel;
+	/* an exec program's start costs CPU (an interpreter, a runtime):
+	 * a start that took seconds would miss its `ready` */
+	for (size_t i = 0; i < nb; i++)
+		if (backend_is_exec(ops[i]) && parallel > cap)
+			return cap;
+	return parallel;
+}
+
+unsigned opt_jobs(const char *arg)
+{
 	unsigned long n;
 	char *end;
 
 	if (!arg)
-		return cpus > 0 ? (unsigned)cpus : 1;
+		return opt_jobs_default();
 	n = strtoul(arg, &end, 10);
 	if (*end || !n || n > 256)
 		die(2, "-j: '%s' is not a job count (1..256)", arg);

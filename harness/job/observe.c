@@ -13,6 +13,7 @@
 #include "controller.h"
 #include "flows.h"
 #include "link.h"
+#include "outcomes.h"
 #include "registry.h"
 #include "tunioctl.h"
 
@@ -404,16 +405,11 @@ static const char *expect_fail_class(const struct expect *e,
  */
 static bool xfail_class_matches(const char *reason, const char *cls)
 {
-	static const char *const classes[] = {
-		"count",       "wakeups",     "woke",	 "hang",
-		"errno",       "state",	      "counter", "value",
-		"lost-wakeup", "error-storm", "flows",
-	};
 	size_t n = strcspn(reason, ":");
 
-	for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
-		if (strlen(classes[i]) == n && !strncmp(reason, classes[i], n))
-			return !strcmp(classes[i], cls);
+	/* "lost-wakeup: ..." or "lost-wakeup|error-storm: ..." */
+	if (reason[n] == ':' && outcome_class_list(reason, n))
+		return outcome_class_in(reason, n, cls);
 	return true; /* no class named: any failure */
 }
 

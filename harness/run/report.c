@@ -2,10 +2,44 @@
 /* TAP output in job order, a progress line, and the final matrix. */
 #include <errno.h>
 #include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "expect.h"
 #include "report.h"
+
+#ifndef TUNCHECK_VERSION
+#define TUNCHECK_VERSION "unknown"
+#endif
+
+/* The run's metadata (report_meta_set): JUnit and JSON carry it. */
+static struct {
+	time_t start;
+	char options[1024];
+} meta;
+
+void report_meta_set(int argc, char **argv)
+{
+	size_t off = 0;
+
+	meta.start = time(NULL);
+	for (int i = 0; i < argc && off < sizeof(meta.options); i++)
+		off += (size_t)snprintf(meta.options + off,
+					sizeof(meta.options) - off, "%s%s",
+					i ? " " : "", argv[i]);
+}
+
+/* "2026-11-29T06:40:00": UTC, as the Ant schema wants it (no zone). */
+static const char *report_timestamp(char *buf, size_t size)
+{
+	struct tm tm;
+	time_t t = meta.start ? meta.start : time(NULL);
+
+	gmtime_r(&t, &tm);
+	strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
+	return buf;
+}
 
 void report_begin(struct report *r, size_t n)
 {
@@ -28,6 +62,28 @@ static void yaml_str(FILE *f, const char *key, const char *s)
 		fputc(*s, f);
 	}
 	fputs("\"\n", f);
+}
+
+/*
+ * Text on a TAP test point's line: ASCII only (prove warns "Wide
+ * character" otherwise; an em dash becomes "--"), one line.
+ */
+static void tap_text(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (!strncmp(s, "\xe2\x80\x94", 3)) {
+			fputs("--", f);
+			s += 2;
+		} else if (c >= 0x80 || c < 0x20) {
+			/* one ? per character: skip UTF-8 continuations */
+			if (c < 0x80 || c >= 0xc0)
+				fputc(c == '\n' || c == '\t' ? ' ' : '?', f);
+		} else {
+			fputc(c, f);
+		}
+	}
 }
 
 /* -v: the job's output as TAP comments, one "#   | line" per line. */
@@ -60,10 +116,13 @@ static void report_tap_one(struct report *r, const struct job_spec *js,
 		js->c->name, js->ops->name);
 	if (js->kernel)
 		fprintf(r->tap, " on %s", js->kernel);
-	if (res->v == VERDICT_SKIP)
-		fprintf(r->tap, " # SKIP %s", res->observed);
-	else if (res->v == VERDICT_XFAIL)
-		fprintf(r->tap, " # TODO xfail: %s", res->observed);
+	if (res->v == VERDICT_SKIP) {
+		fputs(" # SKIP ", r->tap);
+		tap_text(r->tap, res->observed);
+	} else if (res->v == VERDICT_XFAIL) {
+		fputs(" # TODO xfail: ", r->tap);
+		tap_text(r->tap, res->observed);
+	}
 	fputc('\n', r->tap);
 	if (res->notes[0])
 		fprintf(r->tap, "# %s [%s]: %s\n", js->c->name, js->ops->name,
@@ -343,15 +402,49 @@ static void json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* An xfail's documented reason, from its observed text, or "". */
+static const char *report_xfail_reason(const struct job_result *r)
+{
+	const char *d = strstr(r->observed, "documented");
+	const char *c = d ? strstr(d, ": ") : NULL;
+
+	return r->v == VERDICT_XFAIL && c ? c + 2 : "";
+}
+
 int report_json(FILE *f, const struct job_spec *jobs, size_t n)
 {
-	fputs("{\"tuncheck\": 1, \"jobs\": [", f);
+	size_t count[VERDICT_COUNT] = { 0 };
+	struct utsname u = { 0 };
+	char host[256] = "", ts[32];
+
+	uname(&u);
+	gethostname(host, sizeof(host) - 1);
+	for (size_t i = 0; i < n; i++)
+		if (jobs[i].res.v < VERDICT_COUNT)
+			count[jobs[i].res.v]++;
+	fputs("{\"tuncheck\": 1, \"version\": ", f);
+	json_str(f, TUNCHECK_VERSION);
+	fputs(", \"started\": ", f);
+	json_str(f, report_timestamp(ts, sizeof(ts)));
+	fputs(", \"host\": ", f);
+	json_str(f, host);
+	fputs(", \"host_kernel\": ", f);
+	json_str(f, u.release);
+	fputs(", \"command\": ", f);
+	json_str(f, meta.options);
+	fprintf(f, ",\n \"summary\": {\"jobs\": %zu", n);
+	for (int v = 0; v < VERDICT_COUNT; v++)
+		fprintf(f, ", \"%s\": %zu", verdict_name(v), count[v]);
+	fputs("},\n \"jobs\": [", f);
 	for (size_t i = 0; i < n; i++) {
 		const struct job_result *r = &jobs[i].res;
+		const char *slash = strchr(jobs[i].c->name, '/');
 
 		fputs(i ? ",\n  {" : "\n  {", f);
 		fputs("\"case\": ", f);
 		json_str(f, jobs[i].c->name);
+		fputs(", \"variant\": ", f);
+		json_str(f, slash ? slash + 1 : "");
 		fputs(", \"file\": ", f);
 		json_str(f, jobs[i].c->path);
 		fputs(", \"backend\": ", f);
@@ -372,10 +465,14 @@ int report_json(FILE *f, const struct job_spec *jobs, size_t n)
 		json_str(f, r->expected);
 		fputs(", \"observed\": ", f);
 		json_str(f, r->observed);
+		fputs(", \"xfail_reason\": ", f);
+		json_str(f, report_xfail_reason(r));
 		fputs(", \"notes\": ", f);
 		json_str(f, r->notes);
 		fputs(", \"blocked_in\": ", f);
 		json_str(f, r->blocked);
+		fputs(", \"output\": ", f);
+		json_str(f, r->output);
 		fputc('}', f);
 	}
 	fputs("\n]}\n", f);
@@ -406,22 +503,42 @@ static void xml_str(FILE *f, const char *s)
 	}
 }
 
+/*
+ * One testsuite with what Ant's schema asks of it (timestamp, hostname,
+ * time, properties, system-out and -err); each testcase named "CASE
+ * [BACKEND]", a failure or error typed by its class (a timeout:
+ * "timeout"), an xfail as <skipped type="xfail">, as pytest writes it,
+ * and every failure, error or skip saying the case's file:line.
+ */
 int report_junit(FILE *f, const struct job_spec *jobs, size_t n)
 {
 	size_t fails = 0, errors = 0, skips = 0;
+	uint64_t wall = 0;
+	char host[256] = "", ts[32];
 
+	gethostname(host, sizeof(host) - 1);
 	for (size_t i = 0; i < n; i++) {
 		enum verdict v = jobs[i].res.v;
 
 		fails += v == VERDICT_FAIL || v == VERDICT_XPASS;
 		errors += v == VERDICT_ERROR || v == VERDICT_TIMEOUT;
-		skips += v == VERDICT_SKIP || v == VERDICT_INTERRUPTED;
+		skips += v == VERDICT_SKIP || v == VERDICT_INTERRUPTED ||
+			 v == VERDICT_XFAIL;
+		wall += jobs[i].res.wall_ns;
 	}
 	fprintf(f,
 		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		"<testsuites>\n<testsuite name=\"tuncheck\" tests=\"%zu\" "
-		"failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\">\n",
-		n, fails, errors, skips);
+		"failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" "
+		"time=\"%.3f\" timestamp=\"%s\" hostname=\"",
+		n, fails, errors, skips, (double)wall / 1e9,
+		report_timestamp(ts, sizeof(ts)));
+	xml_str(f, host);
+	fputs("\">\n  <properties><property name=\"command\" value=\"", f);
+	xml_str(f, meta.options);
+	fputs("\"/><property name=\"version\" value=\"", f);
+	xml_str(f, TUNCHECK_VERSION);
+	fputs("\"/></properties>\n", f);
 	for (size_t i = 0; i < n; i++) {
 		const struct job_result *r = &jobs[i].res;
 		const char *tag =
@@ -429,38 +546,52 @@ int report_junit(FILE *f, const struct job_spec *jobs, size_t n)
 				? "failure"
 			: r->v == VERDICT_ERROR || r->v == VERDICT_TIMEOUT
 				? "error"
-			: r->v == VERDICT_SKIP || r->v == VERDICT_INTERRUPTED
+			: r->v == VERDICT_SKIP || r->v == VERDICT_INTERRUPTED ||
+					r->v == VERDICT_XFAIL
 				? "skipped"
 				: NULL;
+		const char *type = r->v == VERDICT_TIMEOUT ? "timeout"
+				   : r->v == VERDICT_XFAIL ? "xfail"
+				   : r->cls[0]		   ? r->cls
+							   : verdict_name(r->v);
 
 		fputs("  <testcase classname=\"", f);
 		xml_str(f, jobs[i].c->name);
 		fputs("\" name=\"", f);
+		xml_str(f, jobs[i].c->name);
+		xml_str(f, " [");
 		xml_str(f, jobs[i].ops->name);
+		xml_str(f, "]");
 		if (jobs[i].kernel) {
 			xml_str(f, " on ");
 			xml_str(f, jobs[i].kernel);
 		}
 		fprintf(f, "\" time=\"%.3f\">", (double)r->wall_ns / 1e9);
 		if (tag) {
-			fprintf(f, "<%s message=\"", tag);
+			fprintf(f, "<%s type=\"", tag);
+			xml_str(f, type);
+			fputs("\" message=\"", f);
 			xml_str(f, r->observed);
 			fputs("\">", f);
-			fprintf(f, "%s:%u: %s [%s] ", jobs[i].c->path, r->line,
-				verdict_name(r->v), r->cls);
+			xml_str(f, jobs[i].c->path);
+			fprintf(f, ":%u: %s [%s] ", r->line, verdict_name(r->v),
+				r->cls);
 			xml_str(f, "expected ");
 			xml_str(f, r->expected);
 			xml_str(f, "; observed ");
 			xml_str(f, r->observed);
 			fprintf(f, "</%s>", tag);
-		} else if (r->v == VERDICT_XFAIL) {
-			fputs("<system-out>documented failure (xfail): ", f);
-			xml_str(f, r->observed);
+		}
+		if (r->output[0] && tag) {
+			fputs("<system-out>", f);
+			xml_str(f, r->output);
 			fputs("</system-out>", f);
 		}
 		fputs("</testcase>\n", f);
 	}
-	fputs("</testsuite>\n</testsuites>\n", f);
+	fputs("  <system-out></system-out>\n  <system-err></system-err>\n"
+	      "</testsuite>\n</testsuites>\n",
+	      f);
 	return fclose(f) ? -errno : 0;
 }
 

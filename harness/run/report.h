@@ -31,6 +31,11 @@ int report_json(FILE *f, const struct job_spec *jobs, size_t n);
 int report_junit(FILE *f, const struct job_spec *jobs, size_t n);
 /* End the TAP stream early: "Bail out! why". */
 void report_bail_out(struct report *r, const char *why);
+/*
+ * The run's metadata for JUnit and JSON: when it started, the command
+ * line (argv[0] to argc), from now.  Call once, before the first job.
+ */
+void report_meta_set(int argc, char **argv);
 /* 0 all as expected, 1 a failure, 4 everything skipped. */
 int report_exit_status(const struct job_spec *jobs, size_t n);
 
