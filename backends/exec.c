@@ -446,22 +446,32 @@ free_c:
 }
 
 /*
+ * Write one line on the program's stdin if it still reads it (and, with
+ * need, only if its `ready` declared that capability): 0 or -errno.
+ */
+static int exec_tell(struct exec_child *c, const char *line, uint32_t need)
+{
+	int ret = 0;
+
+	if (!c)
+		return 0;
+	pthread_mutex_lock(&c->lock);
+	if ((c->caps & need) == need && c->in_fd >= 0 &&
+	    write(c->in_fd, line, strlen(line)) < 0 && errno != EPIPE)
+		ret = -errno;
+	pthread_mutex_unlock(&c->lock);
+	return ret;
+}
+
+/*
  * ops->close: the harness closes its copy of the queue fd and writes
  * "close" on the program's stdin; the program must close its fd 3 (the
  * file is released when the last copy goes).  Does not wait for it.
  */
 static int exec_close(struct tuncheck_reader *r)
 {
-	struct exec_child *c = r->backend_data;
-	int ret = 0;
+	int ret = exec_tell(r->backend_data, "close\n", 0);
 
-	if (c) {
-		pthread_mutex_lock(&c->lock);
-		if (c->in_fd >= 0 && write(c->in_fd, "close\n", 6) < 0 &&
-		    errno != EPIPE)
-			ret = -errno;
-		pthread_mutex_unlock(&c->lock);
-	}
 	if (close(r->fd) < 0 && !ret)
 		ret = -errno;
 	return ret;
@@ -474,19 +484,10 @@ static int exec_close(struct tuncheck_reader *r)
  */
 static int exec_rearm(struct tuncheck_reader *r, int how)
 {
-	struct exec_child *c = r->backend_data;
-	const char *line = how == TUNCHECK_REARM_READD ? "rearm readd\n"
-						       : "rearm mod\n";
-	int ret = 0;
-
-	if (!c)
-		return 0;
-	pthread_mutex_lock(&c->lock);
-	if ((c->caps & EXEC_READY_REARM) && c->in_fd >= 0 &&
-	    write(c->in_fd, line, strlen(line)) < 0 && errno != EPIPE)
-		ret = -errno;
-	pthread_mutex_unlock(&c->lock);
-	return ret;
+	return exec_tell(r->backend_data,
+			 how == TUNCHECK_REARM_READD ? "rearm readd\n"
+						     : "rearm mod\n",
+			 EXEC_READY_REARM);
 }
 
 /* ---- selection --------------------------------------------------------- */

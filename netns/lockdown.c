@@ -317,19 +317,16 @@ static scmp_filter_ctx lockdown_seccomp_ctx(char *why, size_t size)
 static struct sock_filter *lockdown_bpf;
 static unsigned short lockdown_bpf_len;
 
-int lockdown_prepare(char *why, size_t size)
+int lockdown_bpf_export(scmp_filter_ctx ctx, struct sock_fprog *prog)
 {
-	scmp_filter_ctx ctx = lockdown_seccomp_ctx(why, size);
 	struct stat st;
 	int fd, ret = 0;
 
-	if (!ctx)
-		return -EINVAL;
+	prog->filter = NULL;
+	prog->len = 0;
 	fd = memfd_create("tuncheck-seccomp", MFD_CLOEXEC);
-	if (fd < 0) {
-		ret = -errno;
-		goto release;
-	}
+	if (fd < 0)
+		return -errno;
 	ret = seccomp_export_bpf(ctx, fd);
 	if (!ret && fstat(fd, &st) < 0)
 		ret = -errno;
@@ -337,16 +334,33 @@ int lockdown_prepare(char *why, size_t size)
 	    (st.st_size <= 0 || st.st_size % sizeof(struct sock_filter) ||
 	     st.st_size / sizeof(struct sock_filter) > BPF_MAXINSNS))
 		ret = -E2BIG;
-	if (!ret && !(lockdown_bpf = malloc((size_t)st.st_size)))
+	if (!ret && !(prog->filter = malloc((size_t)st.st_size)))
 		ret = -ENOMEM;
 	if (!ret &&
-	    pread(fd, lockdown_bpf, (size_t)st.st_size, 0) != st.st_size)
+	    pread(fd, prog->filter, (size_t)st.st_size, 0) != st.st_size)
 		ret = -EIO;
 	if (!ret)
-		lockdown_bpf_len = (unsigned short)(st.st_size /
-						    sizeof(struct sock_filter));
+		prog->len = (unsigned short)(st.st_size /
+					     sizeof(struct sock_filter));
+	if (ret < 0) {
+		free(prog->filter);
+		prog->filter = NULL;
+	}
 	close(fd);
-release:
+	return ret;
+}
+
+int lockdown_prepare(char *why, size_t size)
+{
+	scmp_filter_ctx ctx = lockdown_seccomp_ctx(why, size);
+	struct sock_fprog prog;
+	int ret;
+
+	if (!ctx)
+		return -EINVAL;
+	ret = lockdown_bpf_export(ctx, &prog);
+	lockdown_bpf = prog.filter;
+	lockdown_bpf_len = prog.len;
 	if (ret < 0)
 		snprintf(why, size, "seccomp_export_bpf: %s", strerror(-ret));
 	seccomp_release(ctx);

@@ -11,6 +11,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <linux/filter.h>
+#include <seccomp.h>
 
 /* Per-job resource limits; 0 means "no limit" (files: leave as is). */
 struct lockdown_limits {
@@ -35,6 +37,12 @@ void lockdown_limits_default(struct lockdown_limits *l);
  * -errno with `why` set; without it each job compiles its own.
  */
 int lockdown_prepare(char *why, size_t size);
+
+/*
+ * A libseccomp filter as a BPF program (through a memfd: libseccomp 2.5
+ * has no export to memory); prog->filter is malloc()ed.  0 or -errno.
+ */
+int lockdown_bpf_export(scmp_filter_ctx ctx, struct sock_fprog *prog);
 
 /*
  * Apply every layer to this process (and so to every thread and child it

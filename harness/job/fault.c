@@ -22,8 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,6 +32,7 @@
 #include "expect.h"
 #include "fault.h"
 #include "job.h"
+#include "lockdown.h"
 #include "timeline.h"
 
 #ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
@@ -292,8 +291,7 @@ static int fault_filter(uint32_t calls, char *why, size_t size)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	struct sock_fprog prog = { 0 };
-	struct stat st;
-	int ret = 0, fd = -1;
+	int ret = 0;
 
 	if (!ctx)
 		return -ENOMEM;
@@ -305,19 +303,8 @@ static int fault_filter(uint32_t calls, char *why, size_t size)
 			ret = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, F.nr[i],
 					       0);
 	}
-	if (!ret && (fd = memfd_create("tuncheck-fault", MFD_CLOEXEC)) < 0)
-		ret = -errno;
 	if (!ret)
-		ret = seccomp_export_bpf(ctx, fd);
-	if (!ret && fstat(fd, &st) < 0)
-		ret = -errno;
-	if (!ret && !(prog.filter = malloc((size_t)st.st_size)))
-		ret = -ENOMEM;
-	if (!ret && pread(fd, prog.filter, (size_t)st.st_size, 0) != st.st_size)
-		ret = -EIO;
-	prog.len = (unsigned short)(st.st_size / sizeof(struct sock_filter));
-	if (fd >= 0)
-		close(fd);
+		ret = lockdown_bpf_export(ctx, &prog);
 	seccomp_release(ctx);
 	if (!ret) {
 		/* a Go runtime preempts with signals: wait killably (5.19) */

@@ -31,6 +31,7 @@ static bool flow_same(const struct flow *f, const struct packet_info *p)
 	       !memcmp(f->dst, p->dst, alen);
 }
 
+/* The flows seen live in static storage: callers hold the timeline lock. */
 void flows_tally(const struct tl_event *ev, size_t from, size_t n,
 		 uint32_t readers, struct flows_tally *t)
 {

@@ -1,5 +1,6 @@
 #!/bin/sh
-# Hostile exec backend: exhaust memory or processes, per $HOSTILE_LIMIT.
+# Hostile exec backend: exhaust memory or processes, or flood stderr,
+# per $HOSTILE_LIMIT.
 # It only goes on to read (and the job only passes) when the limit held.
 case $HOSTILE_LIMIT in
 memory)
@@ -30,6 +31,10 @@ for pid in pids:
     os.kill(pid, 9)
     os.waitpid(pid, 0)
 ' || exit 1
+	;;
+stderr)
+	# 32 MiB of diagnostics: the job keeps at most --max-file-size
+	head -c 33554432 /dev/zero | tr '\0' x >&2
 	;;
 esac
 exec "$HOSTILE_READER"
