@@ -218,6 +218,16 @@ else
 	[ "$nr" = 0 ] || head -n 5 "$T/mutants.err"
 fi
 
+echo "== --html: the page in headless Chromium (ci/html.sh)"
+sh ci/html.sh "$B" >"$T/html.out" 2>&1
+st=$?
+cat "$T/html.out"
+case $st in
+0) count 1 0 0 ;;
+77) count 0 0 1 ;;
+*) count 0 1 0 ;;
+esac
+
 echo "== hostile backends: every attack on the sandbox must be contained (ci/hostile.sh)"
 sh ci/hostile.sh "$B" >"$T/hostile.out" 2>&1
 cat "$T/hostile.out"

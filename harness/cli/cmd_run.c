@@ -12,6 +12,7 @@
 
 #include "capture.h"
 #include "cli.h"
+#include "html.h"
 #include "kernels.h"
 #include "outcomes.h"
 #include "registry.h"
@@ -27,6 +28,7 @@ int cmd_run(int argc, char **argv)
 		{ "inject", required_argument, NULL, 'I' },
 		{ "junit", required_argument, NULL, 'J' },
 		{ "json", required_argument, NULL, 'O' },
+		{ "html", required_argument, NULL, 'H' },
 		{ "pcap-dir", required_argument, NULL, 'P' },
 		{ "pcap-max", required_argument, NULL, 'C' },
 		{ "max-memory", required_argument, NULL, 'M' },
@@ -52,8 +54,8 @@ int cmd_run(int argc, char **argv)
 	int prev;
 	const struct tuncheck_backend_ops *ops[MAX_BACKENDS];
 	struct runner_opts ro = { .job = { .log_fd = -1, .pcap_fd = -1 } };
-	const char *junit = NULL, *json = NULL;
-	FILE *junit_f = NULL, *json_f = NULL;
+	const char *junit = NULL, *json = NULL, *html = NULL;
+	FILE *junit_f = NULL, *json_f = NULL, *html_f = NULL;
 	struct report rep = { .tap = stdout, .term = stderr };
 	struct paths_list p = { 0 };
 	struct case_file **cs;
@@ -144,6 +146,11 @@ int cmd_run(int argc, char **argv)
 			json = optarg;
 			json_f = opt_report("--json", optarg);
 			break;
+		case 'H':
+			html = optarg;
+			html_f = opt_report("--html", optarg);
+			ro.keep_log = true;
+			break;
 		case 'P':
 			ro.pcap_dir =
 				opt_dir("--pcap-dir", optarg, &ro.pcap_dirfd);
@@ -219,8 +226,12 @@ int cmd_run(int argc, char **argv)
 		die(1, "--junit %s: %s", junit, strerror(-ret));
 	if (json_f && (ret = report_json(json_f, jobs, nj)) < 0)
 		die(1, "--json %s: %s", json, strerror(-ret));
+	if (html_f && (ret = report_html(html_f, jobs, nj)) < 0)
+		die(1, "--html %s: %s", html, strerror(-ret));
 	ret = ro.interrupted ? 128 + ro.interrupted
 			     : report_exit_status(jobs, nj);
+	for (size_t i = 0; i < nj; i++)
+		free(jobs[i].log);
 	for (size_t i = 0; i < p.n; i++)
 		case_free(cs[i]);
 	free(cs);

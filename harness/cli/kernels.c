@@ -21,7 +21,7 @@
 bool kernels_host_only(const char *opt)
 {
 	static const char *const host[] = { "--kernel", "--accel", "--junit",
-					    "--json" };
+					    "--json", "--html" };
 
 	for (size_t i = 0; i < sizeof(host) / sizeof(host[0]); i++) {
 		size_t l = strlen(host[i]);

@@ -35,6 +35,34 @@ void job_note(struct job *j, const char *fmt, ...)
 	job_send(j, &m);
 }
 
+/*
+ * One line of the job's timeline log (--log-dir, --html): the time since
+ * the job started in microseconds, then the text; one write(), so lines
+ * of different threads never interleave (README: Using it).
+ */
+void job_log(struct job *j, uint64_t t, const char *fmt, ...)
+{
+	char line[512];
+	uint64_t us = t > j->start_ns ? (t - j->start_ns) / 1000 : 0;
+	int n;
+	va_list ap;
+
+	if (j->o->log_fd < 0)
+		return;
+	n = snprintf(line, sizeof(line), "%llu.%03llums ",
+		     (unsigned long long)(us / 1000),
+		     (unsigned long long)(us % 1000));
+	va_start(ap, fmt);
+	n += vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+	va_end(ap);
+	if ((size_t)n > sizeof(line) - 2)
+		n = (int)sizeof(line) - 2;
+	line[n++] = '\n';
+	if (write(j->o->log_fd, line, (size_t)n) < 0) {
+		/* a full disk or RLIMIT_FSIZE: the log is only evidence */
+	}
+}
+
 /* The running kernel's major.minor. */
 void kernel_version(unsigned v[2], char *rel, size_t size)
 {

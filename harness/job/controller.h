@@ -133,6 +133,9 @@ void job_send(struct job *j, const struct proto_msg *m);
 /* A NOTE for the report. */
 void job_note(struct job *j, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* A timeline log line at time t (CLOCK_MONOTONIC ns): "12.345ms TEXT". */
+void job_log(struct job *j, uint64_t t, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* Send the event totals and the verdict, and end the process. */
 void job_finish(struct job *j, enum verdict v, unsigned line, uint64_t at,
 		const char *expected, const char *observed)

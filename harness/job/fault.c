@@ -139,14 +139,8 @@ static bool fault_hits(struct fault_rule *r)
 /* --log-dir: the fault in the job's timeline, beside the backend's events */
 static void fault_log(const struct fault_rule *r, int call, const char *what)
 {
-	char t[32];
-
-	if (F.j->o->log_fd < 0)
-		return;
-	fmt_duration(now_ns() - F.j->start_ns, t, sizeof(t));
-	dprintf(F.j->o->log_fd, "%s %s fault %s %s (call %ld since line %u)\n",
-		t, r->s->name, fault_call_names[call], what, r->seen,
-		r->s->line);
+	job_log(F.j, now_ns(), "%s fault %s %s (call %ld since line %u)",
+		r->s->name, fault_call_names[call], what, r->seen, r->s->line);
 }
 
 /* short=: do the read or write here, at most N bytes (same process only) */

@@ -245,6 +245,7 @@ void job_main(const struct case_file *c, const struct tuncheck_backend_ops *ops,
 
 		job_send(&j, &(struct proto_msg){ .type = MSG_STEP,
 						  .u.step = s->line });
+		job_log(&j, now_ns(), "ctl step line=%u", s->line);
 		if (s->kind != STEP_EXPECT) {
 			j.last_step.has_value = false;
 			j.last_step.len = -1;

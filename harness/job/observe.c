@@ -80,6 +80,7 @@ static enum expect_state expect_reader(struct job *j, const struct step *s,
 	enum expect_state st;
 	char counters[160] = "";
 	size_t last_n = 0, samples = 0, readable = 0;
+	int was_readable = -1; /* last sample logged: 0, 1, -1 none */
 	uint64_t last_dropped = 0, last_change = now_ns();
 	bool polled = e->kind == EXPECT_READS || e->kind == EXPECT_WAKES;
 	const uint64_t quiet_ns = e->quiet_ns ? e->quiet_ns : SETTLE_NS;
@@ -110,6 +111,12 @@ static enum expect_state expect_reader(struct job *j, const struct step *s,
 
 		samples += polled;
 		readable += polled && r;
+		/* the picture's ground truth (--html): each change */
+		if (polled && q && (int)r != was_readable) {
+			job_log(j, now, "ctl readable %s %s", q->name,
+				r ? "yes" : "no");
+			was_readable = r;
+		}
 		if (j->tl.n != last_n || x->dropped != last_dropped || r) {
 			last_n = j->tl.n;
 			last_dropped = x->dropped;
@@ -129,6 +136,8 @@ static enum expect_state expect_reader(struct job *j, const struct step *s,
 		seen = j->tl.n;
 		timeline_wait_locked(&j->tl, seen, until);
 	}
+	if (was_readable >= 0)
+		job_log(j, now_ns(), "ctl readable %s end", q->name);
 	/* errors the reader reported in the window: a busy reader? */
 	size_t errors = 0;
 	int first_err = 0;
@@ -413,6 +422,28 @@ static bool xfail_class_matches(const char *reason, const char *cls)
 	return true; /* no class named: any failure */
 }
 
+/*
+ * An expectation's window and outcome in the timeline log: "ctl expect
+ * line=25 r0 xfail from=3.100ms" at the time it was decided (r0: the
+ * reader it is about, "-" for kernel state).
+ */
+static void expect_log(struct job *j, const struct step *s,
+		       const struct expect_eval *x, uint64_t t0,
+		       const char *outcome)
+{
+	const struct expect *e = &s->u.expect;
+	uint64_t from = x->start_ns ? x->start_ns : t0;
+	uint64_t us = from > j->start_ns ? (from - j->start_ns) / 1000 : 0;
+	char who[16] = "-";
+
+	if (expect_on_timeline(e))
+		snprintf(who, sizeof(who), "r%d", x->reader);
+	job_log(j, x->at_ns ? x->at_ns : now_ns(),
+		"ctl expect line=%u %s %s from=%llu.%03llums", s->line, who,
+		outcome, (unsigned long long)(us / 1000),
+		(unsigned long long)(us % 1000));
+}
+
 void step_expect(struct job *j, const struct step *s)
 {
 	const struct expect *e = &s->u.expect;
@@ -422,6 +453,7 @@ void step_expect(struct job *j, const struct step *s)
 	bool xf;
 	struct expect_eval x = { 0 };
 	enum expect_state st;
+	const uint64_t t0 = now_ns();
 
 	kernel_version(k, rel, sizeof(rel));
 	/* kernel=: the case says it holds elsewhere only */
@@ -430,6 +462,7 @@ void step_expect(struct job *j, const struct step *s)
 			 "line %u: skipped: the expectation is for other "
 			 "kernels than %s",
 			 s->line, rel);
+		expect_log(j, s, &x, t0, "skip");
 		return;
 	}
 	/* a backend that cannot see its wakeups (ready 2 no-wakes) */
@@ -441,6 +474,7 @@ void step_expect(struct job *j, const struct step *s)
 			 "line %u: not observable: %s cannot see its wakeups "
 			 "(it declared no-wakes)",
 			 s->line, j->ops->name);
+		expect_log(j, s, &x, t0, "skip");
 		return;
 	}
 	reason = expect_xfail_reason(e, j->ops->name, k);
@@ -469,10 +503,14 @@ void step_expect(struct job *j, const struct step *s)
 		/* it failed, but not the way the case documents */
 		char obs[800];
 
+		expect_log(j, s, &x, t0, "fail");
 		snprintf(obs, sizeof(obs), "%s (class %s; documented: %s)",
 			 x.observed, j->cls, reason);
 		job_finish(j, VERDICT_FAIL, s->line, x.at_ns, x.expected, obs);
 	}
+	expect_log(j, s, &x, t0,
+		   st == EXPECT_PASS ? (xf ? "xpass" : "pass")
+				     : (xf ? "xfail" : "fail"));
 	if (st == EXPECT_FAIL) {
 		char obs[800];
 

@@ -18,40 +18,38 @@
 #define READY_TIMEOUT_NS 2000000000ull /* a backend must register by then */
 
 /*
- * One line of the --log-dir timeline, by name: "12.3ms r0 wake
+ * One line of the timeline log, by name: "12.345ms r0 wake
  * revents=in+out", "read len=84 proto=icmp-echo", "error errno=EBADFD",
  * "return ok" (README: Using it).
  */
 static void job_log_event(struct job *j, const struct tl_event *e)
 {
-	char t[32], bits[160];
+	char bits[160];
 
-	fmt_duration(e->t_ns - j->start_ns, t, sizeof(t));
 	switch (e->type) {
 	case TUNCHECK_EV_READY:
-		dprintf(j->o->log_fd, "%s r%d ready%s\n", t, e->reader,
+		job_log(j, e->t_ns, "r%d ready%s", e->reader,
 			e->value & TUNCHECK_READY_NO_WAKES ? " no-wakes" : "");
 		break;
 	case TUNCHECK_EV_WAKE:
-		dprintf(j->o->log_fd, "%s r%d wake revents=%s\n", t, e->reader,
+		job_log(j, e->t_ns, "r%d wake revents=%s", e->reader,
 			bits_format(&bits_wake, (uint32_t)e->value, bits,
 				    sizeof(bits)));
 		break;
 	case TUNCHECK_EV_READ:
-		dprintf(j->o->log_fd, "%s r%d read len=%u proto=%s\n", t,
-			e->reader, e->len, proto_name(e->proto));
+		job_log(j, e->t_ns, "r%d read len=%u proto=%s", e->reader,
+			e->len, proto_name(e->proto));
 		break;
 	case TUNCHECK_EV_ERROR:
-		dprintf(j->o->log_fd, "%s r%d error errno=%s\n", t, e->reader,
+		job_log(j, e->t_ns, "r%d error errno=%s", e->reader,
 			errno_name(e->err));
 		break;
 	case TUNCHECK_EV_RETURN:
-		dprintf(j->o->log_fd, "%s r%d return %s\n", t, e->reader,
+		job_log(j, e->t_ns, "r%d return %s", e->reader,
 			errno_name(e->err));
 		break;
 	default:
-		dprintf(j->o->log_fd, "%s r%d event %d\n", t, e->reader,
-			(int)e->type);
+		job_log(j, e->t_ns, "r%d event %d", e->reader, (int)e->type);
 	}
 }
 
@@ -212,6 +210,8 @@ int step_reader(struct job *j, const struct step *s)
 	rt->job = j;
 	rt->decl = s;
 	rt->index = (int)j->n_readers;
+	job_log(j, now_ns(), "ctl reader r%d name=%s queue=%s", rt->index,
+		s->name, q->name);
 	rt->layout = dev_layout(q->dev);
 	rt->dev = q->dev;
 	rt->r.ops = j->ops;

@@ -38,6 +38,15 @@ static void send_record(struct send_result *r, int err)
 	}
 }
 
+/* One packet in the timeline log: "ctl write q0 len=84 ok", "ctl send
+ * len=84 errno=ENETDOWN" (from the namespace, no queue) */
+static void traffic_log(struct job *j, const char *q, size_t len, int err)
+{
+	job_log(j, now_ns(), "ctl %s%s len=%zu %s%s", q ? "write " : "send",
+		q ? q : "", len, err ? "errno=" : "ok",
+		err ? errno_name(err) : "");
+}
+
 static void pace(uint64_t interval_ns, long i)
 {
 	struct timespec ts = {
@@ -172,8 +181,10 @@ static int send_into(struct job *j, const struct step *s, struct queue *q)
 			ret = -EINVAL;
 			break;
 		}
-		send_record(&j->last_send,
-			    write(q->fd, p.buf, len) < 0 ? errno : 0);
+		int err = write(q->fd, p.buf, len) < 0 ? errno : 0;
+
+		traffic_log(j, q->name, len, err);
+		send_record(&j->last_send, err);
 	}
 	free(p.buf);
 	return ret;
@@ -220,11 +231,13 @@ static int send_from_socket(struct job *j, const struct step *s,
 			      hdr;
 			p = buf + hdr;
 		}
-		send_record(&j->last_send,
-			    sendto(fd, p, len, 0, (const struct sockaddr *)ss,
-				   sl) < 0
-				    ? errno
-				    : 0);
+		int err = sendto(fd, p, len, 0, (const struct sockaddr *)ss,
+				 sl) < 0
+				  ? errno
+				  : 0;
+
+		traffic_log(j, NULL, len, err);
+		send_record(&j->last_send, err);
 	}
 	*out = fd;
 	return 0;
@@ -313,7 +326,10 @@ int step_write(struct job *j, const struct step *s)
 	for (long i = 0; i < s->u.write.count; i++) {
 		capture_packet(j->pcap, s->u.write.bytes, s->u.write.len,
 			       q->dev->decl->u.tun.pi);
-		send_record(&j->last_send, write_once(q->fd, s));
+		int err = write_once(q->fd, s);
+
+		traffic_log(j, q->name, s->u.write.len, err);
+		send_record(&j->last_send, err);
 	}
 	return 0;
 }
@@ -399,12 +415,16 @@ int step_pingpong(struct job *j, const struct step *s)
 		}
 		t_write = now_ns();
 		if (write(q->fd, p.buf, len) < 0) {
-			ret = job_fail_step(j, errno,
+			int err = errno;
+
+			traffic_log(j, q->name, len, err);
+			ret = job_fail_step(j, err,
 					    "pingpong: write request "
 					    "%ld into %s: %s",
-					    i + 1, q->name, strerror(errno));
+					    i + 1, q->name, strerror(err));
 			goto free_buf;
 		}
+		traffic_log(j, q->name, len, 0);
 		ret = pingpong_wait(j, q->reader, &cursor, t_write,
 				    t_write + PINGPONG_REPLY_NS, &t_wake,
 				    &t_read, &wakes);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "expect.h"
+#include "html.h"
 #include "report.h"
 
 #ifndef TUNCHECK_VERSION
@@ -28,6 +29,12 @@ void report_meta_set(int argc, char **argv)
 		off += (size_t)snprintf(meta.options + off,
 					sizeof(meta.options) - off, "%s%s",
 					i ? " " : "", argv[i]);
+}
+
+const char *report_meta_command(time_t *start)
+{
+	*start = meta.start ? meta.start : time(NULL);
+	return meta.options;
 }
 
 /* "2026-11-29T06:40:00": UTC, as the Ant schema wants it (no zone). */
@@ -403,7 +410,7 @@ static void json_str(FILE *f, const char *s)
 }
 
 /* An xfail's documented reason, from its observed text, or "". */
-static const char *report_xfail_reason(const struct job_result *r)
+const char *report_xfail_reason(const struct job_result *r)
 {
 	const char *d = strstr(r->observed, "documented");
 	const char *c = d ? strstr(d, ": ") : NULL;
@@ -479,8 +486,8 @@ int report_json(FILE *f, const struct job_spec *jobs, size_t n)
 	return fclose(f) ? -errno : 0;
 }
 
-/* XML-escape s into f. */
-static void xml_str(FILE *f, const char *s)
+/* XML-escape s into f (html.h). */
+void report_xml_str(FILE *f, const char *s)
 {
 	for (; *s; s++) {
 		switch (*s) {
@@ -533,11 +540,11 @@ int report_junit(FILE *f, const struct job_spec *jobs, size_t n)
 		"time=\"%.3f\" timestamp=\"%s\" hostname=\"",
 		n, fails, errors, skips, (double)wall / 1e9,
 		report_timestamp(ts, sizeof(ts)));
-	xml_str(f, host);
+	report_xml_str(f, host);
 	fputs("\">\n  <properties><property name=\"command\" value=\"", f);
-	xml_str(f, meta.options);
+	report_xml_str(f, meta.options);
 	fputs("\"/><property name=\"version\" value=\"", f);
-	xml_str(f, TUNCHECK_VERSION);
+	report_xml_str(f, TUNCHECK_VERSION);
 	fputs("\"/></properties>\n", f);
 	for (size_t i = 0; i < n; i++) {
 		const struct job_result *r = &jobs[i].res;
@@ -556,35 +563,35 @@ int report_junit(FILE *f, const struct job_spec *jobs, size_t n)
 							   : verdict_name(r->v);
 
 		fputs("  <testcase classname=\"", f);
-		xml_str(f, jobs[i].c->name);
+		report_xml_str(f, jobs[i].c->name);
 		fputs("\" name=\"", f);
-		xml_str(f, jobs[i].c->name);
-		xml_str(f, " [");
-		xml_str(f, jobs[i].ops->name);
-		xml_str(f, "]");
+		report_xml_str(f, jobs[i].c->name);
+		report_xml_str(f, " [");
+		report_xml_str(f, jobs[i].ops->name);
+		report_xml_str(f, "]");
 		if (jobs[i].kernel) {
-			xml_str(f, " on ");
-			xml_str(f, jobs[i].kernel);
+			report_xml_str(f, " on ");
+			report_xml_str(f, jobs[i].kernel);
 		}
 		fprintf(f, "\" time=\"%.3f\">", (double)r->wall_ns / 1e9);
 		if (tag) {
 			fprintf(f, "<%s type=\"", tag);
-			xml_str(f, type);
+			report_xml_str(f, type);
 			fputs("\" message=\"", f);
-			xml_str(f, r->observed);
+			report_xml_str(f, r->observed);
 			fputs("\">", f);
-			xml_str(f, jobs[i].c->path);
+			report_xml_str(f, jobs[i].c->path);
 			fprintf(f, ":%u: %s [%s] ", r->line, verdict_name(r->v),
 				r->cls);
-			xml_str(f, "expected ");
-			xml_str(f, r->expected);
-			xml_str(f, "; observed ");
-			xml_str(f, r->observed);
+			report_xml_str(f, "expected ");
+			report_xml_str(f, r->expected);
+			report_xml_str(f, "; observed ");
+			report_xml_str(f, r->observed);
 			fprintf(f, "</%s>", tag);
 		}
 		if (r->output[0] && tag) {
 			fputs("<system-out>", f);
-			xml_str(f, r->output);
+			report_xml_str(f, r->output);
 			fputs("</system-out>", f);
 		}
 		fputs("</testcase>\n", f);

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "runner.h"
 
@@ -36,6 +37,10 @@ void report_bail_out(struct report *r, const char *why);
  * line (argv[0] to argc), from now.  Call once, before the first job.
  */
 void report_meta_set(int argc, char **argv);
+/* The command line report_meta_set kept, and when the run started. */
+const char *report_meta_command(time_t *start);
+/* An xfail's documented reason, from its observed text, or "". */
+const char *report_xfail_reason(const struct job_result *r);
 /* 0 all as expected, 1 a failure, 4 everything skipped. */
 int report_exit_status(const struct job_spec *jobs, size_t n);
 

@@ -162,6 +162,32 @@ static void runner_output(struct job_spec *js)
 	js->stdio_fd = -1;
 }
 
+/*
+ * --html: the job's timeline log (its .log file, else a memfd) read back
+ * into js->log, at most RUNNER_LOG_MAX bytes; then the file is closed.
+ */
+static void runner_log_keep(struct job_spec *js)
+{
+	off_t size;
+	ssize_t n;
+
+	if (js->log_fd < 0)
+		return;
+	size = lseek(js->log_fd, 0, SEEK_END);
+	if (size > RUNNER_LOG_MAX) {
+		size = RUNNER_LOG_MAX;
+		js->log_cut = true;
+	}
+	js->log = size > 0 ? malloc((size_t)size + 1) : NULL;
+	if (js->log) {
+		n = pread(js->log_fd, js->log, (size_t)size, 0);
+		js->log_len = n > 0 ? (size_t)n : 0;
+		js->log[js->log_len] = 0;
+	}
+	close(js->log_fd);
+	js->log_fd = -1;
+}
+
 /* Reap a job whose process ended and settle its verdict. */
 static void runner_reap(struct job_spec *js, uint64_t started)
 {
@@ -202,6 +228,7 @@ static void runner_reap(struct job_spec *js, uint64_t started)
 			 js->out_bad ? " (it sent a malformed message)" : "");
 out:
 	runner_output(js);
+	runner_log_keep(js);
 	close(js->out_fd);
 	close(js->pidfd);
 	close(js->snap_fd);
@@ -268,7 +295,11 @@ static int runner_start(struct job_spec *jobs, size_t idx,
 		return -errno;
 	}
 	jo.snap_fd = snap[0];
-	jo.log_fd = runner_job_file(o->log_dir, o->log_dirfd, js, "log");
+	jo.log_fd =
+		o->log_dir
+			? runner_job_file(o->log_dir, o->log_dirfd, js, "log")
+		: o->keep_log ? memfd_create("tuncheck-job-log", MFD_CLOEXEC)
+			      : -1;
 	/* the output is kept: in the .out file, else in memory */
 	jo.stdio_fd =
 		o->log_dir
@@ -286,7 +317,8 @@ static int runner_start(struct job_spec *jobs, size_t idx,
 		ret = -errno;
 	close(p[1]);
 	close(snap[0]);
-	if (jo.log_fd >= 0)
+	js->log_fd = o->keep_log ? jo.log_fd : -1;
+	if (jo.log_fd >= 0 && !o->keep_log)
 		close(jo.log_fd);
 	js->stdio_fd = jo.stdio_fd;
 	if (jo.pcap_fd >= 0)
@@ -295,6 +327,9 @@ static int runner_start(struct job_spec *jobs, size_t idx,
 		if (js->stdio_fd >= 0)
 			close(js->stdio_fd);
 		js->stdio_fd = -1;
+		if (js->log_fd >= 0)
+			close(js->log_fd);
+		js->log_fd = -1;
 		close(p[0]);
 		close(snap[1]);
 		return ret;
@@ -356,6 +391,7 @@ void runner_interrupt(struct job_spec *jobs, size_t n, int sig)
 				;
 			js->init_left = true;
 			runner_output(js);
+			runner_log_keep(js);
 			close(js->out_fd);
 			close(js->pidfd);
 			close(js->snap_fd);
@@ -440,7 +476,7 @@ int runner_run(struct job_spec *jobs, size_t n, struct runner_opts *o)
 	runner_signals(&old_mask, &poll_mask);
 	for (size_t i = 0; i < n; i++) {
 		if (jobs[i].state == JOB_PENDING)
-			jobs[i].stdio_fd = -1;
+			jobs[i].stdio_fd = jobs[i].log_fd = -1;
 		if (jobs[i].state == JOB_SETTLED)
 			finished++; /* pre-settled (skipped) */
 	}

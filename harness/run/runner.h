@@ -15,6 +15,8 @@
 #include "job.h"
 #include "protocol.h"
 
+#define RUNNER_LOG_MAX (4 << 20) /* bytes of a job's log kept for --html */
+
 struct job_result {
 	enum verdict v;
 	unsigned line;	  /* case line the verdict is about, 0 = none */
@@ -52,6 +54,10 @@ struct job_spec {
 	int pidfd, out_fd;
 	int snap_fd;  /* write a byte: the job answers "blocked ..." */
 	int stdio_fd; /* the job's stdout+stderr (a memfd or its .out), -1 */
+	int log_fd;   /* keep_log: its timeline log (memfd or .log), -1 */
+	char *log;    /* keep_log: that log once reaped (malloc), or NULL */
+	size_t log_len;
+	bool log_cut; /* longer than RUNNER_LOG_MAX: the rest is not kept */
 	uint64_t deadline;
 	uint64_t kill_at; /* after asking for a snapshot, 0 = not asked */
 	unsigned char buf[2 * PROTO_MSG_MAX];
@@ -67,6 +73,7 @@ struct runner_opts {
 	struct job_opts job;
 	const char *log_dir;	   /* one timeline file per job, or NULL */
 	const char *pcap_dir;	   /* one pcap file per job, or NULL */
+	bool keep_log;		   /* --html: read every job's log back */
 	int log_dirfd, pcap_dirfd; /* outdir_open()ed, when the name is set */
 	/* Set by runner_run when SIGINT, SIGTERM or SIGHUP stopped the run. */
 	int interrupted;
