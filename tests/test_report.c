@@ -51,6 +51,13 @@ static void test_exit_status(void **state)
 	assert_int_equal(report_exit_status(j, 2), 1);
 	j[0].res.v = j[1].res.v = VERDICT_SKIP;
 	assert_int_equal(report_exit_status(j, 2), 4);
+	/* --strict: any skip fails the run */
+	j[0].res.v = VERDICT_PASS;
+	assert_int_equal(report_exit_status(j, 2), 0);
+	report_strict = true;
+	assert_int_equal(report_exit_status(j, 2), 1);
+	report_strict = false;
+	j[0].res.v = VERDICT_SKIP;
 	j[1].res.v = VERDICT_TIMEOUT;
 	assert_int_equal(report_exit_status(j, 2), 1);
 }

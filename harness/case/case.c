@@ -177,6 +177,35 @@ static uint64_t case_deadline(const struct case_file *c)
 	return ns;
 }
 
+/* v * k, saturated; UINT64_MAX ("never") stays so. */
+static uint64_t scale_ns(uint64_t v, double k)
+{
+	double r = (double)v * k;
+
+	return v == UINT64_MAX || r >= 1.8e19 ? UINT64_MAX : (uint64_t)r;
+}
+
+void case_scale_times(struct case_file *c, double k)
+{
+	for (size_t i = 0; i < c->n_steps; i++) {
+		struct step *s = &c->steps[i];
+
+		if (s->kind == STEP_EXPECT) {
+			s->u.expect.window_ns =
+				scale_ns(s->u.expect.window_ns, k);
+			s->u.expect.quiet_ns = scale_ns(
+				s->u.expect.quiet_ns ? s->u.expect.quiet_ns
+						     : CASE_QUIET_DEFAULT_NS,
+				k);
+		} else if (s->kind == STEP_READ) {
+			s->u.read.window_ns = scale_ns(s->u.read.window_ns, k);
+		} else if (s->kind == STEP_SLEEP) {
+			s->u.sleep.ns = scale_ns(s->u.sleep.ns, k);
+		}
+	}
+	c->deadline_ns = scale_ns(c->deadline_ns, k);
+}
+
 /* Parse every line, then the checks on the whole file. */
 static int case_text_parse(struct case_parser *p, const char *text, size_t len)
 {

@@ -379,6 +379,14 @@ void case_reader_options_reset(void);
 struct case_file *case_parse(const char *path, const char *text, size_t len,
 			     struct case_diag *diag);
 void case_free(struct case_file *c);
+/*
+ * --timeout-scale K: every window (within=, for=), quiet time, blocking
+ * read limit, sleep and the job's hard deadline times k (a slow,
+ * sanitized or emulated machine).  Packet pacing is left alone.
+ */
+void case_scale_times(struct case_file *c, double k);
+
+#define CASE_QUIET_DEFAULT_NS 500000000ull /* expect.quiet_ns 0: this */
 
 /* Read and parse a file; I/O errors become file-level diagnostics. */
 struct case_file *case_load(const char *path, struct case_diag *diag);

@@ -19,6 +19,8 @@ void cases_collect(struct paths_list *p, char **argv, int argc)
 		die(ret == -ENOMEM ? 1 : 2, "%s", err);
 }
 
+char cases_first_error[512];
+
 /*
  * Parse every file, expanding variants; print every diagnostic; NULL if any
  * failed.  On success p is rewritten to hold one path per case returned
@@ -41,6 +43,10 @@ struct case_file **cases_load(struct paths_list *p, bool quiet)
 		if (!one) {
 			case_diag_format(p->v[i], &d, msg, sizeof(msg));
 			fputs(msg, stderr);
+			if (!cases_first_error[0])
+				snprintf(cases_first_error,
+					 sizeof(cases_first_error), "%.*s",
+					 (int)strcspn(msg, "\n"), msg);
 			bad = true;
 			continue;
 		}

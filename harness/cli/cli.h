@@ -42,6 +42,8 @@ struct tuncheck_backend_ops;
 unsigned opt_jobs_for(unsigned parallel, bool given,
 		      const struct tuncheck_backend_ops *const *ops, size_t nb);
 uint64_t opt_size(const char *flag, const char *arg);
+/* A factor from 0.1 to 100 (--timeout-scale 3, 2.5). */
+double opt_scale(const char *flag, const char *arg);
 unsigned long opt_count(const char *flag, const char *arg, unsigned long max);
 void opt_backend(const struct tuncheck_backend_ops **ops, size_t *nb,
 		 const char *spec);
@@ -60,6 +62,8 @@ FILE *opt_report(const char *flag, const char *arg);
  */
 int sandbox_check(char *why, size_t size, char *gaps, size_t gaps_size);
 
+/* The first file:line:col: error: line cases_load printed, or "". */
+extern char cases_first_error[512];
 /* Case files: collect (paths.c), load (variants expanded), no name twice. */
 void cases_collect(struct paths_list *p, char **argv, int argc);
 struct case_file **cases_load(struct paths_list *p, bool quiet);

@@ -18,6 +18,7 @@
 #include "registry.h"
 #include "report.h"
 #include "runner.h"
+#include "select.h"
 
 int cmd_run(int argc, char **argv)
 {
@@ -42,6 +43,13 @@ int cmd_run(int argc, char **argv)
 		{ "accel", required_argument, NULL, 'A' },
 		{ "guest", no_argument, NULL, 'G' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "strict", no_argument, NULL, 's' },
+		{ "shard", required_argument, NULL, 'D' },
+		{ "keyword", required_argument, NULL, 'k' },
+		{ "exitfirst", no_argument, NULL, 'x' },
+		{ "last-failed", no_argument, NULL, 'l' },
+		{ "repeat", required_argument, NULL, 'R' },
+		{ "timeout-scale", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -61,6 +69,9 @@ int cmd_run(int argc, char **argv)
 	struct case_file **cs;
 	struct job_spec *jobs;
 	size_t nb = 0, nj = 0;
+	struct shard shard = { 0 };
+	unsigned long repeat = 1;
+	double tscale = 1;
 	char why[512];
 	int c, ret;
 
@@ -72,8 +83,8 @@ int cmd_run(int argc, char **argv)
 	if (!fwd)
 		die(1, "out of memory");
 	optind = 1;
-	while ((prev = optind,
-		c = getopt_long(argc, argv, "+b:j:o:vh", opts, NULL)) != -1) {
+	while ((prev = optind, c = getopt_long(argc, argv, "+b:j:o:k:vxh", opts,
+					       NULL)) != -1) {
 		/* what a guest's tuncheck is given: the same, less host-only */
 		if (c != '?' && !kernels_host_only(argv[prev]))
 			for (int a = prev; a < optind; a++)
@@ -88,6 +99,27 @@ int cmd_run(int argc, char **argv)
 			break;
 		case 'v':
 			rep.verbose = true;
+			break;
+		case 's':
+			report_strict = true;
+			break;
+		case 'D':
+			select_shard_parse(optarg, &shard);
+			break;
+		case 'k':
+			select_keyword_add(optarg);
+			break;
+		case 'x':
+			ro.exitfirst = true;
+			break;
+		case 'l':
+			select_last_failed();
+			break;
+		case 'R':
+			repeat = opt_count("--repeat", optarg, 1000);
+			break;
+		case 'T':
+			tscale = opt_scale("--timeout-scale", optarg);
 			break;
 		case 'o':
 			opt_reader(optarg);
@@ -184,19 +216,47 @@ int cmd_run(int argc, char **argv)
 	opt_backends_default(ops, &nb);
 	ro.parallel = opt_jobs_for(ro.parallel, jobs_given, ops, nb);
 	cs = cases_open(&p, argv + optind, argc - optind, "run");
-	if (!cs)
+	if (!cs) {
+		/* refused before the first job; a TAP consumer (prove) still
+		 * gets a stream that says why instead of "No plan found" */
+		printf("TAP version 13\n1..0\nBail out! ");
+		tap_text(stdout, cases_first_error);
+		putchar('\n');
 		return 2;
-	jobs = calloc(p.n * nb * nk, sizeof(*jobs));
+	}
+	jobs = calloc(p.n * nb * nk * repeat, sizeof(*jobs));
 	if (!jobs)
 		die(1, "out of memory");
-	for (size_t i = 0; i < p.n; i++)
+	for (size_t i = 0; i < p.n; i++) {
+		if (tscale != 1)
+			case_scale_times(cs[i], tscale);
+		if (!select_case(cs[i]->name))
+			continue;
 		for (size_t b = 0; b < nb; b++) {
 			/* a `backends` line limits the case to those */
-			if (!cases_runs_on(cs[i], ops[b]->name))
+			if (!cases_runs_on(cs[i], ops[b]->name) ||
+			    !select_failed_before(cs[i]->name, ops[b]->name))
 				continue;
-			jobs[nj].c = cs[i];
-			jobs[nj++].ops = ops[b];
+			for (unsigned r = 0; r < repeat; r++) {
+				jobs[nj].c = cs[i];
+				jobs[nj].rep = repeat > 1 ? r + 1 : 0;
+				jobs[nj++].ops = ops[b];
+			}
 		}
+	}
+	/* --shard I/N: every Nth job, the same slice on every machine */
+	if (shard.n) {
+		size_t kept = 0;
+
+		for (size_t i = 0; i < nj; i++)
+			if (select_in_shard(&shard, i))
+				jobs[kept++] = jobs[i];
+		nj = kept;
+	}
+	if (!nj)
+		die(2, "no job to run: %s",
+		    select_keywords_given() ? "no case matches -k"
+					    : "the selection is empty");
 	kernels_outcomes(&oc);
 	kernels_outcomes_skip(jobs, nj);
 	/* with --kernel, the same list once per kernel */
@@ -207,6 +267,7 @@ int cmd_run(int argc, char **argv)
 			jobs[k * nj + i].kernel = ks.k[k].label;
 		}
 	rep.progress = isatty(STDERR_FILENO) && !guest;
+	rep.tap_tty = isatty(STDOUT_FILENO);
 	if (guest) /* the host reports; the console only hears of trouble */
 		rep.term = NULL;
 	report_begin(&rep, nj * nk);
@@ -230,6 +291,19 @@ int cmd_run(int argc, char **argv)
 		die(1, "--html %s: %s", html, strerror(-ret));
 	ret = ro.interrupted ? 128 + ro.interrupted
 			     : report_exit_status(jobs, nj);
+	if (!guest)
+		select_save_failures(jobs, nj);
+	if (report_strict && !ro.interrupted) {
+		size_t skipped = 0;
+
+		for (size_t i = 0; i < nj; i++)
+			skipped += jobs[i].res.v == VERDICT_SKIP;
+		if (skipped)
+			fprintf(stderr,
+				"tuncheck: --strict: %zu skipped job%s count "
+				"as failures\n",
+				skipped, skipped == 1 ? "" : "s");
+	}
 	for (size_t i = 0; i < nj; i++)
 		free(jobs[i].log);
 	for (size_t i = 0; i < p.n; i++)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "report.h"
 #include "sandbox.h"
 
 struct command {
@@ -40,6 +41,16 @@ static const char run_options[] =
 	"      --html FILE                 also write a page: the matrix and\n"
 	"                                  every job's timeline as a picture\n"
 	"      --pcap-dir DIR              one pcap per job: packets read and written\n"
+	"  choosing and repeating jobs:\n"
+	"  -k PATTERN                      only cases whose name matches: a glob\n"
+	"                                  with * ? [, else a substring (repeatable)\n"
+	"      --shard I/N                 only the I-th of N slices of the jobs\n"
+	"      --last-failed               only the jobs that failed last time\n"
+	"      --repeat N                  run every job N times\n"
+	"  -x, --exitfirst                 start no job after the first failure\n"
+	"      --strict                    a skipped job is a failure (exit 1)\n"
+	"      --timeout-scale K           every window, sleep and deadline times\n"
+	"                                  K (0.1 to 100: slow, emulated machines)\n"
 	"      --pcap-max SIZE             cap each pcap file (default 16M; 0: none)\n"
 	"  per-job limits (README: Sandbox; 0: none):\n"
 	"      --max-memory SIZE           address space (default 4G; none in ASan builds)\n"
@@ -108,6 +119,10 @@ int main(int argc, char **argv)
 	if (argc < 2) {
 		usage(stderr, NULL);
 		return 2;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("tuncheck %s\n", report_version());
+		return 0;
 	}
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
 	    !strcmp(argv[1], "-h")) {

@@ -13,6 +13,7 @@
 #include "outcomes.h"
 #include "lockdown.h"
 #include "outdir.h"
+#include "parser.h"
 #include "registry.h"
 #include "sandbox.h"
 
@@ -240,6 +241,17 @@ void opt_backend(const struct tuncheck_backend_ops **ops, size_t *nb,
 	if (*nb == MAX_BACKENDS)
 		die(2, "too many --backend options");
 	ops[*nb] = backend_select(spec, err, sizeof(err));
+	if (!ops[*nb] && !strchr(spec, '/') && !strchr(spec, ':') &&
+	    !strchr(spec, '=')) {
+		/* a misspelt built-in: the closest name, as for directives */
+		struct case_best best = { .name = "" };
+
+		for (size_t i = 0; i < backend_builtin_count(); i++)
+			case_best_try(&best, spec, strlen(spec),
+				      backend_builtin(i)->name);
+		if (best.name[0])
+			die(2, "%s; did you mean '%s'?", err, best.name);
+	}
 	if (!ops[(*nb)++])
 		die(2, "%s", err);
 	opt_backend_unique(ops, *nb);
@@ -265,6 +277,21 @@ const char *opt_dir(const char *flag, const char *arg, int *fd)
 	if (*fd < 0)
 		die(2, "%s %s", flag, why);
 	return arg;
+}
+
+double opt_scale(const char *flag, const char *arg)
+{
+	char *end;
+	double k;
+
+	errno = 0;
+	k = strtod(arg, &end);
+	if (errno || end == arg || *end || !(k >= 0.1 && k <= 100))
+		die(2,
+		    "%s '%s': a factor from 0.1 to 100 (3: three times "
+		    "every window)",
+		    flag, arg);
+	return k;
 }
 
 /* A report file option (--junit, --json): opened before the first job. */

@@ -22,9 +22,8 @@
 
 #define CONSERVE_POLL_NS 20000000ull /* re-read drop counters this often */
 #define READABLE_POLL_NS 5000000ull
-#define SETTLE_NS                                                              \
-	500000000ull /* quiet this long: reads decided
-					 (quiet= changes it) */
+/* quiet this long: reads decided (quiet= changes it) */
+#define SETTLE_NS	 CASE_QUIET_DEFAULT_NS
 
 /*
  * The device's ring-full drops: tx_dropped (tun_net_xmit() drops a packet

@@ -102,9 +102,7 @@ static const char legend[] =
 
 static bool unexpected(enum verdict v)
 {
-	return v == VERDICT_FAIL || v == VERDICT_ERROR ||
-	       v == VERDICT_TIMEOUT || v == VERDICT_XPASS ||
-	       v == VERDICT_INTERRUPTED;
+	return verdict_unexpected(v) || v == VERDICT_INTERRUPTED;
 }
 
 /* Failures first, then documented failures, passes, skips. */
@@ -274,6 +272,8 @@ static void job_section(FILE *f, const struct job_spec *js, size_t idx,
 		fputs(" on ", f);
 		report_xml_str(f, js->kernel);
 	}
+	if (js->rep)
+		fprintf(f, " run %u", js->rep);
 	fputs("</h3><dl>", f);
 	snprintf(where, sizeof(where), "%s:%u", js->c->path, r->line);
 	field(f, "case line", r->line ? where : js->c->path);

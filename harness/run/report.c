@@ -14,6 +14,11 @@
 #define TUNCHECK_VERSION "unknown"
 #endif
 
+const char *report_version(void)
+{
+	return TUNCHECK_VERSION;
+}
+
 /* The run's metadata (report_meta_set): JUnit and JSON carry it. */
 static struct {
 	time_t start;
@@ -75,7 +80,7 @@ static void yaml_str(FILE *f, const char *key, const char *s)
  * Text on a TAP test point's line: ASCII only (prove warns "Wide
  * character" otherwise; an em dash becomes "--"), one line.
  */
-static void tap_text(FILE *f, const char *s)
+void tap_text(FILE *f, const char *s)
 {
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
@@ -113,14 +118,15 @@ static void report_tap_one(struct report *r, const struct job_spec *js,
 			   size_t num)
 {
 	const struct job_result *res = &js->res;
-	bool bad = res->v == VERDICT_FAIL || res->v == VERDICT_ERROR ||
-		   res->v == VERDICT_TIMEOUT || res->v == VERDICT_XPASS;
+	bool bad = verdict_unexpected(res->v);
 	char d[32];
 
 	/* an expected failure is TAP's "not ok # TODO" */
 	fprintf(r->tap, "%s %zu - %s [%s]",
 		bad || res->v == VERDICT_XFAIL ? "not ok" : "ok", num,
 		js->c->name, js->ops->name);
+	if (js->rep)
+		fprintf(r->tap, " run %u", js->rep);
 	if (js->kernel)
 		fprintf(r->tap, " on %s", js->kernel);
 	if (res->v == VERDICT_SKIP) {
@@ -156,14 +162,41 @@ static void report_tap_one(struct report *r, const struct job_spec *js,
 	fputs("  ...\n", r->tap);
 }
 
+/*
+ * The progress line on the terminal: done/total, failures so far, and
+ * the job running longest (what the run waits for).
+ */
+static void report_progress(struct report *r, const struct job_spec *jobs,
+			    size_t n)
+{
+	const struct job_spec *slow = NULL;
+	char d[32];
+
+	for (size_t i = 0; i < n; i++)
+		if (jobs[i].state == JOB_RUNNING &&
+		    (!slow || jobs[i].started_ns < slow->started_ns))
+			slow = &jobs[i];
+	fprintf(r->term, "\r\033[K[%zu/%zu] %zu failed", r->done, n, r->failed);
+	if (slow)
+		fprintf(r->term, "; running longest: %s [%s] %s", slow->c->name,
+			slow->ops->name,
+			fmt_duration(now_ns() - slow->started_ns, d,
+				     sizeof(d)));
+	fflush(r->term);
+}
+
 void report_job_done(struct job_spec *jobs, size_t n, size_t idx, void *arg)
 {
 	struct report *r = arg;
 	const struct job_spec *js = &jobs[idx];
-	bool bad = js->res.v == VERDICT_FAIL || js->res.v == VERDICT_ERROR ||
-		   js->res.v == VERDICT_TIMEOUT || js->res.v == VERDICT_XPASS;
+	bool bad = verdict_unexpected(js->res.v);
 
 	r->done++;
+	r->failed += bad;
+	/* the progress line is redrawn below: TAP lines on the same
+	 * terminal go on lines of their own */
+	if (r->progress && r->tap_tty)
+		fputs("\r\033[K", r->term);
 	if (bad && r->term)
 		fprintf(r->term,
 			"%s%s:%u: %s [%s]%s%s: %s: expected %s; observed %s\n",
@@ -178,218 +211,7 @@ void report_job_done(struct job_spec *jobs, size_t n, size_t idx, void *arg)
 	}
 	fflush(r->tap);
 	if (r->progress)
-		fprintf(r->term, "\r\033[K[%zu/%zu] %s [%s] %s", r->done, n,
-			js->c->name, js->ops->name, verdict_name(js->res.v));
-}
-
-/* A matrix cell: the verdict and, when it is not a pass, its class. */
-static const char *cell(const struct job_result *r, char *buf, size_t size)
-{
-	static const char *const cells[VERDICT_COUNT] = {
-		"ok", "FAIL", "xf", "XPASS", "skip", "ERROR", "TIMEOUT", "INT",
-	};
-	const char *c = r->v < VERDICT_COUNT ? cells[r->v] : "?";
-
-	if (r->v == VERDICT_PASS || r->v == VERDICT_SKIP ||
-	    r->v == VERDICT_XPASS || !r->cls[0] ||
-	    !strcmp(r->cls, verdict_name(r->v)))
-		return c;
-	snprintf(buf, size, "%s:%s", c, r->cls);
-	return buf;
-}
-
-/* The job of case c on backend b and kernel k (any kernel: NULL), or NULL. */
-static const struct job_spec *find_job(const struct job_spec *jobs, size_t n,
-				       size_t from, const struct case_file *c,
-				       const char *backend, const char *kernel)
-{
-	for (size_t j = from; j < n; j++)
-		if (jobs[j].c == c && !strcmp(jobs[j].ops->name, backend) &&
-		    jobs[j].kernel == kernel)
-			return &jobs[j];
-	return NULL;
-}
-
-/* The run's kernels, in order (one block of jobs each), and which ran nothing. */
-struct kview {
-	const char *ks[16];
-	const struct job_spec *broken[16]; /* every job a "kernel" error */
-	size_t nk;
-};
-
-static void kview_make(struct kview *kv, const struct job_spec *jobs, size_t n)
-{
-	kv->nk = 0;
-	for (size_t i = 0; i < n; i++) {
-		size_t k = kv->nk;
-
-		if (!jobs[i].kernel)
-			continue;
-		if (!k || kv->ks[k - 1] != jobs[i].kernel) {
-			if (k == 16)
-				break;
-			kv->ks[k] = jobs[i].kernel;
-			kv->broken[k] = &jobs[i];
-			kv->nk = ++k;
-		}
-		if (jobs[i].res.v != VERDICT_ERROR ||
-		    strcmp(jobs[i].res.cls, "kernel"))
-			kv->broken[k - 1] = NULL;
-	}
-}
-
-/*
- * The cell of case row i and backend b: its verdict, or with several
- * kernels each kernel's, "*"-marked and joined by "|" when they differ
- * (kernels that ran nothing are said once, under the matrix).
- */
-static const char *matrix_cell(const struct kview *kv,
-			       const struct job_spec *jobs, size_t n, size_t i,
-			       const char *backend, char *buf, size_t size)
-{
-	const struct job_spec *first = NULL, *js[16];
-	bool differ = false, seen = false;
-	char one[48];
-	size_t o = 0;
-
-	if (kv->nk < 2) {
-		first = find_job(jobs, n, i, jobs[i].c, backend,
-				 jobs[i].kernel);
-		return first ? cell(&first->res, buf, size) : "-";
-	}
-	for (size_t k = 0; k < kv->nk; k++) {
-		js[k] = kv->broken[k] ? NULL
-				      : find_job(jobs, n, 0, jobs[i].c, backend,
-						 kv->ks[k]);
-		if (kv->broken[k])
-			continue;
-		if (!seen) {
-			first = js[k];
-			seen = true;
-			continue;
-		}
-		differ |= !js[k] != !first ||
-			  (js[k] && (js[k]->res.v != first->res.v ||
-				     strcmp(js[k]->res.cls, first->res.cls)));
-	}
-	if (!differ)
-		return first ? cell(&first->res, buf, size) : "-";
-	for (size_t k = 0; k < kv->nk && o + 1 < size; k++)
-		if (!kv->broken[k])
-			o += (size_t)snprintf(
-				buf + o, size - o, "%s%s", o ? "|" : "*",
-				js[k] ? cell(&js[k]->res, one, sizeof(one))
-				      : "-");
-	return buf;
-}
-
-/* Per kernel: each (case, backend) whose outcome differs, with evidence. */
-static void report_kernel_diffs(FILE *f, const struct kview *kv,
-				const struct job_spec *jobs, size_t n)
-{
-	size_t shown = 0;
-	char buf[256], one[48];
-
-	if (kv->nk)
-		fputc('\n', f);
-	for (size_t k = 0; k < kv->nk; k++)
-		if (kv->broken[k])
-			fprintf(f, "kernel %s ran no job: %s\n", kv->ks[k],
-				kv->broken[k]->res.observed);
-	if (kv->nk < 2)
-		return;
-	fputs("kernels:", f);
-	for (size_t k = 0, o = 0; k < kv->nk; k++)
-		if (!kv->broken[k])
-			fprintf(f, "%s %s", o++ ? " |" : "", kv->ks[k]);
-	fputc('\n', f);
-	for (size_t i = 0; i < n && jobs[i].kernel == kv->ks[0]; i++) {
-		const char *c = matrix_cell(kv, jobs, n, i, jobs[i].ops->name,
-					    buf, sizeof(buf));
-
-		if (c[0] != '*')
-			continue;
-		if (!shown++)
-			fputs("differences between kernels:\n", f);
-		fprintf(f, "  %s [%s]:\n", jobs[i].c->name, jobs[i].ops->name);
-		for (size_t k = 0; k < kv->nk; k++) {
-			const struct job_spec *js =
-				find_job(jobs, n, 0, jobs[i].c,
-					 jobs[i].ops->name, kv->ks[k]);
-
-			if (!js || kv->broken[k])
-				continue;
-			fprintf(f, "    %-24s %s", kv->ks[k],
-				cell(&js->res, one, sizeof(one)));
-			if (js->res.v != VERDICT_PASS)
-				fprintf(f,
-					" (line %u: expected %s; observed %s)",
-					js->res.line, js->res.expected,
-					js->res.observed);
-			fputc('\n', f);
-		}
-	}
-	if (!shown)
-		fputs("no differences between kernels\n", f);
-}
-
-void report_matrix(struct report *r, const struct job_spec *jobs, size_t n)
-{
-	const char *backends[64];
-	size_t nb = 0, count[VERDICT_COUNT] = { 0 }, w = 4, cw[64];
-	FILE *f = r->term;
-	struct kview kv;
-	char buf[256];
-
-	if (r->progress)
-		fputs("\r\033[K", f);
-	kview_make(&kv, jobs, n);
-	for (size_t i = 0; i < n; i++) {
-		size_t b = 0;
-
-		count[jobs[i].res.v]++;
-		while (b < nb && strcmp(backends[b], jobs[i].ops->name))
-			b++;
-		if (b == nb && nb < 64) {
-			backends[nb] = jobs[i].ops->name;
-			cw[nb++] = strlen(jobs[i].ops->name);
-		}
-		if (strlen(jobs[i].c->name) > w)
-			w = strlen(jobs[i].c->name);
-	}
-	/* each column as wide as its widest cell */
-	for (size_t i = 0; i < n && jobs[i].kernel == jobs[0].kernel; i++)
-		for (size_t b = 0; b < nb; b++) {
-			size_t l =
-				strlen(matrix_cell(&kv, jobs, n, i, backends[b],
-						   buf, sizeof(buf)));
-
-			if (l > cw[b])
-				cw[b] = l;
-		}
-	fprintf(f, "\n%-*s", (int)w, "case");
-	for (size_t b = 0; b < nb; b++)
-		fprintf(f, " %-*s", (int)cw[b], backends[b]);
-	fputc('\n', f);
-	for (size_t i = 0; i < n; i++) {
-		/* with kernels: the rows of the first kernel's block */
-		if (jobs[i].kernel != jobs[0].kernel)
-			break;
-		if (i && jobs[i].c == jobs[i - 1].c)
-			continue;
-		fprintf(f, "%-*s", (int)w, jobs[i].c->name);
-		for (size_t b = 0; b < nb; b++)
-			fprintf(f, " %-*s", (int)cw[b],
-				matrix_cell(&kv, jobs, n, i, backends[b], buf,
-					    sizeof(buf)));
-		fputc('\n', f);
-	}
-	report_kernel_diffs(f, &kv, jobs, n);
-	fprintf(f, "\n%zu jobs:", n);
-	for (int v = 0; v < VERDICT_COUNT; v++)
-		if (count[v])
-			fprintf(f, " %zu %s", count[v], verdict_name(v));
-	fputc('\n', f);
+		report_progress(r, jobs, n);
 }
 
 /* s as a JSON string into f. */
@@ -456,6 +278,7 @@ int report_json(FILE *f, const struct job_spec *jobs, size_t n)
 		json_str(f, jobs[i].c->path);
 		fputs(", \"backend\": ", f);
 		json_str(f, jobs[i].ops->name);
+		fprintf(f, ", \"run\": %u", jobs[i].rep);
 		fputs(", \"kernel\": ", f);
 		if (jobs[i].kernel)
 			json_str(f, jobs[i].kernel);
@@ -573,6 +396,8 @@ int report_junit(FILE *f, const struct job_spec *jobs, size_t n)
 			report_xml_str(f, " on ");
 			report_xml_str(f, jobs[i].kernel);
 		}
+		if (jobs[i].rep)
+			fprintf(f, " run %u", jobs[i].rep);
 		fprintf(f, "\" time=\"%.3f\">", (double)r->wall_ns / 1e9);
 		if (tag) {
 			fprintf(f, "<%s type=\"", tag);
@@ -608,6 +433,8 @@ void report_bail_out(struct report *r, const char *why)
 	fflush(r->tap);
 }
 
+bool report_strict;
+
 int report_exit_status(const struct job_spec *jobs, size_t n)
 {
 	size_t skipped = 0;
@@ -615,10 +442,11 @@ int report_exit_status(const struct job_spec *jobs, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		enum verdict v = jobs[i].res.v;
 
-		if (v == VERDICT_FAIL || v == VERDICT_ERROR ||
-		    v == VERDICT_TIMEOUT || v == VERDICT_XPASS)
+		if (verdict_unexpected(v))
 			return 1;
 		skipped += v == VERDICT_SKIP;
 	}
+	if (skipped && report_strict)
+		return 1; /* --strict: a skip is a failure */
 	return n && skipped == n ? 4 : 0;
 }

@@ -15,6 +15,8 @@ struct report {
 	size_t printed; /* TAP lines printed so far (in job order) */
 	size_t done;
 	int progress; /* draw a progress line (a terminal) */
+	bool tap_tty; /* the TAP goes to a terminal too */
+	size_t failed;
 	bool verbose; /* -v: every job's output as TAP comments */
 };
 
@@ -30,6 +32,9 @@ void report_matrix(struct report *r, const struct job_spec *jobs, size_t n);
 int report_json(FILE *f, const struct job_spec *jobs, size_t n);
 /* Write a JUnit XML report of every job into f, close it: 0 or -errno. */
 int report_junit(FILE *f, const struct job_spec *jobs, size_t n);
+/* s as one line of TAP text: ASCII only ("--" for an em dash, ? for other
+ * non-ASCII characters), newlines and tabs as spaces. */
+void tap_text(FILE *f, const char *s);
 /* End the TAP stream early: "Bail out! why". */
 void report_bail_out(struct report *r, const char *why);
 /*
@@ -37,11 +42,16 @@ void report_bail_out(struct report *r, const char *why);
  * line (argv[0] to argc), from now.  Call once, before the first job.
  */
 void report_meta_set(int argc, char **argv);
+/* tuncheck's version: `git describe` of the tree it was built from. */
+const char *report_version(void);
 /* The command line report_meta_set kept, and when the run started. */
 const char *report_meta_command(time_t *start);
 /* An xfail's documented reason, from its observed text, or "". */
 const char *report_xfail_reason(const struct job_result *r);
-/* 0 all as expected, 1 a failure, 4 everything skipped. */
+/* --strict: report_exit_status counts a skip as a failure. */
+extern bool report_strict;
+/* 0 all as expected, 1 a failure (or, with report_strict, a skip), 4
+ * everything skipped. */
 int report_exit_status(const struct job_spec *jobs, size_t n);
 
 #endif

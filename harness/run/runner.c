@@ -238,6 +238,13 @@ out:
 const char *runner_job_name(const struct job_spec *js, const char *ext,
 			    char *buf, size_t size)
 {
+	char rext[32];
+
+	/* --repeat: CASE@BACKEND.2.log for the second run */
+	if (js->rep) {
+		snprintf(rext, sizeof(rext), "%u.%s", js->rep, ext);
+		ext = rext;
+	}
 	return outdir_job_name(js->c->name, js->ops->name, ext, buf, size);
 }
 
@@ -460,6 +467,29 @@ static void runner_reap_inits(struct job_spec *jobs, size_t n, bool block)
 	}
 }
 
+/*
+ * -x: the first unexpected result stops the run from starting more jobs;
+ * the ones not started are settled as skips (and reported), the running
+ * ones finish.  Returns how many it settled.
+ */
+static size_t runner_stop_starting(struct job_spec *jobs, size_t n,
+				   size_t *next, struct runner_opts *o)
+{
+	size_t settled = 0;
+
+	for (; *next < n; (*next)++) {
+		if (jobs[*next].state == JOB_SETTLED)
+			continue;
+		runner_skip_all(&jobs[*next], 1,
+				"not run: -x stopped the run at the first "
+				"failure");
+		settled++;
+		if (o->on_done)
+			o->on_done(jobs, n, *next, o->arg);
+	}
+	return settled;
+}
+
 int runner_run(struct job_spec *jobs, size_t n, struct runner_opts *o)
 {
 	sigset_t old_mask, poll_mask;
@@ -495,7 +525,7 @@ int runner_run(struct job_spec *jobs, size_t n, struct runner_opts *o)
 				next++;
 				continue;
 			}
-			started[next] = now_ns();
+			started[next] = jobs[next].started_ns = now_ns();
 			ret = runner_start(jobs, next, o);
 			if (ret < 0)
 				goto out;
@@ -553,6 +583,9 @@ int runner_run(struct job_spec *jobs, size_t n, struct runner_opts *o)
 			finished++;
 			if (o->on_done)
 				o->on_done(jobs, n, who[k], o->arg);
+			if (o->exitfirst && verdict_unexpected(js->res.v))
+				finished +=
+					runner_stop_starting(jobs, n, &next, o);
 		}
 		runner_reap_inits(jobs, next, false);
 	}

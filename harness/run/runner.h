@@ -48,6 +48,7 @@ struct job_spec {
 	const struct case_file *c;
 	const struct tuncheck_backend_ops *ops;
 	const char *kernel; /* --kernel's name for it, NULL = no --kernel */
+	unsigned rep;	    /* --repeat: its run, 1..N; 0 = not repeated */
 	struct job_result res;
 	/* runner state */
 	pid_t pid;
@@ -58,6 +59,7 @@ struct job_spec {
 	char *log;    /* keep_log: that log once reaped (malloc), or NULL */
 	size_t log_len;
 	bool log_cut; /* longer than RUNNER_LOG_MAX: the rest is not kept */
+	uint64_t started_ns; /* when it was forked (CLOCK_MONOTONIC) */
 	uint64_t deadline;
 	uint64_t kill_at; /* after asking for a snapshot, 0 = not asked */
 	unsigned char buf[2 * PROTO_MSG_MAX];
@@ -74,6 +76,7 @@ struct runner_opts {
 	const char *log_dir;	   /* one timeline file per job, or NULL */
 	const char *pcap_dir;	   /* one pcap file per job, or NULL */
 	bool keep_log;		   /* --html: read every job's log back */
+	bool exitfirst;		   /* -x: no new job after a failure */
 	int log_dirfd, pcap_dirfd; /* outdir_open()ed, when the name is set */
 	/* Set by runner_run when SIGINT, SIGTERM or SIGHUP stopped the run. */
 	int interrupted;

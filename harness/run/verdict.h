@@ -3,6 +3,8 @@
 #ifndef TUNCHECK_VERDICT_H
 #define TUNCHECK_VERDICT_H
 
+#include <stdbool.h>
+
 enum verdict {
 	VERDICT_PASS,
 	VERDICT_FAIL,
@@ -14,6 +16,13 @@ enum verdict {
 	VERDICT_INTERRUPTED, /* the run was stopped (SIGINT, SIGTERM) first */
 	VERDICT_COUNT,
 };
+
+/* Not what the case documents: fail, error, timeout, xpass. */
+static inline bool verdict_unexpected(enum verdict v)
+{
+	return v == VERDICT_FAIL || v == VERDICT_ERROR ||
+	       v == VERDICT_TIMEOUT || v == VERDICT_XPASS;
+}
 
 /* "pass", "fail", ...; "?" for a value out of range. */
 const char *verdict_name(enum verdict v);

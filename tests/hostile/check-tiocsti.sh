@@ -31,5 +31,7 @@ if os.WEXITSTATUS(status) not in (0, 1):
     open(w + "/why", "w").write("tuncheck exited %d" % os.WEXITSTATUS(status))
     sys.exit(1)
 PY
-grep -q -E '^(not )?ok 1 - ' "$W/tap" || breach "no verdict line"
+# the progress line (stderr, the same pty) is erased before each TAP line
+sed 's/\x1b\[K//g' "$W/tap" | tr -d '\r' | grep -q -E '^(not )?ok 1 - ' ||
+	breach "no verdict line"
 contained "no input injected into the terminal"
