@@ -4,6 +4,8 @@ BINDIR ?= $(PREFIX)/bin
 INCLUDEDIR ?= $(PREFIX)/include
 LIBDIR ?= $(PREFIX)/lib
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 PKG_CONFIG ?= pkg-config
 
 CC ?= cc
@@ -123,7 +125,7 @@ PLUGINS := $(patsubst tests/plugins/%.c,$(B)/tests/plugins/%.so,$(wildcard tests
 	$(patsubst tests/hostile/%.c,$(B)/tests/hostile/%.so,$(wildcard tests/hostile/*.c)) \
 	$(B)/minimal/minimal.so
 check: check-cmocka-exists $(B)/tuncheck $(TESTS) $(PLUGINS) examples
-	@JOBS=$(JOBS) sh ci/check.sh $(B) $(TESTS)
+	@JOBS=$(JOBS) REPORTS=$(REPORTS) sh ci/check.sh $(B) $(TESTS)
 
 # The test plugins misbehave on purpose (a NULL store must be a SIGSEGV,
 # not UBSan's report): never sanitized, even in a SANITIZE build.
@@ -189,6 +191,9 @@ install: $(B)/tuncheck
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(INCLUDEDIR)/tuncheck $(DESTDIR)$(PKGCONFIGDIR)
 	install -m 0755 $(B)/tuncheck $(DESTDIR)$(BINDIR)/tuncheck
 	install -m 0644 include/tuncheck/*.h $(DESTDIR)$(INCLUDEDIR)/tuncheck/
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR)
+	install -m 0644 docs/tuncheck.1 $(DESTDIR)$(MANDIR)/man1/tuncheck.1
+	install -m 0644 contrib/tuncheck.bash $(DESTDIR)$(BASHCOMPDIR)/tuncheck
 	sed -e 's|@PREFIX@|$(PREFIX)|;s|@INCLUDEDIR@|$(PC_INCLUDEDIR)|;s|@LIBDIR@|$(PC_LIBDIR)|' \
 		tuncheck.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/tuncheck.pc
 

@@ -77,7 +77,14 @@ run_matrix() {
 	tail -n +2 "$tap.err" | grep -v '^\[' # the matrix
 }
 
-run_matrix matrix "$T/matrix.tap"
+# REPORTS=DIR (make check REPORTS=DIR): the matrix run also writes
+# DIR/tuncheck.xml (JUnit) and DIR/tuncheck.html, for CI to publish
+if [ -n "${REPORTS:-}" ]; then
+	mkdir -p "$REPORTS"
+	run_matrix matrix "$T/matrix.tap" --junit "$REPORTS/tuncheck.xml" --html "$REPORTS/tuncheck.html"
+else
+	run_matrix matrix "$T/matrix.tap"
+fi
 
 # the example plugin, built against the staged install (make examples)
 if [ ! -f "$B/examples/uv_backend.so" ]; then
@@ -216,6 +223,20 @@ else
 	count "$k" $((sv + nr)) $((xf + ok))
 	echo "mutants: $k of $((k + sv + nr)) killed ($xf on expectations every backend xfails, $ok on expectations for other kernels: skipped)"
 	[ "$nr" = 0 ] || head -n 5 "$T/mutants.err"
+fi
+
+echo "== man page: every option of 'tuncheck help run' in docs/tuncheck.1"
+missing=$("$B/tuncheck" help run | grep -o -- '--[a-z][a-z-]*' | sort -u |
+	while read -r o; do
+		grep -qF -- "$(printf '%s' "$o" | sed 's/-/\\-/g')" docs/tuncheck.1 || echo "$o"
+	done)
+warn=$(command -v groff >/dev/null && groff -man -Tutf8 -ww -z docs/tuncheck.1 2>&1)
+if [ -z "$missing" ] && [ -z "$warn" ]; then
+	count 1 0 0
+	echo "man page: every run option documented${warn:-}"
+else
+	count 0 1 0
+	echo "FAILED: man page: undocumented: $missing; groff: $warn"
 fi
 
 echo "== --html: the page in headless Chromium (ci/html.sh)"

@@ -14,6 +14,8 @@
 #   channel  the host's decoding of what a kernel-matrix guest writes to
 #            its result port (tests/fuzz_channel.c),
 #            seeds: tests/fuzz-corpus/channel/
+#   timeline the --html drawing of a job's timeline log, written by the
+#            job (tests/fuzz_timeline.c), seeds: tests/fuzz-corpus/timeline/
 SECS=$1
 B=${2:-build}
 case $SECS in
@@ -73,6 +75,7 @@ build variant harness/case/*.c || exit 1
 build protocol harness/run/protocol.c || exit 1
 build channel harness/vm/channel.c || exit 1
 build packet harness/job/packet.c harness/case/*.c || exit 1
+build timeline harness/run/tlsvg.c harness/run/escape.c || exit 1
 # shellcheck disable=SC2086 # file names without blanks
 seed case $cases || exit 1
 seed exec tests/fuzz-corpus/exec/* || exit 1
@@ -81,10 +84,12 @@ seed variant $cases || exit 1
 seed protocol tests/fuzz-corpus/protocol/* || exit 1
 seed channel tests/fuzz-corpus/channel/* || exit 1
 seed packet tests/fuzz-corpus/packet/* || exit 1
+seed timeline tests/fuzz-corpus/timeline/* || exit 1
 run case 8192
 run exec $((2 * 65536 + 64))
 run variant 8192
 run protocol 16384
 run channel 16384
 run packet 4096
+run timeline 16384
 exit $status

@@ -309,30 +309,6 @@ int report_json(FILE *f, const struct job_spec *jobs, size_t n)
 	return fclose(f) ? -errno : 0;
 }
 
-/* XML-escape s into f (html.h). */
-void report_xml_str(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		default:
-			if ((unsigned char)*s >= 0x20 || *s == '\n')
-				fputc(*s, f);
-		}
-	}
-}
-
 /*
  * One testsuite with what Ant's schema asks of it (timestamp, hostname,
  * time, properties, system-out and -err); each testcase named "CASE
