@@ -35,11 +35,10 @@ $(foreach p,$(PKGS),$(if $(shell $(PKG_CONFIG) --exists $(p) && echo y),,\
 endif
 
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-# libpcap is dlopen()ed by harness/job/capture.c only when a run writes pcaps
-# (its dependencies would otherwise be copied by every job's fork): its
-# headers from pkg-config, its soname from the library itself.
+# libpcap is for the unit test only (it reads our pcapng files back, an
+# independent reader): tuncheck writes pcapng itself (harness/job/capture.c),
+# which libpcap cannot.
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(filter-out libpcap,$(PKGS)) 2>/dev/null)
-PCAP_SONAME := $(shell objdump -p $$($(PKG_CONFIG) --variable=libdir libpcap 2>/dev/null)/libpcap.so 2>/dev/null | sed -n 's/^ *SONAME *//p')
 ALL_CFLAGS = $(WARN) -D_GNU_SOURCE $(CFLAGS) -Iinclude -Iharness/cli -Iharness/case -Iharness/run -Iharness/job -Iharness/vm -Inetns -Ibackends $(PKG_CFLAGS)
 
 HARNESS_SRC := $(wildcard harness/*/*.c)
@@ -54,8 +53,6 @@ all: $(B)/tuncheck
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
-
-$(B)/harness/job/capture.o: ALL_CFLAGS += $(if $(PCAP_SONAME),-DPCAP_SONAME='"$(PCAP_SONAME)"')
 
 # The kernel matrix's guest PID 1: static (it runs before any root is
 # mounted), libc only, embedded in tuncheck by harness/vm/vm.c.
@@ -120,6 +117,7 @@ FLAKY_RUNS ?= 20
 # Benchmarks: ratios against raw reference loops, never part of check.
 bench: $(B)/tuncheck
 	$(B)/tuncheck bench
+	python3 ci/scale.py $(B) $(or $(SCALE_CASES),1000)
 
 PLUGINS := $(patsubst tests/plugins/%.c,$(B)/tests/plugins/%.so,$(wildcard tests/plugins/*.c)) \
 	$(patsubst tests/hostile/%.c,$(B)/tests/hostile/%.so,$(wildcard tests/hostile/*.c)) \

@@ -146,25 +146,39 @@ else
 	echo "Node.js exec backend: skipped (no node: make deps installs nodejs)"
 fi
 
-echo "== pcap: every job's file is a valid capture, even with no packet"
+echo "== pcap: every job's file is a valid pcapng, even with no packet"
 rm -rf "$T/pcap"
 "$B/tuncheck" run $J -b read --pcap-dir "$T/pcap" cases/seed cases/errors >/dev/null 2>&1
 st=$?
-n=$(find "$T/pcap" -name '*.pcap' | wc -l)
-bad=$(for f in "$T"/pcap/*.pcap; do
+n=$(find "$T/pcap" -name '*.pcapng' | wc -l)
+# a Section Header Block first, little-endian byte-order magic
+bad=$(for f in "$T"/pcap/*.pcapng; do
 	[ -f "$f" ] || continue
-	m=$(od -An -tx1 -N4 "$f" | tr -d ' ')
-	[ "$m" = d4c3b2a1 ] || echo "$f"
+	m=$(od -An -tx1 -N12 "$f" | tr -d ' ')
+	case $m in 0a0d0d0a????????4d3c2b1a) ;; *) echo "$f" ;; esac
 done)
+if [ "$st" != 4 ] && [ -z "$bad" ] && command -v python3 >/dev/null; then
+	# every block walked: lengths, directions, comments, time order
+	python3 ci/pcapng.py "$T"/pcap/*.pcapng >"$T/pcapng.out" 2>&1 ||
+		bad="$(cat "$T/pcapng.out")"
+	# and a reader of its own, libpcap's, when tcpdump is here
+	if command -v tcpdump >/dev/null; then
+		for f in "$T"/pcap/*.pcapng; do
+			tcpdump -nn -r "$f" >/dev/null 2>"$T/tcpdump.err" ||
+				bad="$bad $f: $(cat "$T/tcpdump.err")"
+		done
+		echo "tcpdump read them all" >>"$T/pcapng.out"
+	fi
+fi
 if [ "$st" = 4 ]; then
 	count 0 0 1
 	echo "pcap: skipped (no sandbox here)"
 elif [ "$n" -gt 0 ] && [ -z "$bad" ]; then
 	count 1 0 0
-	echo "pcap: $n files, each with a pcap header"
+	echo "pcap: $n files, each a pcapng section header first; $(cat "$T/pcapng.out" 2>/dev/null)"
 else
 	count 0 1 0
-	echo "FAILED: pcap: $n files; without a header: $bad"
+	echo "FAILED: pcap: $n files; not valid: $bad"
 fi
 
 echo "== selftests (cases/selftest/selftests.tsv)"

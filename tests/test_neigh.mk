@@ -1,1 +1,1 @@
-OBJ_test_neigh = $(B)/harness/job/neigh.o $(OBJ_test_packet)
+OBJ_test_neigh = $(B)/harness/job/neigh.o $(B)/harness/job/capture.o $(OBJ_test_packet)

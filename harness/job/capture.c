@@ -1,136 +1,179 @@
 // SPDX-License-Identifier: MIT
 /*
- * pcap files of what crossed a job's tun fds, readable by Wireshark.
+ * pcapng files of what crossed a job's tun fds, for Wireshark, tshark and
+ * tcpdump: one section, one interface (raw IP, or Ethernet for a tap),
+ * then one Enhanced Packet Block per packet, with its direction
+ * (epb_flags: inbound = written into the tun, the interface received it;
+ * outbound = read from the tun, the interface sent it) and a comment
+ * saying who wrote or read it, at which case line, and what write()
+ * returned.  Timestamps in nanoseconds, taken under the file's lock, so
+ * the packets are in time order.
  *
- * libpcap is loaded with dlopen() when a run asks for captures, not linked:
- * on Debian it brings eight more libraries (D-Bus, systemd, gcrypt, three
- * compressors...) into every process, and each job's forks copy all their
- * mappings, about 0.1 ms per job (tuncheck bench, per-job overhead).
- * systemd loads its optional libraries the same way.
+ * Written here, not with libpcap: libpcap writes only pcap files, which
+ * have no direction and no comment (it reads pcapng, and the unit test
+ * reads our files back with it).  The format is a few fixed blocks
+ * (pcapng, draft-ietf-opsawg-pcapng).
  */
-#include <dlfcn.h>
-#include <pcap/pcap.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "capture.h"
 
-#ifndef PCAP_SONAME
-#define PCAP_SONAME "libpcap.so.0.8" /* Debian's; the Makefile says */
-#endif
-
 #define CAPTURE_SNAPLEN 262144
-#define PI_LEN		4
+#define COMMENT_MAX	200
 
-#define CAPTURE_RECORD_HDR 16 /* struct pcap_sf_pkthdr on disk */
+#define BT_SHB 0x0A0D0D0Au
+#define BT_IDB 0x00000001u
+#define BT_EPB 0x00000006u
+
+#define LINKTYPE_ETHERNET 1
+#define LINKTYPE_RAW	  101
 
 struct capture {
-	pcap_t *dead;
-	pcap_dumper_t *dump;
+	int fd;
 	pthread_mutex_t lock;
 	uint64_t max, written; /* bytes in the file; max 0 = no cap */
-	bool full;
+	bool full, broken;
+	unsigned char *blk; /* one block, built under the lock */
 };
 
-/* The libpcap functions we use, resolved by capture_load(). */
-static struct {
-	pcap_t *(*open_dead)(int, int);
-	pcap_dumper_t *(*dump_fopen)(pcap_t *, FILE *);
-	void (*dump)(u_char *, const struct pcap_pkthdr *, const u_char *);
-	int (*dump_flush)(pcap_dumper_t *);
-	void (*dump_close)(pcap_dumper_t *);
-	void (*close)(pcap_t *);
-} pcap;
+/* Block builder: fields appended at *off, 32-bit aligned. */
+static void put(unsigned char *b, size_t *off, const void *p, size_t n)
+{
+	memcpy(b + *off, p, n);
+	*off += n;
+	while (*off % 4)
+		b[(*off)++] = 0;
+}
+
+static void put32(unsigned char *b, size_t *off, uint32_t v)
+{
+	put(b, off, &v, 4);
+}
+
+/* An option: code, length, value padded to 4. */
+static void put_opt(unsigned char *b, size_t *off, uint16_t code, const void *v,
+		    uint16_t len)
+{
+	uint16_t h[2] = { code, len };
+
+	memcpy(b + *off, h, 4);
+	*off += 4;
+	put(b, off, v, len);
+}
+
+/* Close the block begun at 0: its length at both ends; write it whole. */
+static int block_write(struct capture *c, size_t len)
+{
+	uint32_t total = (uint32_t)len + 4;
+	size_t done = 0;
+
+	memcpy(c->blk + 4, &total, 4);
+	memcpy(c->blk + len, &total, 4);
+	while (done < total) {
+		ssize_t n = write(c->fd, c->blk + done, total - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1; /* EFBIG past --max-file-size, a full disk */
+		done += (size_t)n;
+	}
+	c->written += total;
+	return 0;
+}
 
 int capture_load(char *why, size_t size)
 {
-	static const char *const names[] = {
-		"pcap_open_dead",  "pcap_dump_fopen", "pcap_dump",
-		"pcap_dump_flush", "pcap_dump_close", "pcap_close",
-	};
-	void *fn[sizeof(names) / sizeof(*names)];
-	void *lib;
-
-	if (pcap.close)
-		return 0;
-	lib = dlopen(PCAP_SONAME, RTLD_NOW | RTLD_LOCAL);
-	if (!lib) {
-		snprintf(why, size, "cannot load libpcap: %s", dlerror());
-		return -1;
-	}
-	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
-		fn[i] = dlsym(lib, names[i]);
-		if (!fn[i]) {
-			snprintf(why, size, "%s has no %s", PCAP_SONAME,
-				 names[i]);
-			dlclose(lib);
-			return -1;
-		}
-	}
-	/* POSIX: function pointers convert to and from void * (dlsym) */
-	memcpy(&pcap.open_dead, &fn[0], sizeof(fn[0]));
-	memcpy(&pcap.dump_fopen, &fn[1], sizeof(fn[1]));
-	memcpy(&pcap.dump, &fn[2], sizeof(fn[2]));
-	memcpy(&pcap.dump_flush, &fn[3], sizeof(fn[3]));
-	memcpy(&pcap.dump_close, &fn[4], sizeof(fn[4]));
-	memcpy(&pcap.close, &fn[5], sizeof(fn[5]));
-	return 0;
+	(void)why;
+	(void)size;
+	return 0; /* nothing to load: the writer is ours */
 }
 
 struct capture *capture_open(int fd, bool tap, uint64_t max_bytes)
 {
-	struct capture *c;
-	FILE *f;
+	static const char app[] = "tuncheck", ifname[] = "tun";
+	const uint32_t bom = 0x1A2B3C4D;
+	const uint16_t version[2] = { 1, 0 },
+		       link[2] = { tap ? LINKTYPE_ETHERNET : LINKTYPE_RAW, 0 };
+	const int64_t unknown = -1;
+	const unsigned char ns = 9; /* if_tsresol: 10^-9 s */
+	struct capture *c = calloc(1, sizeof(*c));
+	size_t off = 0;
 
-	if (!pcap.close)
-		return NULL;
-	c = calloc(1, sizeof(*c));
-	if (!c)
-		return NULL;
-	c->max = max_bytes;
-	c->written = 24; /* the file header */
-	c->dead = pcap.open_dead(tap ? DLT_EN10MB : DLT_RAW, CAPTURE_SNAPLEN);
-	f = c->dead ? fdopen(fd, "w") : NULL;
-	c->dump = f ? pcap.dump_fopen(c->dead, f) : NULL;
-	if (!c->dump) {
-		if (f)
-			fclose(f);
-		if (c->dead)
-			pcap.close(c->dead);
+	if (!c || !(c->blk = malloc(CAPTURE_SNAPLEN + COMMENT_MAX + 64))) {
 		free(c);
 		return NULL;
 	}
-	/* the header now: a job that writes and reads nothing, or is
-	 * killed first, still leaves a valid (empty) capture */
-	pcap.dump_flush(c->dump);
+	c->fd = fd;
+	c->max = max_bytes;
 	pthread_mutex_init(&c->lock, NULL);
+	/* the section and the interface now: a job that writes and reads
+	 * nothing, or is killed first, still leaves a valid capture */
+	put32(c->blk, &off, BT_SHB);
+	put32(c->blk, &off, 0);
+	put32(c->blk, &off, bom);
+	put(c->blk, &off, version, 4);
+	put(c->blk, &off, &unknown, 8);
+	put_opt(c->blk, &off, 4, app, sizeof(app) - 1); /* shb_userappl */
+	put32(c->blk, &off, 0);				/* opt_endofopt */
+	if (block_write(c, off) < 0)
+		goto fail;
+	off = 0;
+	put32(c->blk, &off, BT_IDB);
+	put32(c->blk, &off, 0);
+	put(c->blk, &off, link, 4);
+	put32(c->blk, &off, CAPTURE_SNAPLEN);
+	put_opt(c->blk, &off, 2, ifname, sizeof(ifname) - 1); /* if_name */
+	put_opt(c->blk, &off, 9, &ns, 1);		      /* if_tsresol */
+	put32(c->blk, &off, 0);
+	if (block_write(c, off) < 0)
+		goto fail;
 	return c;
+fail:
+	capture_close(c);
+	return NULL;
 }
 
-void capture_packet(struct capture *c, const void *buf, size_t len, size_t skip)
+void capture_packet(struct capture *c, const void *buf, size_t len, size_t skip,
+		    enum capture_dir dir, const char *comment)
 {
-	struct pcap_pkthdr h = { 0 };
+	struct timespec ts;
+	uint64_t t;
+	uint32_t caplen, flags = (uint32_t)dir;
+	size_t off = 0, clen = comment ? strnlen(comment, COMMENT_MAX) : 0;
 
 	if (!c || len < skip)
 		return;
 	buf = (const unsigned char *)buf + skip;
 	len -= skip;
-	gettimeofday(&h.ts, NULL);
-	h.len = (bpf_u_int32)len;
-	h.caplen = (bpf_u_int32)(len < CAPTURE_SNAPLEN ? len : CAPTURE_SNAPLEN);
+	caplen = (uint32_t)(len < CAPTURE_SNAPLEN ? len : CAPTURE_SNAPLEN);
 	pthread_mutex_lock(&c->lock);
+	/* stamped under the lock: packets are in the file in time order */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	t = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	put32(c->blk, &off, BT_EPB);
+	put32(c->blk, &off, 0);
+	put32(c->blk, &off, 0); /* interface 0 */
+	put32(c->blk, &off, (uint32_t)(t >> 32));
+	put32(c->blk, &off, (uint32_t)t);
+	put32(c->blk, &off, caplen);
+	put32(c->blk, &off, (uint32_t)len);
+	put(c->blk, &off, buf, caplen);
+	put_opt(c->blk, &off, 2, &flags, 4); /* epb_flags: direction */
+	if (clen)
+		put_opt(c->blk, &off, 1, comment, (uint16_t)clen);
+	put32(c->blk, &off, 0);
 	/* a backend flooding the tun must not fill the disk: stop at max */
-	if (c->max && c->written + CAPTURE_RECORD_HDR + h.caplen > c->max) {
+	if (c->broken || (c->max && c->written + off + 4 > c->max))
 		c->full = true;
-	} else {
-		c->written += CAPTURE_RECORD_HDR + h.caplen;
-		pcap.dump((u_char *)c->dump, &h, buf);
-		/* the job may be killed at any moment: keep the file whole */
-		pcap.dump_flush(c->dump);
-	}
+	else if (block_write(c, off) < 0)
+		c->broken = c->full = true; /* a torn block ends the file */
 	pthread_mutex_unlock(&c->lock);
 }
 
@@ -150,8 +193,8 @@ void capture_close(struct capture *c)
 {
 	if (!c)
 		return;
-	pcap.dump_close(c->dump);
-	pcap.close(c->dead);
+	close(c->fd);
 	pthread_mutex_destroy(&c->lock);
+	free(c->blk);
 	free(c);
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* One pcap file per job (--pcap-dir), written with libpcap (dlopen). */
+/* One pcapng file per job (--pcap-dir): direction and a comment per packet. */
 #ifndef TUNCHECK_CAPTURE_H
 #define TUNCHECK_CAPTURE_H
 
@@ -9,22 +9,27 @@
 
 struct capture;
 
-/*
- * Load libpcap (once, before the first job forks): 0, or -1 with the
- * reason in why.  Without it capture_open() fails.
- */
+/* Before the first job: 0 (nothing to load any more; the writer is ours). */
 int capture_load(char *why, size_t size);
 
+/* epb_flags' direction, seen from the tun interface. */
+enum capture_dir {
+	CAPTURE_IN = 1,	 /* written into the fd: the interface received it */
+	CAPTURE_OUT = 2, /* read from the fd: the interface sent it */
+};
+
 /*
- * Start a pcap on an already open fd (opened before the sandbox locks the
- * file system); tap selects Ethernet framing, else raw IP.  The file never
- * grows past max_bytes (0: no cap).  NULL on error.
+ * Start a pcapng on an already open fd (opened before the sandbox locks
+ * the file system; closed by capture_close, or here on error); tap selects
+ * Ethernet framing, else raw IP.  The file never grows past max_bytes (0:
+ * no cap).  NULL on error.
  */
 struct capture *capture_open(int fd, bool tap, uint64_t max_bytes);
 /* Record one packet; thread-safe; skip: the bytes before the IP header or
- * the Ethernet frame (a tun_pi, a virtio_net_hdr), not recorded. */
-void capture_packet(struct capture *c, const void *buf, size_t len,
-		    size_t skip);
+ * the Ethernet frame (a tun_pi, a virtio_net_hdr), not recorded; comment:
+ * who wrote or read it, its case line, the write's result (or NULL). */
+void capture_packet(struct capture *c, const void *buf, size_t len, size_t skip,
+		    enum capture_dir dir, const char *comment);
 /* True once a packet was left out because of the cap; NULL-safe. */
 bool capture_full(struct capture *c);
 void capture_close(struct capture *c);

@@ -11,6 +11,7 @@
 
 #include <linux/if_ether.h>
 
+#include "capture.h"
 #include "controller.h"
 #include "packet.h"
 
@@ -113,6 +114,12 @@ void neigh_answer(struct reader_rt *rt, const void *buf, size_t len)
 		    : answer_ns(out, rt->layout, eth, len, t);
 	/* the reader's own queue; a refused write is the kernel's answer to
 	 * the peer, nothing the reader should hear about */
+	if (n && rt->job && rt->job->pcap)
+		capture_packet(rt->job->pcap, out, n,
+			       packet_hdr_len(rt->layout & (PKT_PI | PKT_VNET)),
+			       CAPTURE_IN,
+			       "the peer's neighbour answer, written by the "
+			       "controller");
 	if (n && write(rt->r.fd, out, n) < 0)
 		return;
 }

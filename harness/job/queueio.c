@@ -237,9 +237,17 @@ int step_read(struct job *j, const struct step *s)
 		j->last_step.len = (long)r;
 		packet_info(buf, (size_t)r, dev_layout(q->dev),
 			    &j->last_step.pkt);
-		if (r)
+		if (r) {
+			char why[128];
+
+			snprintf(why, sizeof(why),
+				 "read from %s by the controller, line %u",
+				 q->name, s->line);
 			capture_packet(j->pcap, buf, (size_t)r,
-				       q->dev->decl->u.tun.pi);
+				       packet_hdr_len(dev_layout(q->dev) &
+						      (PKT_PI | PKT_VNET)),
+				       CAPTURE_OUT, why);
+		}
 	}
 	free(buf);
 	return ret;

@@ -79,9 +79,17 @@ static int job_emit(struct tuncheck_reader *r, const struct tuncheck_event *ev)
 		e.len = (uint32_t)ev->len;
 		packet_info(ev->data, ev->len, rt->layout, &e.pkt);
 		e.proto = e.pkt.proto;
-		capture_packet(rt->job->pcap, ev->data, ev->len,
-			       packet_hdr_len(rt->layout &
-					      (PKT_PI | PKT_VNET)));
+		if (rt->job->pcap) {
+			char why[96];
+
+			snprintf(why, sizeof(why), "read by %s (%s), line %u",
+				 rt->decl->name, rt->job->ops->name,
+				 rt->decl->line);
+			capture_packet(rt->job->pcap, ev->data, ev->len,
+				       packet_hdr_len(rt->layout &
+						      (PKT_PI | PKT_VNET)),
+				       CAPTURE_OUT, why);
+		}
 		if (e.pkt.proto == PROTO_ARP || e.pkt.proto == PROTO_ND)
 			neigh_answer(rt, ev->data, ev->len);
 	}

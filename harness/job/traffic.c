@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <netinet/udp.h>
@@ -45,6 +46,21 @@ static void traffic_log(struct job *j, const char *q, size_t len, int err)
 	job_log(j, now_ns(), "ctl %s%s len=%zu %s%s", q ? "write " : "send",
 		q ? q : "", len, err ? "errno=" : "ok",
 		err ? errno_name(err) : "");
+}
+
+/* A packet written into q in the pcapng, inbound, with write()'s result. */
+static void traffic_capture(struct job *j, const struct queue *q,
+			    const struct step *s, const void *buf, size_t len,
+			    size_t skip, int err)
+{
+	char why[96];
+
+	if (!j->pcap)
+		return;
+	snprintf(why, sizeof(why),
+		 "written into %s by the controller, line %u: %s", q->name,
+		 s->line, err ? errno_name(err) : "ok");
+	capture_packet(j->pcap, buf, len, skip, CAPTURE_IN, why);
 }
 
 static void pace(uint64_t interval_ns, long i)
@@ -158,9 +174,6 @@ static size_t send_build(struct job *j, const struct step *s,
 			      "%s: cannot build a packet from "
 			      "these addresses",
 			      send_label(s));
-	else
-		capture_packet(j->pcap, p->buf, len,
-			       packet_hdr_len(p->layout & (PKT_PI | PKT_VNET)));
 	return len;
 }
 
@@ -184,6 +197,9 @@ static int send_into(struct job *j, const struct step *s, struct queue *q)
 		int err = write(q->fd, p.buf, len) < 0 ? errno : 0;
 
 		traffic_log(j, q->name, len, err);
+		traffic_capture(j, q, s, p.buf, len,
+				packet_hdr_len(p.layout & (PKT_PI | PKT_VNET)),
+				err);
 		send_record(&j->last_send, err);
 	}
 	free(p.buf);
@@ -324,10 +340,12 @@ int step_write(struct job *j, const struct step *s)
 	memset(&j->last_send, 0, sizeof(j->last_send));
 	j->last_send.line = s->line;
 	for (long i = 0; i < s->u.write.count; i++) {
-		capture_packet(j->pcap, s->u.write.bytes, s->u.write.len,
-			       q->dev->decl->u.tun.pi);
 		int err = write_once(q->fd, s);
 
+		traffic_capture(j, q, s, s->u.write.bytes, s->u.write.len,
+				packet_hdr_len(dev_layout(q->dev) &
+					       (PKT_PI | PKT_VNET)),
+				err);
 		traffic_log(j, q->name, s->u.write.len, err);
 		send_record(&j->last_send, err);
 	}

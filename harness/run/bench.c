@@ -457,21 +457,36 @@ static void bench_backend(const struct case_file *c,
 	r->ok = 1;
 }
 
-/* Print one row of the round-trip table; ref: the raw row, for the ratio. */
-static void bench_row_print(int w, const char *name, const struct bench_row *r,
-			    const struct bench_row *ref)
+/* r's round trips over ref's, as "0.97", or "-". */
+static const char *bench_ratio(const struct bench_row *r,
+			       const struct bench_row *ref, char *buf,
+			       size_t size)
 {
-	char ratio[16] = "-";
+	snprintf(buf, size, "-");
+	if (r->ok && ref->ok && ref->rt_per_s > 0)
+		snprintf(buf, size, "%.2f", r->rt_per_s / ref->rt_per_s);
+	return buf;
+}
+
+/*
+ * One row of the round-trip table, with both ratios: to the raw
+ * single-thread loop (the kernel path's physical limit) and to the raw
+ * two-thread loop (the fair reference: a job's reader is a thread too).
+ */
+static void bench_row_print(int w, const char *name, const struct bench_row *r,
+			    const struct bench_row *raw,
+			    const struct bench_row *raw2)
+{
+	char a[16], b[16];
 
 	if (!r->ok) {
 		printf("%-*s  %s\n", w, name, r->why);
 		return;
 	}
-	if (ref->ok && ref->rt_per_s > 0)
-		snprintf(ratio, sizeof(ratio), "%.2f",
-			 r->rt_per_s / ref->rt_per_s);
-	printf("%-*s %9.0f %6s %10.2f %8.1fus %8.1fus\n", w, name, r->rt_per_s,
-	       ratio, r->wakes_per_pkt, r->p50_us, r->p99_us);
+	printf("%-*s %9.0f %7s %7s %10.2f %8.1fus %8.1fus\n", w, name,
+	       r->rt_per_s, bench_ratio(r, raw, a, sizeof(a)),
+	       bench_ratio(r, raw2, b, sizeof(b)), r->wakes_per_pkt, r->p50_us,
+	       r->p99_us);
 }
 
 /*
@@ -527,6 +542,9 @@ int bench_main(const struct tuncheck_backend_ops **ops, size_t n, long count,
 	       unsigned parallel)
 {
 	struct bench_row raw, raw2, row;
+	const char *best_name = NULL;
+	double best = 0;
+	char fair[1024] = "";
 	struct case_file *c;
 	char text[256], why[512];
 	uint64_t job_ns, raw_ns, full_ns;
@@ -563,20 +581,36 @@ int bench_main(const struct tuncheck_backend_ops **ops, size_t n, long count,
 	       "reader thread blocked in read()\nhands each reply over "
 	       "(condvar), as a job's reader thread does\n",
 	       count);
-	printf("%-*s %9s %6s %10s %10s %10s\n", w, "backend", "rt/s", "ratio",
-	       "wakes/pkt", "wake p50", "wake p99");
+	printf("%-*s %9s %7s %7s %10s %10s %10s\n", w, "backend", "rt/s",
+	       "/raw", "/2thr", "wakes/pkt", "wake p50", "wake p99");
 	fflush(stdout);
 	bench_raw_rt(count, false, &raw);
-	bench_row_print(w, "raw read()", &raw, &raw);
 	bench_raw_rt(count, true, &raw2);
-	bench_row_print(w, "raw 2-thread", &raw2, &raw);
+	bench_row_print(w, "raw read()", &raw, &raw, &raw2);
+	bench_row_print(w, "raw 2-thread", &raw2, &raw, &raw2);
 	status |= !raw.ok || !raw2.ok;
 	for (size_t i = 0; i < n; i++) {
+		char r2[16];
+
 		fflush(stdout);
 		bench_backend(c, ops[i], &row);
-		bench_row_print(w, ops[i]->name, &row, &raw);
+		bench_row_print(w, ops[i]->name, &row, &raw, &raw2);
 		status |= !row.ok;
+		if (row.ok && raw2.ok && (!best_name || row.rt_per_s > best))
+			best = row.rt_per_s, best_name = ops[i]->name;
+		if (row.ok && raw2.ok)
+			snprintf(fair + strlen(fair),
+				 sizeof(fair) - strlen(fair), "%s %s %s",
+				 strlen(fair) ? "," : "", ops[i]->name,
+				 bench_ratio(&row, &raw2, r2, sizeof(r2)));
 	}
+	/* the harness's overhead figure: against the fair reference */
+	if (best_name)
+		printf("harness overhead (round trips against the raw 2-thread "
+		       "loop, goal >= 0.95):%s\n"
+		       "  best %s %.2f; the /raw column is the kernel path's "
+		       "limit (one thread, no hand-over),\n  not a goal\n",
+		       fair, best_name, best / raw2.rt_per_s);
 	case_free(c);
 	fflush(stdout);
 	raw_ns = bench_raw_jobs(false, why, sizeof(why));

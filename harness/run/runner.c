@@ -312,7 +312,7 @@ static int runner_start(struct job_spec *jobs, size_t idx,
 		o->log_dir
 			? runner_job_file(o->log_dir, o->log_dirfd, js, "out")
 			: memfd_create("tuncheck-job-out", MFD_CLOEXEC);
-	jo.pcap_fd = runner_job_file(o->pcap_dir, o->pcap_dirfd, js, "pcap");
+	jo.pcap_fd = runner_job_file(o->pcap_dir, o->pcap_dirfd, js, "pcapng");
 	fflush(NULL);
 	js->pid = fork();
 	if (js->pid == 0) {

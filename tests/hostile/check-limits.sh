@@ -20,7 +20,7 @@ HOSTILE_LIMIT=procs run_tc -b exec:tests/hostile/limits.sh "$CASE"
 grep -q '^ok 1 - ' "$W/tap" || breach "$(grep -m1 'observed:' "$W/tap")"
 procs="300 processes refused (uid $(id -u))"
 HOSTILE_ATTACK=flood run_tc -b "$B/tests/hostile/plugin.so" --pcap-dir "$W/pcap" "$CASE"
-size=$(cat "$W"/pcap/*.pcap | wc -c)
+size=$(cat "$W"/pcap/*.pcapng | wc -c)
 [ "$size" -le $((16 * 1048576)) ] || breach "the pcap grew to $size bytes"
 grep -q 'pcap capped at' "$W/tap" || breach "the cap was not reported"
 # the code under test's output is kept (memfd or .out), never past
