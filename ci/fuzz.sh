@@ -32,7 +32,7 @@ if ! command -v "$CC" >/dev/null 2>&1; then
 fi
 mkdir -p "$B" || exit 1
 CFLAGS="-std=gnu11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Itests
-	-fno-sanitize-recover=all -Iinclude -Iharness/case -Iharness/run -Iharness/job -Iharness/vm -Ibackends"
+	-fno-sanitize-recover=all -Iinclude -Iharness/case -Iharness/run -Iharness/job -Iharness/vm -Ibackends -Inetns"
 
 # build NAME SOURCES...: $B/fuzz_NAME from tests/fuzz_NAME.c and SOURCES
 build() {

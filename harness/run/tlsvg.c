@@ -50,7 +50,7 @@ struct item {
 
 struct tl {
 	struct item *it;
-	size_t n, dropped;
+	size_t n, cap, dropped;
 	double tmax;
 	char lane_name[LANES_MAX][48];
 	char queue[LANES_MAX][32]; /* each reader's queue */
@@ -182,7 +182,7 @@ static void tl_parse(struct tl *tl, const char *log)
 		} else {
 			continue;
 		}
-		if (tl->n == ITEMS_MAX) {
+		if (tl->n == tl->cap) {
 			tl->dropped++;
 			continue;
 		}
@@ -444,7 +444,11 @@ void tlsvg_draw(FILE *f, const struct job_spec *js, const struct src_lines *src)
 	struct tl tl = { .tmax = 1 };
 	double height, label_x = -100;
 
-	tl.it = calloc(ITEMS_MAX, sizeof(*tl.it));
+	/* one item per line at most */
+	for (const char *p = js->log; p && *p && tl.cap < ITEMS_MAX; p++)
+		tl.cap += *p == '\n';
+	tl.cap++;
+	tl.it = js->log ? calloc(tl.cap, sizeof(*tl.it)) : NULL;
 	if (!tl.it || !js->log) {
 		fputs("<p class=\"nolog\">no timeline: the job logged nothing "
 		      "(skipped, never started, or ran in a --kernel guest)</p>",
