@@ -205,5 +205,19 @@ format-check:
 clean:
 	rm -rf build build-san
 
-.PHONY: all run bench check deps install clean tests format format-check check-cmocka-exists examples fuzz kernels flaky check-kernels
+help:
+	@echo "make                 build build/tuncheck"
+	@echo "make run             the whole case matrix (JOBS=N: -j N)"
+	@echo "make check           unit tests, matrix, selftests, mutants, hostile backends"
+	@echo "                     (REPORTS=DIR: JUnit and HTML of the matrix run there)"
+	@echo "make SANITIZE=address,undefined check   the same under ASan and UBSan"
+	@echo "make bench           round trips, per-job overhead, the 1000-case scaling run"
+	@echo "make flaky           the matrix 20 times under CPU load: unexpected verdicts"
+	@echo "make fuzz            libFuzzer on every parser (FUZZ_TIME=seconds each)"
+	@echo "make kernels check-kernels   Debian's kernels under QEMU (ACCEL=tcg)"
+	@echo "make examples        the plugin and runtime examples (Go, Node.js, libuv)"
+	@echo "make deps            install the build dependencies (Debian/Ubuntu, as root)"
+	@echo "make format format-check install clean"
+
+.PHONY: help all run bench check deps install clean tests format format-check check-cmocka-exists examples fuzz kernels flaky check-kernels
 -include $(OBJ:.o=.d) $(TESTS:%=%.d)
