@@ -473,21 +473,66 @@ static void runner_reap_inits(struct job_spec *jobs, size_t n, bool block)
  * ones finish.  Returns how many it settled.
  */
 static size_t runner_stop_starting(struct job_spec *jobs, size_t n,
-				   size_t *next, struct runner_opts *o)
+				   const size_t *order, size_t *next,
+				   struct runner_opts *o)
 {
 	size_t settled = 0;
 
 	for (; *next < n; (*next)++) {
-		if (jobs[*next].state == JOB_SETTLED)
+		size_t i = order[*next];
+
+		if (jobs[i].state == JOB_SETTLED)
 			continue;
-		runner_skip_all(&jobs[*next], 1,
+		runner_skip_all(&jobs[i], 1,
 				"not run: -x stopped the run at the first "
 				"failure");
 		settled++;
 		if (o->on_done)
-			o->on_done(jobs, n, *next, o->arg);
+			o->on_done(jobs, n, i, o->arg);
 	}
 	return settled;
+}
+
+struct runner_rank {
+	uint64_t deadline;
+	size_t idx;
+};
+
+/* Longest deadline first; then in job order. */
+static int runner_rank_cmp(const void *a, const void *b)
+{
+	const struct runner_rank *x = a, *y = b;
+
+	if (x->deadline != y->deadline)
+		return x->deadline < y->deadline ? 1 : -1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/*
+ * The order jobs start in: the longest first (by the case's deadline, the
+ * sum of its windows), so none of them starts last and stretches the run
+ * (jobs mostly wait out windows: the run's floor is its longest job).
+ * Reports still come in job order.
+ */
+static size_t *runner_order(const struct job_spec *jobs, size_t n)
+{
+	struct runner_rank *r = calloc(n + 1, sizeof(*r));
+	size_t *order = calloc(n + 1, sizeof(*order));
+
+	if (!r || !order) {
+		free(r);
+		free(order);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		r[i] = (struct runner_rank){ jobs[i].c ? jobs[i].c->deadline_ns
+						       : 0,
+					     i };
+	qsort(r, n, sizeof(*r), runner_rank_cmp);
+	for (size_t i = 0; i < n; i++)
+		order[i] = r[i].idx;
+	free(r);
+	return order;
 }
 
 int runner_run(struct job_spec *jobs, size_t n, struct runner_opts *o)
@@ -496,10 +541,11 @@ int runner_run(struct job_spec *jobs, size_t n, struct runner_opts *o)
 	struct pollfd *pfd = calloc(2 * n + 1, sizeof(*pfd));
 	size_t *who = calloc(2 * n + 1, sizeof(*who));
 	uint64_t *started = calloc(n + 1, sizeof(*started));
+	size_t *order = runner_order(jobs, n);
 	size_t next = 0, running = 0, finished = 0;
 	int ret = 0;
 
-	if (!pfd || !who || !started) {
+	if (!pfd || !who || !started || !order) {
 		ret = -ENOMEM;
 		goto out;
 	}
@@ -521,18 +567,17 @@ int runner_run(struct job_spec *jobs, size_t n, struct runner_opts *o)
 			break;
 		}
 		while (running < o->parallel && next < n) {
-			if (jobs[next].state == JOB_SETTLED) {
-				next++;
+			size_t i = order[next++];
+
+			if (jobs[i].state == JOB_SETTLED)
 				continue;
-			}
-			started[next] = jobs[next].started_ns = now_ns();
-			ret = runner_start(jobs, next, o);
+			started[i] = jobs[i].started_ns = now_ns();
+			ret = runner_start(jobs, i, o);
 			if (ret < 0)
 				goto out;
 			running++;
-			next++;
 		}
-		for (size_t i = 0; i < next; i++) {
+		for (size_t i = 0; i < n; i++) {
 			struct job_spec *js = &jobs[i];
 			uint64_t t;
 
@@ -584,15 +629,16 @@ int runner_run(struct job_spec *jobs, size_t n, struct runner_opts *o)
 			if (o->on_done)
 				o->on_done(jobs, n, who[k], o->arg);
 			if (o->exitfirst && verdict_unexpected(js->res.v))
-				finished +=
-					runner_stop_starting(jobs, n, &next, o);
+				finished += runner_stop_starting(jobs, n, order,
+								 &next, o);
 		}
-		runner_reap_inits(jobs, next, false);
+		runner_reap_inits(jobs, n, false);
 	}
 out:
 	runner_reap_inits(jobs, n, true);
-	if (pfd && who && started)
+	if (pfd && who && started && order)
 		sigprocmask(SIG_SETMASK, &old_mask, NULL);
+	free(order);
 	free(pfd);
 	free(who);
 	free(started);
