@@ -239,6 +239,27 @@ else
 	[ "$nr" = 0 ] || head -n 5 "$T/mutants.err"
 fi
 
+echo "== reports: TAP (prove), JUnit and JSON of one run agree (ci/reports.py)"
+# a run with failures, xfails and passes: drop-read makes reads go missing
+"$B/tuncheck" run $J --inject drop-read=2 -b poll -b read --junit "$T/r.xml" \
+	--json "$T/r.json" cases/seed >"$T/r.tap" 2>/dev/null
+st=$?
+if [ "$st" = 4 ]; then
+	count 0 0 1
+	echo "reports: skipped (no sandbox here)"
+elif python3 ci/reports.py "$T/r.tap" "$T/r.xml" "$T/r.json" >"$T/reports.out" 2>&1 &&
+	{ ! command -v prove >/dev/null ||
+		{ prove --exec cat "$T/r.tap" >"$T/prove.out" 2>&1;
+		  grep -q '^Result: FAIL' "$T/prove.out" &&
+		  ! grep -q -E 'Parse errors|Wide character' "$T/prove.out"; }; }; then
+	count 1 0 0
+	echo "$(cat "$T/reports.out"); prove parses the TAP"
+else
+	count 0 1 0
+	echo "FAILED: $(cat "$T/reports.out")"
+	cat "$T/prove.out" 2>/dev/null | tail -5
+fi
+
 echo "== man page: every option of 'tuncheck help run' in docs/tuncheck.1"
 missing=$("$B/tuncheck" help run | grep -o -- '--[a-z][a-z-]*' | sort -u |
 	while read -r o; do
