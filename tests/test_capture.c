@@ -97,9 +97,12 @@ static void test_roundtrip_through_libpcap(void **state)
 	assert_int_equal(pcap_datalink(in), DLT_RAW);
 	assert_int_equal(pcap_next_ex(in, &h, &data), 1);
 	assert_int_equal(h->caplen, sizeof(ip));
+	assert_int_equal(h->len, 20);
 	assert_memory_equal(data, ip, sizeof(ip));
 	assert_int_equal(pcap_next_ex(in, &h, &data), 1);
 	assert_int_equal(h->caplen, 4);
+	/* cut short: the IPv4 header's total length (20) is the original */
+	assert_int_equal(h->len, 20);
 	assert_memory_equal(data, pi + 4, 4);
 	assert_int_equal(pcap_next_ex(in, &h, &data), PCAP_ERROR_BREAK);
 	pcap_close(in);

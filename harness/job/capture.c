@@ -38,7 +38,7 @@ struct capture {
 	int fd;
 	pthread_mutex_t lock;
 	uint64_t max, written; /* bytes in the file; max 0 = no cap */
-	bool full, broken;
+	bool full, broken, tap;
 	unsigned char *blk; /* one block, built under the lock */
 };
 
@@ -112,6 +112,7 @@ struct capture *capture_open(int fd, bool tap, uint64_t max_bytes)
 	}
 	c->fd = fd;
 	c->max = max_bytes;
+	c->tap = tap;
 	pthread_mutex_init(&c->lock, NULL);
 	/* the section and the interface now: a job that writes and reads
 	 * nothing, or is killed first, still leaves a valid capture */
@@ -140,6 +141,27 @@ fail:
 	return NULL;
 }
 
+/*
+ * The packet's length on the wire, from its IP header, when a read cut it
+ * short (a buffer smaller than the packet: tun_put_user() copies what
+ * fits): pcapng's original length, so Wireshark says "cut short".
+ */
+static uint32_t wire_len(const struct capture *c, const unsigned char *p,
+			 size_t len)
+{
+	size_t ip = c->tap ? 14 : 0, tot = 0;
+
+	if (c->tap && (len < 14 || p[12] != 0x08 || p[13] != 0x00) &&
+	    (len < 14 || p[12] != 0x86 || p[13] != 0xdd))
+		return (uint32_t)len;
+	if (len >= ip + 4 && p[ip] >> 4 == 4)
+		tot = (size_t)p[ip + 2] << 8 | p[ip + 3];
+	else if (len >= ip + 6 && p[ip] >> 4 == 6)
+		tot = ((size_t)p[ip + 4] << 8 | p[ip + 5]) + 40;
+	tot += ip;
+	return (uint32_t)(tot > len ? tot : len);
+}
+
 void capture_packet(struct capture *c, const void *buf, size_t len, size_t skip,
 		    enum capture_dir dir, const char *comment)
 {
@@ -163,7 +185,7 @@ void capture_packet(struct capture *c, const void *buf, size_t len, size_t skip,
 	put32(c->blk, &off, (uint32_t)(t >> 32));
 	put32(c->blk, &off, (uint32_t)t);
 	put32(c->blk, &off, caplen);
-	put32(c->blk, &off, (uint32_t)len);
+	put32(c->blk, &off, wire_len(c, buf, len));
 	put(c->blk, &off, buf, caplen);
 	put_opt(c->blk, &off, 2, &flags, 4); /* epb_flags: direction */
 	if (clen)
