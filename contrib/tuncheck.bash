@@ -1,4 +1,5 @@
 # bash completion for tuncheck (installed by make install into
+# shellcheck disable=SC2207 # COMPREPLY=($(compgen ...)) is the completion idiom
 # $(PREFIX)/share/bash-completion/completions/tuncheck)
 _tuncheck() {
 	local cur prev cmd opts
