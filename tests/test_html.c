@@ -77,6 +77,37 @@ static void test_lost_wakeup_drawn(void **state)
 	assert_int_equal(count(draw(log), "class=\"wake\""), 1);
 }
 
+/* Judged before grouping, by every reader of the queue, to the last line. */
+static void test_no_false_lost_wakeup(void **state)
+{
+	size_t size;
+	char *log;
+	FILE *f = open_memstream(&log, &size);
+
+	(void)state;
+	assert_non_null(f);
+	fputs(head, f);
+	/* a 10 s timeline: 3 px are 38 ms; reads every ms while readable */
+	fputs("1000.000ms ctl readable q0 yes\n", f);
+	for (int i = 0; i < 30; i++)
+		fprintf(f, "%d.000ms r0 read len=84 proto=udp\n", 1001 + i);
+	fputs("1031.000ms ctl readable q0 no\n", f);
+	/* a second reader on q0 reads: the queue's readers were awake */
+	fputs("1100.000ms ctl reader r1 name=r1 queue=q0\n"
+	      "2000.000ms ctl readable q0 yes\n"
+	      "2050.000ms r1 read len=84 proto=udp\n"
+	      "2060.000ms ctl readable q0 end\n"
+	      /* open at the end: drawn to the last line, not past it */
+	      "9995.000ms ctl readable q0 yes\n"
+	      "9996.000ms r0 read len=84 proto=udp\n"
+	      "10000.000ms ctl step line=30\n",
+	      f);
+	fclose(f);
+	assert_int_equal(count(draw(log), "class=\"asleep\""), 0);
+	assert_int_equal(count(draw(log), "class=\"readable\""), 3);
+	free(log);
+}
+
 static void test_dense_events_grouped(void **state)
 {
 	size_t size, n = 0;
@@ -163,6 +194,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lost_wakeup_drawn),
+		cmocka_unit_test(test_no_false_lost_wakeup),
 		cmocka_unit_test(test_dense_events_grouped),
 		cmocka_unit_test(test_hostile_log),
 		cmocka_unit_test(test_page),

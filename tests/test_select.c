@@ -52,7 +52,7 @@ static void test_shards_partition(void **state)
 
 static void test_last_failed(void **state)
 {
-	char dir[] = "/tmp/tuncheck-select-XXXXXX", cmd[128];
+	char dir[] = "/tmp/tuncheck-select-XXXXXX", cmd[256];
 	struct case_file a = { .name = "a" }, b = { .name = "ab" };
 	const struct tuncheck_backend_ops poll = { .name = "poll" },
 					  read = { .name = "read" };
@@ -71,6 +71,20 @@ static void test_last_failed(void **state)
 	assert_false(select_failed_before("a", "read"));
 	assert_false(select_failed_before("ab", "poll")); /* an xfail */
 	assert_false(select_failed_before("b", "poll"));  /* no prefix match */
+	/* a run with no failure: the next --last-failed runs every job */
+	j[0].res.v = VERDICT_PASS;
+	select_save_failures(j, 3);
+	select_last_failed();
+	assert_true(select_failed_before("a", "read"));
+	/* the cache directory a link to elsewhere: nothing written there */
+	snprintf(cmd, sizeof(cmd),
+		 "cd %s && rm -r tuncheck && mkdir elsewhere && "
+		 "ln -s elsewhere tuncheck",
+		 dir);
+	assert_int_equal(system(cmd), 0);
+	select_save_failures(j, 3);
+	snprintf(cmd, sizeof(cmd), "test -z \"$(ls -A %s/elsewhere)\"", dir);
+	assert_int_equal(system(cmd), 0);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	assert_int_equal(system(cmd), 0);
 }

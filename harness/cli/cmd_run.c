@@ -227,7 +227,7 @@ int cmd_run(int argc, char **argv)
 	jobs = calloc(p.n * nb * nk * repeat, sizeof(*jobs));
 	if (!jobs)
 		die(1, "out of memory");
-	for (size_t i = 0; i < p.n; i++) {
+	for (size_t i = 0, k = 0; i < p.n; i++) {
 		if (tscale != 1)
 			case_scale_times(cs[i], tscale);
 		if (!select_case(cs[i]->name))
@@ -237,21 +237,16 @@ int cmd_run(int argc, char **argv)
 			if (!cases_runs_on(cs[i], ops[b]->name) ||
 			    !select_failed_before(cs[i]->name, ops[b]->name))
 				continue;
+			/* --shard I/N: every Nth (case, backend), the same
+			 * slice on every machine; its repeats go with it */
+			if (!select_in_shard(&shard, k++))
+				continue;
 			for (unsigned r = 0; r < repeat; r++) {
 				jobs[nj].c = cs[i];
 				jobs[nj].rep = repeat > 1 ? r + 1 : 0;
 				jobs[nj++].ops = ops[b];
 			}
 		}
-	}
-	/* --shard I/N: every Nth job, the same slice on every machine */
-	if (shard.n) {
-		size_t kept = 0;
-
-		for (size_t i = 0; i < nj; i++)
-			if (select_in_shard(&shard, i))
-				jobs[kept++] = jobs[i];
-		nj = kept;
 	}
 	if (!nj)
 		die(2, "no job to run: %s",

@@ -71,31 +71,49 @@ bool select_in_shard(const struct shard *sh, size_t idx)
 	return !sh->n || idx % sh->n == sh->i;
 }
 
-/* $XDG_CACHE_HOME/tuncheck/last-failed, else ~/.cache/...; NULL: none. */
-static const char *lastfailed_path(char *buf, size_t size, bool create)
+/*
+ * The cache directory, $XDG_CACHE_HOME/tuncheck or ~/.cache/tuncheck,
+ * opened without following a link (created when create is set), and only
+ * when its base directory and itself belong to us and nobody else may
+ * write them: root under `sudo -E` keeps the user's HOME, and must not
+ * write through a link the user planted there.  The fd, or -1.
+ */
+static int cache_dir(bool create)
 {
 	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-	int n;
+	char base[4096];
+	struct stat st;
+	int b, d;
 
 	if (xdg && xdg[0] == '/')
-		n = snprintf(buf, size, "%s/tuncheck", xdg);
-	else if (home && home[0] == '/')
-		n = snprintf(buf, size, "%s/.cache/tuncheck", home);
+		snprintf(base, sizeof(base), "%s", xdg);
+	else if (home && home[0] == '/' &&
+		 snprintf(base, sizeof(base), "%s/.cache", home) <
+			 (int)sizeof(base))
+		;
 	else
-		return NULL;
-	if (n < 0 || (size_t)n + 16 > size)
-		return NULL;
-	if (create) {
-		char *slash = strrchr(buf, '/');
-
-		*slash = 0;
-		mkdir(buf, 0700); /* ~/.cache itself may be missing */
-		*slash = '/';
-		if (mkdir(buf, 0700) < 0 && errno != EEXIST)
-			return NULL;
+		return -1;
+	if (create && !(xdg && xdg[0] == '/') && home && !lstat(home, &st) &&
+	    S_ISDIR(st.st_mode) && st.st_uid == geteuid())
+		mkdir(base, 0700); /* ~/.cache itself may be missing */
+	b = open(base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (b < 0)
+		return -1;
+	if (fstat(b, &st) || st.st_uid != geteuid() || (st.st_mode & 022)) {
+		close(b);
+		return -1;
 	}
-	strcat(buf, "/last-failed");
-	return buf;
+	if (create)
+		mkdirat(b, "tuncheck", 0700);
+	d = openat(b, "tuncheck",
+		   O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	close(b);
+	if (d >= 0 &&
+	    (fstat(d, &st) || st.st_uid != geteuid() || (st.st_mode & 022))) {
+		close(d);
+		d = -1;
+	}
+	return d;
 }
 
 static char *lf_text;	 /* the last run's file, lines "CASE\tBACKEND" */
@@ -104,12 +122,20 @@ static bool lf_anything; /* and the file named at least one job */
 
 void select_last_failed(void)
 {
-	char path[4096];
-	const char *p = lastfailed_path(path, sizeof(path), false);
-	FILE *f = p ? fopen(p, "re") : NULL;
+	int dir = cache_dir(false), fd;
+	FILE *f = NULL;
 	size_t cap = 1 << 20, len;
 
 	lf_wanted = true;
+	free(lf_text);
+	lf_text = NULL;
+	fd = dir < 0 ? -1
+		     : openat(dir, "last-failed",
+			      O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (dir >= 0)
+		close(dir);
+	if (fd >= 0 && !(f = fdopen(fd, "re")))
+		close(fd);
 	if (!f) {
 		fprintf(stderr, "tuncheck: --last-failed: no failures "
 				"recorded: running every job\n");
@@ -121,7 +147,8 @@ void select_last_failed(void)
 	if (!lf_text)
 		die(1, "out of memory");
 	lf_text[len] = 0;
-	lf_anything = len > 0;
+	/* a run with no failure leaves the file with no line */
+	lf_anything = strchr(lf_text, '\t') != NULL;
 	if (!lf_anything)
 		fprintf(stderr, "tuncheck: --last-failed: the last run had "
 				"no failure: running every job\n");
@@ -140,21 +167,21 @@ bool select_failed_before(const char *case_name, const char *backend)
 
 void select_save_failures(const struct job_spec *jobs, size_t n)
 {
-	char path[4096], tmp[4200];
-	const char *p = lastfailed_path(path, sizeof(path), true);
+	char tmp[64];
+	int dir = cache_dir(true), fd;
 	FILE *f;
-	int fd;
 
-	if (!p)
+	if (dir < 0)
 		return;
 	/* a new file renamed over the old one: never through a link */
-	snprintf(tmp, sizeof(tmp), "%s.%d", p, (int)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		  0600);
+	snprintf(tmp, sizeof(tmp), "last-failed.%d", (int)getpid());
+	fd = openat(dir, tmp,
+		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	f = fd >= 0 ? fdopen(fd, "we") : NULL;
 	if (!f) {
 		if (fd >= 0)
 			close(fd);
+		close(dir);
 		return;
 	}
 	fputc('\n', f);
@@ -163,6 +190,7 @@ void select_save_failures(const struct job_spec *jobs, size_t n)
 		    jobs[i].res.v == VERDICT_INTERRUPTED)
 			fprintf(f, "%s\t%s\n", jobs[i].c->name,
 				jobs[i].ops->name);
-	if (fclose(f) != 0 || rename(tmp, p) < 0)
-		unlink(tmp);
+	if (fclose(f) != 0 || renameat(dir, tmp, dir, "last-failed") < 0)
+		unlinkat(dir, tmp, 0);
+	close(dir);
 }

@@ -137,7 +137,10 @@ struct capture *capture_open(int fd, bool tap, uint64_t max_bytes)
 		goto fail;
 	return c;
 fail:
-	capture_close(c);
+	/* the fd stays the caller's: the job closes nothing it did not open */
+	pthread_mutex_destroy(&c->lock);
+	free(c->blk);
+	free(c);
 	return NULL;
 }
 

@@ -20,7 +20,7 @@ enum capture_dir {
 
 /*
  * Start a pcapng on an already open fd (opened before the sandbox locks
- * the file system; closed by capture_close, or here on error); tap selects
+ * the file system; closed by capture_close; on error left open); tap selects
  * Ethernet framing, else raw IP.  The file never grows past max_bytes (0:
  * no cap).  NULL on error.
  */

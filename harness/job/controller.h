@@ -119,6 +119,7 @@ struct job {
 	char err[512];		    /* why a step could not run */
 	const char *cls;	    /* failure class for the matrix */
 	struct capture *pcap;	    /* --pcap-dir, from the first device on */
+	bool pcap_tried;	    /* capture_open was called (once only) */
 	struct proto_counts counts; /* every reader's, atomically */
 	size_t flows_cursor;	    /* expect flows counts from here */
 	/* called by job_finish before it sends the verdict (may itself end

@@ -122,9 +122,11 @@ int step_tun(struct job *j, const struct step *s)
 	if (!s->u.tun.ipv6)
 		sysctl_set("net.ipv6.conf.default.disable_ipv6", "1");
 	/* one link type per file: the first device's */
-	if (j->o->pcap_fd >= 0 && !j->pcap)
+	if (j->o->pcap_fd >= 0 && !j->pcap && !j->pcap_tried) {
+		j->pcap_tried = true; /* a failed open is not retried */
 		j->pcap = capture_open(j->o->pcap_fd, s->u.tun.tap,
 				       j->o->pcap_max);
+	}
 	/* persist=no: the first TUNSETIFF creates it, as programs do */
 	if (s->u.tun.transient)
 		return 0;

@@ -227,7 +227,7 @@ static void matrix_narrow(FILE *f, const struct kview *kv,
 			fputc(' ', f);
 			put_cell(f, "ok", 0, colour);
 			fprintf(f, " %zu", ok);
-			col += 4 + (ok > 9);
+			col += 5 + (ok > 9); /* " ok N" */
 			any++;
 		}
 		for (size_t b = 0; b < nb; b++) {

@@ -165,7 +165,7 @@ static void tl_parse(struct tl *tl, const char *log)
 			 (int)(len < sizeof(line) ? len : sizeof(line) - 1), p);
 		p = nl ? nl + 1 : NULL;
 		if (sscanf(line, "%lfms %15s %n", &it.t, who, &off) != 2 ||
-		    !off || it.t < 0 || it.t > 1e9)
+		    !off || !(it.t >= 0 && it.t <= 1e9)) /* NaN too */
 			continue;
 		snprintf(it.text, sizeof(it.text), "%s", line + off);
 		if (!strcmp(who, "ctl")) {
@@ -288,31 +288,16 @@ static void axis(FILE *f, const struct tl *tl, double height)
 			TOP - 10, t);
 }
 
-/* The last reader event in lane at or before t, or -1. */
-static double last_event(const struct tl *tl, int lane, double t)
-{
-	double last = -1;
-
-	for (size_t i = 0; i < tl->n; i++) {
-		const struct item *it = &tl->it[i];
-
-		if (it->lane == lane && it->t <= t && it->t > last &&
-		    it->kind >= I_READY && it->kind <= I_RETURN)
-			last = it->t;
-	}
-	return last;
-}
-
-/* The queue readable from a to b in lane: shaded, and the part with no
- * reader event hatched when it lasted ASLEEP_MS or more. */
+/* The queue readable from a to b in lane: shaded, and from the last
+ * event of a reader on that queue (or a) to b hatched when that lasted
+ * ASLEEP_MS or more. */
 static void readable_span(FILE *f, const struct tl *tl, int lane, double a,
-			  double b)
+			  double b, double last)
 {
-	double last = last_event(tl, lane, b), asleep = last > a ? last : a;
+	double asleep = last > a ? last : a;
 
 	if (b < a)
 		return;
-
 	fprintf(f,
 		"<rect class=\"readable\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
 		"height=\"%.1f\"><title>queue readable (the controller's "
@@ -323,33 +308,55 @@ static void readable_span(FILE *f, const struct tl *tl, int lane, double a,
 		fprintf(f,
 			"<rect class=\"asleep\" x=\"%.1f\" y=\"%.1f\" "
 			"width=\"%.1f\" height=\"%.1f\"><title>lost wakeup: "
-			"the queue was readable and the reader reported "
-			"nothing from %.3f to %.3f ms</title></rect>",
+			"the queue was readable and no reader on it reported "
+			"anything from %.3f to %.3f ms</title></rect>",
 			X(tl, asleep), Y(lane) + 4, X(tl, b) - X(tl, asleep),
 			LANE_H - 8, asleep, b);
 }
 
-static void draw_readable(FILE *f, const struct tl *tl)
+/* The latest event of any reader on lane's queue (lane's own when it has
+ * none), among last[] (each lane's latest so far); -1 if none. */
+static double queue_last(const struct tl *tl, const double *last, int lane)
 {
-	double since[LANES_MAX];
+	double t = last[lane];
+
+	for (int l = 1; l < LANES_MAX && tl->queue[lane][0]; l++)
+		if (!strcmp(tl->queue[l], tl->queue[lane]) && last[l] > t)
+			t = last[l];
+	return t;
+}
+
+/*
+ * The readable spans, in one pass over the items in log order (close to
+ * time order), before tl_group merges events: each span is judged by the
+ * events logged before its end.  A span still open ends at the last line.
+ */
+static void draw_readable(FILE *f, const struct tl *tl, double end)
+{
+	double since[LANES_MAX], last[LANES_MAX];
 
 	for (int l = 0; l < LANES_MAX; l++)
-		since[l] = -1;
+		since[l] = last[l] = -1;
 	for (size_t i = 0; i < tl->n; i++) {
 		const struct item *it = &tl->it[i];
 
+		if (it->kind >= I_READY && it->kind <= I_RETURN &&
+		    it->t > last[it->lane])
+			last[it->lane] = it->t;
 		if (it->kind != I_READABLE)
 			continue;
 		if (it->aux == 1 && since[it->lane] < 0)
 			since[it->lane] = it->t;
 		if (it->aux != 1 && since[it->lane] >= 0) {
-			readable_span(f, tl, it->lane, since[it->lane], it->t);
+			readable_span(f, tl, it->lane, since[it->lane], it->t,
+				      queue_last(tl, last, it->lane));
 			since[it->lane] = -1;
 		}
 	}
 	for (int l = 0; l < LANES_MAX; l++)
 		if (since[l] >= 0)
-			readable_span(f, tl, l, since[l], tl->tmax);
+			readable_span(f, tl, l, since[l], end,
+				      queue_last(tl, last, l));
 }
 
 /* One event's mark: its shape by kind, its tooltip; *label_x: where the
@@ -442,7 +449,7 @@ static void draw_item(FILE *f, const struct tl *tl, const struct item *it,
 void tlsvg_draw(FILE *f, const struct job_spec *js, const struct src_lines *src)
 {
 	struct tl tl = { .tmax = 1 };
-	double height, label_x = -100;
+	double height, label_x = -100, end;
 
 	/* one item per line at most */
 	for (const char *p = js->log; p && *p && tl.cap < ITEMS_MAX; p++)
@@ -457,8 +464,8 @@ void tlsvg_draw(FILE *f, const struct job_spec *js, const struct src_lines *src)
 		return;
 	}
 	tl_parse(&tl, js->log);
+	end = tl.tmax; /* the last line's time */
 	tl.tmax *= 1.02;
-	tl_group(&tl);
 	height = Y(tl.lanes) + 8;
 	fprintf(f,
 		"<svg class=\"tl\" xmlns=\"http://www.w3.org/2000/svg\" "
@@ -475,7 +482,8 @@ void tlsvg_draw(FILE *f, const struct job_spec *js, const struct src_lines *src)
 		fputs("</text>", f);
 	}
 	axis(f, &tl, height);
-	draw_readable(f, &tl);
+	draw_readable(f, &tl, end);
+	tl_group(&tl);
 	for (size_t i = 0; i < tl.n; i++)
 		draw_item(f, &tl, &tl.it[i], src, &label_x);
 	fputs("</svg>", f);
