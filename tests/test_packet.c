@@ -523,21 +523,14 @@ static void test_info_and_filters(void **state)
 	struct case_addr d4 = test_addr(AF_INET, "198.18.0.2");
 	struct case_addr s6 = test_addr(AF_INET6, "2001:db8::1");
 	struct case_addr d6 = test_addr(AF_INET6, "2001:db8::2");
-	struct expect e = { .icmp_type = -1,
-			    .pi_flags = -1,
-			    .frag = -1,
-			    .gso = -1,
-			    .csum = -1,
-			    .gso_size = -1,
-			    .hdr_len = -1,
-			    .csum_start = -1,
-			    .csum_offset = -1 };
+	struct expect e = { 0 };
 	struct packet_info pk;
 	uint8_t b[256];
 	uint16_t f = 1; /* TUN_PKT_STRIP, host order */
 	size_t n;
 
 	(void)state;
+	case_expect_any(&e);
 	n = packet_build_echo(b, sizeof(b), &s4, &d4, 1, 1, 8, true);
 	packet_info(b, n, true, &pk);
 	assert_int_equal(pk.proto, PROTO_ICMP_ECHO);
@@ -611,21 +604,14 @@ static void test_vnet(void **state)
 	};
 	struct case_addr s4 = test_addr(AF_INET, "198.18.0.2");
 	struct case_addr d4 = test_addr(AF_INET, "198.18.0.1");
-	struct expect e = { .icmp_type = -1,
-			    .pi_flags = -1,
-			    .frag = -1,
-			    .gso = -1,
-			    .csum = -1,
-			    .gso_size = -1,
-			    .hdr_len = -1,
-			    .csum_start = -1,
-			    .csum_offset = -1 };
+	struct expect e = { 0 };
 	struct packet_info pk;
 	struct packet_vnet v;
 	uint8_t b[256];
 	size_t n, off = PACKET_PI_LEN + PACKET_VNET_LEN;
 
 	(void)state;
+	case_expect_any(&e);
 	assert_int_equal(packet_hdr_len(PKT_VNET), 10);
 	assert_int_equal(packet_hdr_len(PKT_PI | PKT_VNET | PKT_ETH), 28);
 	assert_false(packet_vnet_parse(hdr, 9, &v));

@@ -388,6 +388,10 @@ void case_scale_times(struct case_file *c, double k);
 
 #define CASE_QUIET_DEFAULT_NS 500000000ull /* expect.quiet_ns 0: this */
 
+/* No packet filter on e: any ICMP type, tun_pi flags and fragment (the
+ * virtio_net_hdr filters are off while e->vnet_set is 0). */
+void case_expect_any(struct expect *e);
+
 /* Read and parse a file; I/O errors become file-level diagnostics. */
 struct case_file *case_load(const char *path, struct case_diag *diag);
 /*

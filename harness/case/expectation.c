@@ -606,7 +606,7 @@ int case_parse_expect(struct case_parser *p, struct step *s)
 	e->kind = pr->kind;
 	e->negate = pr->negate;
 	e->max = -1;
-	e->icmp_type = e->pi_flags = e->frag = -1; /* any */
+	case_expect_any(e);
 	if (pr->choices) {
 		if (case_expect_word(p, pr, e))
 			return -1;
@@ -637,4 +637,9 @@ int case_parse_expect(struct case_parser *p, struct step *s)
 		      (seen[XP_CSUM_START] ? 1u << VF_CSUM_START : 0) |
 		      (seen[XP_CSUM_OFFSET] ? 1u << VF_CSUM_OFFSET : 0);
 	return case_expect_check(p, e, seen, pr->required);
+}
+
+void case_expect_any(struct expect *e)
+{
+	e->icmp_type = e->pi_flags = e->frag = -1;
 }

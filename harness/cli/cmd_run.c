@@ -10,7 +10,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "capture.h"
 #include "cli.h"
 #include "html.h"
 #include "kernels.h"
@@ -186,8 +185,6 @@ int cmd_run(int argc, char **argv)
 		case 'P':
 			ro.pcap_dir =
 				opt_dir("--pcap-dir", optarg, &ro.pcap_dirfd);
-			if (capture_load(why, sizeof(why)) < 0)
-				die(2, "--pcap-dir: %s", why);
 			break;
 		case 'h':
 			return CMD_HELP;
@@ -262,7 +259,6 @@ int cmd_run(int argc, char **argv)
 			jobs[k * nj + i].kernel = ks.k[k].label;
 		}
 	rep.progress = isatty(STDERR_FILENO) && !guest;
-	rep.tap_tty = isatty(STDOUT_FILENO);
 	if (guest) /* the host reports; the console only hears of trouble */
 		rep.term = NULL;
 	report_begin(&rep, nj * nk);

@@ -88,13 +88,6 @@ static int block_write(struct capture *c, size_t len)
 	return 0;
 }
 
-int capture_load(char *why, size_t size)
-{
-	(void)why;
-	(void)size;
-	return 0; /* nothing to load: the writer is ours */
-}
-
 struct capture *capture_open(int fd, bool tap, uint64_t max_bytes)
 {
 	static const char app[] = "tuncheck", ifname[] = "tun";

@@ -9,9 +9,6 @@
 
 struct capture;
 
-/* Before the first job: 0 (nothing to load any more; the writer is ours). */
-int capture_load(char *why, size_t size);
-
 /* epb_flags' direction, seen from the tun interface. */
 enum capture_dir {
 	CAPTURE_IN = 1,	 /* written into the fd: the interface received it */

@@ -40,18 +40,24 @@ void job_note(struct job *j, const char *fmt, ...)
  * the job started in microseconds, then the text; one write(), so lines
  * of different threads never interleave (README: Using it).
  */
+const char *job_ms(const struct job *j, uint64_t t, char *buf, size_t size)
+{
+	uint64_t us = t > j->start_ns ? (t - j->start_ns) / 1000 : 0;
+
+	snprintf(buf, size, "%llu.%03llums", (unsigned long long)(us / 1000),
+		 (unsigned long long)(us % 1000));
+	return buf;
+}
+
 void job_log(struct job *j, uint64_t t, const char *fmt, ...)
 {
-	char line[512];
-	uint64_t us = t > j->start_ns ? (t - j->start_ns) / 1000 : 0;
+	char line[512], ms[32];
 	int n;
 	va_list ap;
 
 	if (j->o->log_fd < 0)
 		return;
-	n = snprintf(line, sizeof(line), "%llu.%03llums ",
-		     (unsigned long long)(us / 1000),
-		     (unsigned long long)(us % 1000));
+	n = snprintf(line, sizeof(line), "%s ", job_ms(j, t, ms, sizeof(ms)));
 	va_start(ap, fmt);
 	n += vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
 	va_end(ap);

@@ -134,6 +134,8 @@ void job_send(struct job *j, const struct proto_msg *m);
 /* A NOTE for the report. */
 void job_note(struct job *j, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Time t (CLOCK_MONOTONIC ns) since the job started, as "12.345ms". */
+const char *job_ms(const struct job *j, uint64_t t, char *buf, size_t size);
 /* A timeline log line at time t (CLOCK_MONOTONIC ns): "12.345ms TEXT". */
 void job_log(struct job *j, uint64_t t, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

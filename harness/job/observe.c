@@ -431,16 +431,13 @@ static void expect_log(struct job *j, const struct step *s,
 		       const char *outcome)
 {
 	const struct expect *e = &s->u.expect;
-	uint64_t from = x->start_ns ? x->start_ns : t0;
-	uint64_t us = from > j->start_ns ? (from - j->start_ns) / 1000 : 0;
-	char who[16] = "-";
+	char who[16] = "-", from[32];
 
 	if (expect_on_timeline(e))
 		snprintf(who, sizeof(who), "r%d", x->reader);
 	job_log(j, x->at_ns ? x->at_ns : now_ns(),
-		"ctl expect line=%u %s %s from=%llu.%03llums", s->line, who,
-		outcome, (unsigned long long)(us / 1000),
-		(unsigned long long)(us % 1000));
+		"ctl expect line=%u %s %s from=%s", s->line, who, outcome,
+		job_ms(j, x->start_ns ? x->start_ns : t0, from, sizeof(from)));
 }
 
 void step_expect(struct job *j, const struct step *s)

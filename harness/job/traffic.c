@@ -39,28 +39,33 @@ static void send_record(struct send_result *r, int err)
 	}
 }
 
-/* One packet in the timeline log: "ctl write q0 len=84 ok", "ctl send
- * len=84 errno=ENETDOWN" (from the namespace, no queue) */
-static void traffic_log(struct job *j, const char *q, size_t len, int err)
+/*
+ * A packet the controller sent, after the fact: a timeline log line ("ctl
+ * write q0 len=84 ok", "ctl send len=84 errno=ENETDOWN" from the
+ * namespace, q NULL); written into q, the pcapng's inbound packet with
+ * write()'s result; with record, counted for `expect send`.
+ */
+static void traffic_sent(struct job *j, const struct queue *q,
+			 const struct step *s, const void *buf, size_t len,
+			 int err, bool record)
 {
+	const char *res = err ? errno_name(err) : "ok";
+
 	job_log(j, now_ns(), "ctl %s%s len=%zu %s%s", q ? "write " : "send",
-		q ? q : "", len, err ? "errno=" : "ok",
-		err ? errno_name(err) : "");
-}
+		q ? q->name : "", len, err ? "errno=" : "", res);
+	if (q && j->pcap) {
+		char why[96];
 
-/* A packet written into q in the pcapng, inbound, with write()'s result. */
-static void traffic_capture(struct job *j, const struct queue *q,
-			    const struct step *s, const void *buf, size_t len,
-			    size_t skip, int err)
-{
-	char why[96];
-
-	if (!j->pcap)
-		return;
-	snprintf(why, sizeof(why),
-		 "written into %s by the controller, line %u: %s", q->name,
-		 s->line, err ? errno_name(err) : "ok");
-	capture_packet(j->pcap, buf, len, skip, CAPTURE_IN, why);
+		snprintf(why, sizeof(why),
+			 "written into %s by the controller, line %u: %s",
+			 q->name, s->line, res);
+		capture_packet(j->pcap, buf, len,
+			       packet_hdr_len(dev_layout(q->dev) &
+					      (PKT_PI | PKT_VNET)),
+			       CAPTURE_IN, why);
+	}
+	if (record)
+		send_record(&j->last_send, err);
 }
 
 static void pace(uint64_t interval_ns, long i)
@@ -196,11 +201,7 @@ static int send_into(struct job *j, const struct step *s, struct queue *q)
 		}
 		int err = write(q->fd, p.buf, len) < 0 ? errno : 0;
 
-		traffic_log(j, q->name, len, err);
-		traffic_capture(j, q, s, p.buf, len,
-				packet_hdr_len(p.layout & (PKT_PI | PKT_VNET)),
-				err);
-		send_record(&j->last_send, err);
+		traffic_sent(j, q, s, p.buf, len, err, true);
 	}
 	free(p.buf);
 	return ret;
@@ -252,8 +253,7 @@ static int send_from_socket(struct job *j, const struct step *s,
 				  ? errno
 				  : 0;
 
-		traffic_log(j, NULL, len, err);
-		send_record(&j->last_send, err);
+		traffic_sent(j, NULL, s, p, len, err, true);
 	}
 	*out = fd;
 	return 0;
@@ -342,12 +342,8 @@ int step_write(struct job *j, const struct step *s)
 	for (long i = 0; i < s->u.write.count; i++) {
 		int err = write_once(q->fd, s);
 
-		traffic_capture(j, q, s, s->u.write.bytes, s->u.write.len,
-				packet_hdr_len(dev_layout(q->dev) &
-					       (PKT_PI | PKT_VNET)),
-				err);
-		traffic_log(j, q->name, s->u.write.len, err);
-		send_record(&j->last_send, err);
+		traffic_sent(j, q, s, s->u.write.bytes, s->u.write.len, err,
+			     true);
 	}
 	return 0;
 }
@@ -435,14 +431,14 @@ int step_pingpong(struct job *j, const struct step *s)
 		if (write(q->fd, p.buf, len) < 0) {
 			int err = errno;
 
-			traffic_log(j, q->name, len, err);
+			traffic_sent(j, q, s, p.buf, len, err, false);
 			ret = job_fail_step(j, err,
 					    "pingpong: write request "
 					    "%ld into %s: %s",
 					    i + 1, q->name, strerror(err));
 			goto free_buf;
 		}
-		traffic_log(j, q->name, len, 0);
+		traffic_sent(j, q, s, p.buf, len, 0, false);
 		ret = pingpong_wait(j, q->reader, &cursor, t_write,
 				    t_write + PINGPONG_REPLY_NS, &t_wake,
 				    &t_read, &wakes);

@@ -197,22 +197,39 @@ static void matrix_cell(FILE *f, const struct job_spec *jobs, size_t n,
 	fputs("<td></td>", f);
 }
 
-/* The worst rank among case c's jobs. */
-static int case_rank(const struct job_spec *jobs, size_t n,
-		     const struct case_file *c)
-{
-	int best = 3;
+/* A matrix row: a case, and the worst rank among its jobs. */
+struct row {
+	const struct case_file *c;
+	int rank;
+};
 
-	for (size_t i = 0; i < n; i++)
-		if (jobs[i].c == c && rank(jobs[i].res.v) < best)
-			best = rank(jobs[i].res.v);
-	return best;
+/* The cases in the order they first appear, each with its worst rank;
+ * malloc()ed, *nr of them (NULL when out of memory). */
+static struct row *rows_make(const struct job_spec *jobs, size_t n, size_t *nr)
+{
+	struct row *r = calloc(n + 1, sizeof(*r));
+	size_t at = 0;
+
+	*nr = 0;
+	for (size_t i = 0; r && i < n; i++) {
+		/* a case's jobs mostly come together: look it up on change */
+		if (!*nr || r[at].c != jobs[i].c) {
+			for (at = 0; at < *nr && r[at].c != jobs[i].c; at++)
+				;
+			if (at == *nr)
+				r[(*nr)++] = (struct row){ jobs[i].c, 3 };
+		}
+		if (rank(jobs[i].res.v) < r[at].rank)
+			r[at].rank = rank(jobs[i].res.v);
+	}
+	return r;
 }
 
 static void matrix(FILE *f, const struct job_spec *jobs, size_t n)
 {
 	static struct column col[COLUMNS_MAX];
-	size_t nc = columns(jobs, n, col);
+	size_t nc = columns(jobs, n, col), nr;
+	struct row *rows = rows_make(jobs, n, &nr);
 
 	fputs("<table class=\"matrix\"><thead><tr><th>case</th>", f);
 	for (size_t c = 0; c < nc; c++) {
@@ -225,14 +242,11 @@ static void matrix(FILE *f, const struct job_spec *jobs, size_t n)
 		fputs("</th>", f);
 	}
 	fputs("</tr></thead><tbody>", f);
-	for (int want = 0; want <= 3; want++)
-		for (size_t i = 0; i < n; i++) {
-			const struct case_file *c = jobs[i].c;
-			bool first = true;
+	for (int want = 0; want <= 3 && rows; want++)
+		for (size_t i = 0; i < nr; i++) {
+			const struct case_file *c = rows[i].c;
 
-			for (size_t k = 0; k < i && first; k++)
-				first = jobs[k].c != c;
-			if (!first || case_rank(jobs, n, c) != want)
+			if (rows[i].rank != want)
 				continue;
 			fputs("<tr class=\"case\"><th class=\"case\">", f);
 			report_xml_str(f, c->name);
@@ -242,6 +256,7 @@ static void matrix(FILE *f, const struct job_spec *jobs, size_t n)
 			fputs("</tr>", f);
 		}
 	fputs("</tbody></table>", f);
+	free(rows);
 }
 
 /* One <dt>/<dd> pair when the value is not empty. */
@@ -310,7 +325,7 @@ static void job_section(FILE *f, const struct job_spec *js, size_t idx,
 /* The title block: when, where, what, and the totals. */
 static void header(FILE *f, const struct job_spec *jobs, size_t n)
 {
-	size_t count[VERDICT_COUNT] = { 0 };
+	size_t count[VERDICT_COUNT];
 	struct utsname u = { 0 };
 	char when[64];
 	time_t start;
@@ -320,9 +335,7 @@ static void header(FILE *f, const struct job_spec *jobs, size_t n)
 	uname(&u);
 	gmtime_r(&start, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
-	for (size_t i = 0; i < n; i++)
-		if (jobs[i].res.v < VERDICT_COUNT)
-			count[jobs[i].res.v]++;
+	report_count(jobs, n, count);
 	fputs("<h1>tuncheck report</h1><p>", f);
 	report_xml_str(f, when);
 	fputs(" &middot; Linux ", f);

@@ -297,7 +297,7 @@ static void matrix_repeats(FILE *f, const struct job_spec *jobs, size_t n)
 void report_matrix(struct report *r, const struct job_spec *jobs, size_t n)
 {
 	const char *backends[64];
-	size_t nb = 0, count[VERDICT_COUNT] = { 0 }, w = 4, cw[64], total;
+	size_t nb = 0, count[VERDICT_COUNT], w = 4, cw[64], total;
 	FILE *f = r->term;
 	struct kview kv;
 	char buf[256];
@@ -307,10 +307,10 @@ void report_matrix(struct report *r, const struct job_spec *jobs, size_t n)
 	if (r->progress)
 		fputs("\r\033[K", f);
 	kview_make(&kv, jobs, n);
+	report_count(jobs, n, count);
 	for (size_t i = 0; i < n; i++) {
 		size_t b = 0;
 
-		count[jobs[i].res.v]++;
 		while (b < nb && strcmp(backends[b], jobs[i].ops->name))
 			b++;
 		if (b == nb && nb < 64) {

@@ -193,15 +193,14 @@ void report_job_done(struct job_spec *jobs, size_t n, size_t idx, void *arg)
 
 	r->done++;
 	r->failed += bad;
-	/* the progress line is redrawn below: TAP lines on the same
-	 * terminal go on lines of their own */
-	if (r->progress && r->tap_tty)
+	/* erased first, redrawn below: failure lines and TAP lines on the
+	 * same terminal go on lines of their own */
+	if (r->progress)
 		fputs("\r\033[K", r->term);
 	if (bad && r->term)
 		fprintf(r->term,
-			"%s%s:%u: %s [%s]%s%s: %s: expected %s; observed %s\n",
-			r->progress ? "\r\033[K" : "", js->c->path,
-			js->res.line, js->c->name, js->ops->name,
+			"%s:%u: %s [%s]%s%s: %s: expected %s; observed %s\n",
+			js->c->path, js->res.line, js->c->name, js->ops->name,
 			js->kernel ? " on " : "", js->kernel ? js->kernel : "",
 			verdict_name(js->res.v), js->res.expected,
 			js->res.observed);
@@ -240,17 +239,24 @@ const char *report_xfail_reason(const struct job_result *r)
 	return r->v == VERDICT_XFAIL && c ? c + 2 : "";
 }
 
+void report_count(const struct job_spec *jobs, size_t n,
+		  size_t count[VERDICT_COUNT])
+{
+	memset(count, 0, VERDICT_COUNT * sizeof(count[0]));
+	for (size_t i = 0; i < n; i++)
+		if (jobs[i].res.v < VERDICT_COUNT)
+			count[jobs[i].res.v]++;
+}
+
 int report_json(FILE *f, const struct job_spec *jobs, size_t n)
 {
-	size_t count[VERDICT_COUNT] = { 0 };
+	size_t count[VERDICT_COUNT];
 	struct utsname u = { 0 };
 	char host[256] = "", ts[32];
 
 	uname(&u);
 	gethostname(host, sizeof(host) - 1);
-	for (size_t i = 0; i < n; i++)
-		if (jobs[i].res.v < VERDICT_COUNT)
-			count[jobs[i].res.v]++;
+	report_count(jobs, n, count);
 	fputs("{\"tuncheck\": 1, \"version\": ", f);
 	json_str(f, TUNCHECK_VERSION);
 	fputs(", \"started\": ", f);

@@ -15,7 +15,6 @@ struct report {
 	size_t printed; /* TAP lines printed so far (in job order) */
 	size_t done;
 	int progress; /* draw a progress line (a terminal) */
-	bool tap_tty; /* the TAP goes to a terminal too */
 	size_t failed;
 	bool verbose; /* -v: every job's output as TAP comments */
 };
@@ -44,6 +43,9 @@ void report_bail_out(struct report *r, const char *why);
 void report_meta_set(int argc, char **argv);
 /* tuncheck's version: `git describe` of the tree it was built from. */
 const char *report_version(void);
+/* How many jobs ended with each verdict. */
+void report_count(const struct job_spec *jobs, size_t n,
+		  size_t count[VERDICT_COUNT]);
 /* The command line report_meta_set kept, and when the run started. */
 const char *report_meta_command(time_t *start);
 /* An xfail's documented reason, from its observed text, or "". */

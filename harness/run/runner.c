@@ -189,7 +189,7 @@ static void runner_log_keep(struct job_spec *js)
 }
 
 /* Reap a job whose process ended and settle its verdict. */
-static void runner_reap(struct job_spec *js, uint64_t started)
+static void runner_reap(struct job_spec *js)
 {
 	struct job_result *r = &js->res;
 	int status = 0;
@@ -200,7 +200,7 @@ static void runner_reap(struct job_spec *js, uint64_t started)
 	runner_kill(js);
 	while (waitpid(js->pid, &status, 0) < 0 && errno == EINTR)
 		;
-	r->wall_ns = now_ns() - started;
+	r->wall_ns = now_ns() - js->started_ns;
 	js->init_left = true;
 	/* a job ends with _exit(0) right after its verdict: anything else
 	 * (killed after a verdict line it may not have written) is an error */
@@ -540,12 +540,11 @@ int runner_run(struct job_spec *jobs, size_t n, struct runner_opts *o)
 	sigset_t old_mask, poll_mask;
 	struct pollfd *pfd = calloc(2 * n + 1, sizeof(*pfd));
 	size_t *who = calloc(2 * n + 1, sizeof(*who));
-	uint64_t *started = calloc(n + 1, sizeof(*started));
 	size_t *order = runner_order(jobs, n);
 	size_t next = 0, running = 0, finished = 0;
 	int ret = 0;
 
-	if (!pfd || !who || !started || !order) {
+	if (!pfd || !who || !order) {
 		ret = -ENOMEM;
 		goto out;
 	}
@@ -571,7 +570,7 @@ int runner_run(struct job_spec *jobs, size_t n, struct runner_opts *o)
 
 			if (jobs[i].state == JOB_SETTLED)
 				continue;
-			started[i] = jobs[i].started_ns = now_ns();
+			jobs[i].started_ns = now_ns();
 			ret = runner_start(jobs, i, o);
 			if (ret < 0)
 				goto out;
@@ -623,7 +622,7 @@ int runner_run(struct job_spec *jobs, size_t n, struct runner_opts *o)
 				runner_read(js);
 				continue;
 			}
-			runner_reap(js, started[who[k]]);
+			runner_reap(js);
 			running--;
 			finished++;
 			if (o->on_done)
@@ -636,11 +635,10 @@ int runner_run(struct job_spec *jobs, size_t n, struct runner_opts *o)
 	}
 out:
 	runner_reap_inits(jobs, n, true);
-	if (pfd && who && started && order)
+	if (pfd && who && order)
 		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 	free(order);
 	free(pfd);
 	free(who);
-	free(started);
 	return ret;
 }
