@@ -150,7 +150,7 @@ static const struct tuncheck_backend_ops *backend_load(const char *path,
 
 /* The probe child: sandbox, load, report, exit. */
 static void __attribute__((noreturn))
-backend_probe_child(const char *path, pid_t parent, int out)
+backend_probe_child(const char *path, int out)
 {
 	static struct backend_probe_report r;
 	const struct tuncheck_backend_ops *ops;
@@ -161,7 +161,7 @@ backend_probe_child(const char *path, pid_t parent, int out)
 	if (null < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
 		_exit(3);
 	lockdown_limits_default(&l);
-	if (sandbox_enter(parent, r.err, sizeof(r.err)) < 0 ||
+	if (sandbox_view(r.err, sizeof(r.err)) < 0 ||
 	    sandbox_lock(&l, r.err, sizeof(r.err)) < 0) {
 		char why[sizeof(r.err)];
 
@@ -189,8 +189,9 @@ static int backend_probe(const char *path, struct backend_probe_report *r,
 			 char *err, size_t size)
 {
 	struct pollfd pfd = { .events = POLLIN };
-	pid_t self = getpid(), pid;
+	struct sandbox sb;
 	int p[2], st = 0;
+	pid_t pid;
 	ssize_t n = 0;
 	bool hung;
 
@@ -200,16 +201,22 @@ static int backend_probe(const char *path, struct backend_probe_report *r,
 		return -1;
 	}
 	fflush(NULL);
-	pid = fork();
+	pid = sandbox_spawn(&sb, err, size);
 	if (pid < 0) {
-		snprintf(err, size, "%s: fork: %s", path, strerror(errno));
+		char why[512];
+
+		snprintf(why, sizeof(why), "%s", err);
+		snprintf(err, size,
+			 "%.150s: cannot probe the plugin: no sandbox here: "
+			 "%.300s",
+			 path, why);
 		close(p[0]);
 		close(p[1]);
 		return -1;
 	}
 	if (!pid) {
 		close(p[0]);
-		backend_probe_child(path, self, p[1]);
+		backend_probe_child(path, p[1]);
 	}
 	close(p[1]);
 	pfd.fd = p[0];
@@ -218,13 +225,12 @@ static int backend_probe(const char *path, struct backend_probe_report *r,
 		n = read(p[0], r, sizeof(*r));
 	close(p[0]);
 	/* the probe is a session of its own; its namespaces die with it */
-	if (hung) {
-		kill(-pid, SIGKILL);
-		kill(pid, SIGKILL);
-	}
+	if (hung)
+		sandbox_kill(&sb);
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
-	sandbox_reap_init(pid, true);
+	sandbox_kill(&sb);
+	sandbox_reap_init(&sb, true);
 	if (n == (ssize_t)sizeof(*r)) {
 		r->err[sizeof(r->err) - 1] = r->name[sizeof(r->name) - 1] = 0;
 		r->about[sizeof(r->about) - 1] = 0;

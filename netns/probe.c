@@ -30,8 +30,8 @@ struct probe_report {
 	char why[480];
 };
 
-/* In the probe child: enter, open a queue, create a device; report. */
-static void probe_child(pid_t parent, int out)
+/* In the probe's sandbox: its view, open a queue, create a device; report. */
+static void probe_child(int out)
 {
 	static struct probe_report r;
 	const struct tun_opts o = { 0 };
@@ -39,7 +39,7 @@ static void probe_child(pid_t parent, int out)
 	int fd;
 
 	r.stage = PROBE_ENTER;
-	r.err = -sandbox_enter(parent, r.why, sizeof(r.why));
+	r.err = -sandbox_view(r.why, sizeof(r.why));
 	if (!r.err) {
 		lockdown_limits_default(&l);
 		r.err = -sandbox_lock(&l, r.why, sizeof(r.why));
@@ -127,11 +127,11 @@ static int probe_explain(const struct probe_report *r, const struct stat *st,
 /* From the host: can a child enter a sandbox and create a TUN there? */
 int sandbox_probe(char *why, size_t size, unsigned *gaps)
 {
-	pid_t self = getpid();
-	struct probe_report r;
+	struct probe_report r = { .stage = PROBE_ENTER };
+	struct sandbox sb;
 	struct stat st;
-	int p[2], status, ret;
-	ssize_t n;
+	int p[2], status = 0, ret;
+	ssize_t n = 0;
 	pid_t pid;
 
 	if (stat(TUN_DEV, &st) < 0) {
@@ -158,24 +158,28 @@ int sandbox_probe(char *why, size_t size, unsigned *gaps)
 		snprintf(why, size, "pipe2: %s", strerror(-ret));
 		return ret;
 	}
-	pid = fork();
-	if (pid < 0) {
-		ret = -errno;
-		snprintf(why, size, "fork: %s", strerror(-ret));
-		goto close_pipe;
-	}
+	fflush(NULL);
+	pid = sandbox_spawn(&sb, r.why, sizeof(r.why));
 	if (pid == 0) {
 		close(p[0]);
-		probe_child(self, p[1]);
+		probe_child(p[1]);
 	}
 	close(p[1]);
 	p[1] = -1;
+	if (pid < 0) {
+		/* entering the namespaces failed: why says so, with the fix */
+		r.err = -pid;
+		n = sizeof(r);
+		goto report;
+	}
 	do
 		n = read(p[0], &r, sizeof(r));
 	while (n < 0 && errno == EINTR);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	sandbox_reap_init(pid, true);
+	sandbox_kill(&sb);
+	sandbox_reap_init(&sb, true);
+report:
 	if (n == sizeof(r)) {
 		r.why[sizeof(r.why) - 1] = '\0';
 		*gaps = r.gaps;
@@ -193,7 +197,6 @@ int sandbox_probe(char *why, size_t size, unsigned *gaps)
 			"the sandbox probe child exited with status %d without a report",
 			WEXITSTATUS(status));
 	}
-close_pipe:
 	close(p[0]);
 	if (p[1] >= 0)
 		close(p[1]);

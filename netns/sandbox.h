@@ -25,34 +25,45 @@
  */
 int sandbox_probe(char *why, size_t size, unsigned *gaps);
 
-/*
- * In a freshly forked, single-threaded child of `parent` (0: don't check):
- * setsid(), die with the parent, unshare user, network, mount and PID
- * namespaces, check the network namespace differs from the one we started
- * in, then clone PID 1 (it reaps; it shares this process's memory) and
- * fork the job: this process stays outside, waits and ends as the job
- * ends; the job (this call's only return, as PID 2) builds its file
- * system view.  Returns 0 or -errno with `why` set (then
- * still outside, with no namespace entered but the user's).
- */
-int sandbox_enter(pid_t parent, char *why, size_t size);
+/* A spawned sandbox, as its caller sees it. */
+struct sandbox {
+	pid_t pid;   /* the job: PID 2 inside, the caller's child */
+	pid_t init;  /* PID 1: only reaps; the caller's child too */
+	pid_t group; /* the session and process group of both */
+	void *stack; /* PID 1's stack, in the caller's memory */
+};
 
 /*
- * In the process that forks sandboxes, once, before the first: become
- * the subreaper of their PID 1s, which outlive the process outside by
- * the namespaces' teardown.  0 or -errno.
+ * fork() into a new sandbox: new user (the caller's uid and gid mapped to
+ * 0, setgroups denied), network, mount and PID namespaces and a session of
+ * its own, the network namespace checked to differ from the caller's
+ * before anything may touch it.  Returns 0 in the job (PID 2, single
+ * threaded, its file system view still the host's: sandbox_view() next),
+ * the job's pid in the caller with *sb set, or -errno with `why` set and
+ * no process left.  The caller's memory is copied once, for the job, and
+ * the caller is stopped until then (see sandbox.c): call it from a
+ * single-threaded process.  The caller becomes a subreaper
+ * (PR_SET_CHILD_SUBREAPER): the job is orphaned to it at once and is
+ * waited for as any child, with its own wait status.
  */
-int sandbox_reaper(void);
+pid_t sandbox_spawn(struct sandbox *sb, char *why, size_t size);
 
 /*
- * After reaping a sandbox's process outside (`outer`, the pid fork()
- * returned): reap its PID 1, waiting for it if `block`.  1 when it was
- * reaped, 0 while it lives (not `block`), -ECHILD when there is none
- * (never started, or we are not the subreaper).  Never call it for a pid
- * that names a live child of ours: the group of a reaped `outer` is gone
- * once this returned non-zero.
+ * In the job, first: build its file system view.  0 or -errno with `why`
+ * set (a layer this kernel lacks is a gap, not an error).
  */
-int sandbox_reap_init(pid_t outer, bool block);
+int sandbox_view(char *why, size_t size);
+
+/* SIGKILL the sandbox's group: the job, PID 1, what the job left there. */
+void sandbox_kill(const struct sandbox *sb);
+
+/*
+ * Once the job was reaped: reap PID 1 (sandbox_kill() ends it; its exit
+ * tears the namespaces down with whatever was left inside), waiting for
+ * it if `block`.  1 when it was reaped, 0 while it lives (not `block`),
+ * -ECHILD when there is none (already reaped).
+ */
+int sandbox_reap_init(struct sandbox *sb, bool block);
 
 /*
  * Before any job: keep a host path a job needs visible although it lies

@@ -35,6 +35,14 @@ bool userns_entered(void)
 	return userns_entered_flag;
 }
 
+static bool userns_uid1_mapped;
+
+void userns_forget(void)
+{
+	userns_entered_flag = false;
+	userns_uid1_mapped = false;
+}
+
 /* Write all of text to an existing file: 0 or -errno. */
 static int userns_file_write(const char *path, const char *text)
 {
@@ -116,8 +124,6 @@ static int userns_ns_stat(struct stat *st, char *why, size_t size)
  * (userns_drop_root) but CAP_SETUID and CAP_SETGID, so it cannot go back.
  */
 #define USERNS_NPROC_HOST_UID 65534 /* "nobody" */
-
-static bool userns_uid1_mapped;
 
 /* What the map writer writes, and where it reports. */
 struct userns_maps {

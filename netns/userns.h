@@ -25,6 +25,13 @@ int userns_enter(int flags, char *why, size_t size);
 bool userns_entered(void);
 
 /*
+ * In a vfork() child that called userns_enter() and is about to exit:
+ * clear what userns_enter() noted, in the memory it shares with its
+ * parent, which never entered anything.
+ */
+void userns_forget(void);
+
+/*
  * If userns_enter() mapped uid 1: become uid 1 keeping every capability
  * but CAP_SETUID and CAP_SETGID, so the kernel's RLIMIT_NPROC applies
  * (it exempts host uid 0).  0 (also when there is nothing to do) or

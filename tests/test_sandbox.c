@@ -59,7 +59,7 @@ static char host_file[] = "/var/tmp/tuncheck-test-sandbox-XXXXXX";
 static char probe_why[512];
 static int probe_ret;
 
-/* The child's test body: everything after sandbox_enter(). */
+/* The job's test body: everything after sandbox_view(). */
 static void test_child_body(struct result *r)
 {
 	const struct tun_opts o = { 0 }, mq = { .multi_queue = true };
@@ -178,9 +178,14 @@ static void test_child_contained(struct result *r)
 	r->setuid0 = errno_of(setuid(0), false);
 }
 
-/* Run the body in a child inside a sandbox; its report and its pid. */
-static pid_t test_run_child(struct result *r, void (*body)(struct result *r))
+/*
+ * Run the body in a job inside a sandbox: its report; its sandbox in sb
+ * (the job reaped, PID 1 not yet).
+ */
+static void test_run_child(struct result *r, void (*body)(struct result *r),
+			   struct sandbox *sb)
 {
+	char why[512];
 	struct stat st;
 	int p[2], status;
 	pid_t pid;
@@ -188,12 +193,14 @@ static pid_t test_run_child(struct result *r, void (*body)(struct result *r))
 	memset(r, 0, sizeof(*r));
 	assert_int_equal(stat("/proc/self/ns/net", &st), 0);
 	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
-	pid = fork();
+	pid = sandbox_spawn(sb, why, sizeof(why));
+	if (pid < 0)
+		print_message("sandbox_spawn: %s\n", why);
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		close(p[0]);
 		r->host_ns = st.st_ino;
-		r->enter = sandbox_enter(getppid(), r->why, sizeof(r->why));
+		r->enter = sandbox_view(r->why, sizeof(r->why));
 		if (!r->enter)
 			body(r);
 		_exit(write(p[1], r, sizeof(*r)) == sizeof(*r) ? 0 : 1);
@@ -203,7 +210,16 @@ static pid_t test_run_child(struct result *r, void (*body)(struct result *r))
 	close(p[0]);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	return pid;
+}
+
+/* test_run_child, PID 1 ended and reaped too. */
+static void test_run(struct result *r, void (*body)(struct result *r))
+{
+	struct sandbox sb;
+
+	test_run_child(r, body, &sb);
+	sandbox_kill(&sb);
+	assert_int_equal(sandbox_reap_init(&sb, true), 1);
 }
 
 /* A daemon that would outlive the job: double fork, setsid, sleep. */
@@ -222,25 +238,26 @@ static void test_child_daemon(struct result *r)
 }
 
 /*
- * PID 1 outlives the process outside (it tears the namespaces down) and
- * comes back to the subreaper, which reaps it; the daemon died with it
- * and nothing else is left to reap.
+ * The job is the caller's child (PID 2 inside), and so is PID 1, which
+ * outlives it until sandbox_kill(); the daemon dies with PID 1 and
+ * nothing else is left to reap.
  */
 static void test_init_reaped(void **state)
 {
+	struct sandbox sb;
 	struct result r;
-	pid_t outer;
 
 	(void)state;
 	if (probe_ret < 0)
 		skip();
-	assert_int_equal(sandbox_reaper(), 0);
-	outer = test_run_child(&r, test_child_daemon);
+	test_run_child(&r, test_child_daemon, &sb);
 	assert_int_equal(r.pid, 2);
-	assert_int_equal(sandbox_reap_init(outer, true), 1);
+	assert_int_equal(sandbox_reap_init(&sb, false), 0);
+	sandbox_kill(&sb);
+	assert_int_equal(sandbox_reap_init(&sb, true), 1);
 	assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
 	assert_int_equal(errno, ECHILD);
-	assert_int_equal(sandbox_reap_init(outer, true), -ECHILD);
+	assert_int_equal(sandbox_reap_init(&sb, true), -ECHILD);
 }
 
 static void test_outside(void **state)
@@ -265,7 +282,7 @@ static void test_enter_and_configure(void **state)
 		print_message("sandbox_probe: %s\n", probe_why);
 		skip();
 	}
-	test_run_child(&r, test_child_body);
+	test_run(&r, test_child_body);
 	assert_int_equal(r.enter, 0);
 	assert_true(r.entered);
 	assert_true(r.ns_changed);
@@ -296,7 +313,7 @@ static void test_queues_and_sysctls(void **state)
 	(void)state;
 	if (probe_ret < 0)
 		skip();
-	test_run_child(&r, test_child_body);
+	test_run(&r, test_child_body);
 	assert_int_equal(r.enter, 0);
 	assert_true(r.mq_ifindex > 1);
 	assert_int_equal(r.mq_q0, 0);
@@ -329,7 +346,7 @@ static void test_containment(void **state)
 	assert_int_equal(write(fd, "host", 4), 4);
 	close(fd);
 	assert_int_equal(stat(host_file, &before), 0);
-	test_run_child(&r, test_child_contained);
+	test_run(&r, test_child_contained);
 	assert_int_equal(stat(host_file, &after), 0);
 	unlink(host_file);
 	assert_string_equal(r.why, "");

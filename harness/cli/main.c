@@ -133,8 +133,6 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	/* the run's directory stays visible in each job's private /tmp */
 	sandbox_expose(".");
-	/* sandboxes' PID 1s outlive their jobs by the teardown: ours to reap */
-	sandbox_reaper();
 	for (size_t i = 0; i < N_COMMANDS; i++) {
 		int ret;
 

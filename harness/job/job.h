@@ -25,7 +25,6 @@ struct job_opts {
 	struct job_inject inject;
 	struct lockdown_limits limits; /* per job: memory, tasks, files, ... */
 	uint64_t pcap_max;	       /* bytes; 0 = no cap */
-	pid_t runner;		       /* the parent: die with it */
 	int log_fd;		       /* event timeline as text, -1 = none */
 	int pcap_fd;  /* pcap of every packet read and written, -1 = none */
 	int stdio_fd; /* the job's stdout and stderr, -1 = /dev/null */

@@ -7,9 +7,9 @@
  *     the same with a second thread blocked in read() handing each reply
  *     to the writer (mutex + condvar), which is the shape of every job:
  *     its reader thread sleeps and is woken once per packet;
- *   - per-job overhead: fork, sandbox_enter, the overhead case's device,
- *     address, queue and link up (bench_raw_setup), _exit, waitpid,
- *     BENCH_JOBS times.
+ *   - per-job overhead: fork, a user and a network namespace, the
+ *     overhead case's device, address, queue and link up
+ *     (bench_raw_setup), _exit, waitpid, BENCH_JOBS times.
  * The tuncheck side of each is an in-memory case run through runner_run:
  * `pingpong` (job/traffic.c) sends its figures (MSG_BENCH) per backend, and a
  * setup-only case gives the per-job wall time.
@@ -86,7 +86,7 @@ static int bench_row_fail(struct bench_row *r, const char *what, int err)
 }
 
 /*
- * In the raw child, after sandbox_enter(): the device as the bench case
+ * In the raw child, in its namespaces: the device as the bench case
  * declares it (IPv4 only, address), one blocking queue attached, then the
  * link up, in the case's order.  Returns the queue fd or -errno with
  * r->why set.
@@ -344,7 +344,7 @@ static void __attribute__((noreturn)) bench_raw_job_child(bool full)
 
 	inet_pton(AF_INET, BENCH_ADDR, &addr.a.v4);
 	lockdown_limits_default(&l);
-	if (full ? sandbox_enter(0, r.why, sizeof(r.why)) < 0 ||
+	if (full ? sandbox_view(r.why, sizeof(r.why)) < 0 ||
 			    sandbox_lock(&l, r.why, sizeof(r.why)) < 0
 		 : bench_enter_net(r.why, sizeof(r.why)) < 0)
 		_exit(1);
@@ -353,26 +353,30 @@ static void __attribute__((noreturn)) bench_raw_job_child(bool full)
 
 /*
  * BENCH_JOBS raw sequences, fork to reap: the median in ns, 0 on error.
- * full: with the whole sandbox (PID and mount namespaces, file system
- * view, lockdown) instead of a user and a network namespace only.
+ * full: in the whole sandbox (sandbox_spawn: PID and mount namespaces,
+ * file system view, lockdown) instead of a user and a network namespace
+ * only.
  */
 static uint64_t bench_raw_jobs(bool full, char *why, size_t size)
 {
-	static const char *const what[] = { "ok", "sandbox_enter",
+	static const char *const what[] = { "ok", "the sandbox",
 					    "the device, queue and link" };
+	static struct sandbox sb[BENCH_JOBS];
 	uint64_t ns[BENCH_JOBS];
-	pid_t outer[BENCH_JOBS] = { 0 };
 	uint64_t med = 0;
 
+	memset(sb, 0, sizeof(sb));
 	for (size_t i = 0; i < BENCH_JOBS; i++) {
 		uint64_t t = now_ns();
 		int st = 0;
 		pid_t pid;
 
 		fflush(NULL);
-		pid = fork();
+		pid = full ? sandbox_spawn(&sb[i], why, size) : fork();
 		if (pid < 0) {
-			snprintf(why, size, "fork: %s", strerror(errno));
+			if (!full)
+				snprintf(why, size, "fork: %s",
+					 strerror(errno));
 			goto out;
 		}
 		if (!pid)
@@ -380,7 +384,8 @@ static uint64_t bench_raw_jobs(bool full, char *why, size_t size)
 		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 			;
 		ns[i] = now_ns() - t;
-		outer[i] = full ? pid : 0;
+		if (full)
+			sandbox_kill(&sb[i]);
 		if (!WIFEXITED(st) || WEXITSTATUS(st)) {
 			snprintf(why, size,
 				 "raw job sequence failed in %s "
@@ -393,14 +398,12 @@ static uint64_t bench_raw_jobs(bool full, char *why, size_t size)
 		}
 		/* PID 1s as the runner reaps them: while the next job runs */
 		for (size_t k = 0; k <= i; k++)
-			if (outer[k] && sandbox_reap_init(outer[k], false) != 0)
-				outer[k] = 0;
+			sandbox_reap_init(&sb[k], false);
 	}
 	med = stats_median(ns, BENCH_JOBS);
 out:
 	for (size_t k = 0; k < BENCH_JOBS; k++)
-		if (outer[k])
-			sandbox_reap_init(outer[k], true);
+		sandbox_reap_init(&sb[k], true);
 	return med;
 }
 

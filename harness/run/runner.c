@@ -118,14 +118,12 @@ static bool runner_read(struct job_spec *js)
 }
 
 /*
- * SIGKILL the job: its group, and the process itself in case it has not
- * made its own session yet.  Its PID namespace, with everything a backend
- * started, dies with it.
+ * SIGKILL the job, its PID 1 and its group.  Its PID namespace, with
+ * everything a backend started, dies with PID 1.
  */
 static void runner_kill(const struct job_spec *js)
 {
-	kill(-js->pid, SIGKILL);
-	kill(js->pid, SIGKILL);
+	sandbox_kill(&js->sb);
 }
 
 /*
@@ -283,16 +281,21 @@ static void runner_child(const struct job_spec *js, struct job_opts *jo,
 	signal(SIGHUP, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	jo->runner = getppid();
 	job_main(js->c, js->ops, jo, wfd);
 }
 
+/*
+ * Start a job in its sandbox.  0, 1 when the job could not get one (it
+ * is settled as a skip, as a job that cannot make its sandbox is), or
+ * -errno when the run cannot go on.
+ */
 static int runner_start(struct job_spec *jobs, size_t idx,
 			const struct runner_opts *o)
 {
 	struct job_spec *js = &jobs[idx];
 	struct job_opts jo = o->job;
 	int p[2], snap[2], ret = 0;
+	char why[512];
 
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return -errno;
@@ -314,14 +317,14 @@ static int runner_start(struct job_spec *jobs, size_t idx,
 			: memfd_create("tuncheck-job-out", MFD_CLOEXEC);
 	jo.pcap_fd = runner_job_file(o->pcap_dir, o->pcap_dirfd, js, "pcapng");
 	fflush(NULL);
-	js->pid = fork();
+	js->pid = sandbox_spawn(&js->sb, why, sizeof(why));
 	if (js->pid == 0) {
 		close(p[0]);
 		close(snap[1]);
 		runner_child(js, &jo, p[1]);
 	}
 	if (js->pid < 0)
-		ret = -errno;
+		ret = js->pid;
 	close(p[1]);
 	close(snap[0]);
 	js->log_fd = o->keep_log ? jo.log_fd : -1;
@@ -339,7 +342,11 @@ static int runner_start(struct job_spec *jobs, size_t idx,
 		js->log_fd = -1;
 		close(p[0]);
 		close(snap[1]);
-		return ret;
+		js->pid = 0;
+		runner_skip_all(js, 1, why);
+		snprintf(js->res.expected, sizeof(js->res.expected),
+			 "a sandbox");
+		return 1;
 	}
 	js->out_fd = p[0];
 	js->snap_fd = snap[1];
@@ -446,25 +453,16 @@ static void runner_signals(sigset_t *old, sigset_t *in_poll)
 }
 
 /*
- * Reap the PID 1s of finished jobs' sandboxes (orphaned to us, see
- * sandbox_reaper), waiting for them if `block`.  While a PID 1 lives its
- * group's number cannot be reused, so a running job with that pid means
- * the sandbox never had a PID 1: nothing to reap.
+ * Reap the PID 1s of finished jobs' sandboxes (killed when their job was
+ * reaped; the namespaces' teardown is theirs), waiting for them if
+ * `block`.
  */
 static void runner_reap_inits(struct job_spec *jobs, size_t n, bool block)
 {
-	for (size_t i = 0; i < n; i++) {
-		bool reused = false;
-
-		if (!jobs[i].init_left)
-			continue;
-		for (size_t k = 0; k < n && !reused; k++)
-			reused = (jobs[k].state == JOB_RUNNING ||
-				  jobs[k].state == JOB_VERDICT) &&
-				 jobs[k].pid == jobs[i].pid;
-		if (reused || sandbox_reap_init(jobs[i].pid, block) != 0)
+	for (size_t i = 0; i < n; i++)
+		if (jobs[i].init_left &&
+		    sandbox_reap_init(&jobs[i].sb, block) != 0)
 			jobs[i].init_left = false;
-	}
 }
 
 /*
@@ -574,7 +572,14 @@ int runner_run(struct job_spec *jobs, size_t n, struct runner_opts *o)
 			ret = runner_start(jobs, i, o);
 			if (ret < 0)
 				goto out;
-			running++;
+			if (ret == 0) {
+				running++;
+				continue;
+			}
+			ret = 0;
+			finished++;
+			if (o->on_done)
+				o->on_done(jobs, n, i, o->arg);
 		}
 		for (size_t i = 0; i < n; i++) {
 			struct job_spec *js = &jobs[i];

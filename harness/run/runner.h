@@ -14,6 +14,7 @@
 #include "case.h"
 #include "job.h"
 #include "protocol.h"
+#include "sandbox.h"
 
 #define RUNNER_LOG_MAX (4 << 20) /* bytes of a job's log kept for --html */
 
@@ -66,8 +67,9 @@ struct job_spec {
 	size_t buf_len;
 	enum job_state state;
 	bool out_eof;
-	bool out_bad;	/* a malformed message: the rest is ignored */
-	bool init_left; /* reaped, but its sandbox's PID 1 not yet */
+	bool out_bad;	   /* a malformed message: the rest is ignored */
+	bool init_left;	   /* reaped, but its sandbox's PID 1 not yet */
+	struct sandbox sb; /* its processes (sb.pid == pid) */
 };
 
 struct runner_opts {
