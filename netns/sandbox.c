@@ -195,12 +195,7 @@ out:
 
 /*
  * Once per process: become a subreaper (the job is orphaned to us when
- * the vfork() child exits), make sandbox_alive, and stop being dumpable:
- * every PID 1 shares this memory, and a job may reach its PID 1 as a
- * process of the same user, through /proc/1/mem, ptrace and
- * process_vm_readv.  Seccomp, Landlock and the read-only /proc stop that
- * already; this stops it where the kernel lacks Landlock too (the
- * kernel then asks for CAP_SYS_PTRACE over the host).  0 or -errno.
+ * the vfork() child exits) and make sandbox_alive.  0 or -errno.
  */
 static int sandbox_once(char *why, size_t size)
 {
@@ -208,8 +203,7 @@ static int sandbox_once(char *why, size_t size)
 
 	if (sandbox_alive[0] >= 0)
 		return 0;
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 ||
-	    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0 ||
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0 ||
 	    pipe2(sandbox_alive, O_CLOEXEC) < 0) {
 		ret = -errno;
 		snprintf(why, size, "prepare to spawn sandboxes: %s",
