@@ -54,18 +54,12 @@ struct bench_row {
 	long n;
 };
 
-/*
- * The raw references' namespaces: a user and a network namespace, lo up
- * (as every job brings it up).  0 or -errno with why set.
- */
-static int bench_enter_net(char *why, size_t size)
+/* lo up, as every job brings it up.  0 or -errno with why set. */
+static int bench_lo_up(char *why, size_t size)
 {
-	struct nl *nl;
-	int ret = userns_enter(CLONE_NEWUSER | CLONE_NEWNET, why, size);
+	struct nl *nl = nl_open();
+	int ret;
 
-	if (ret < 0)
-		return ret;
-	nl = nl_open();
 	if (!nl) {
 		ret = -errno;
 		snprintf(why, size, "netlink socket: %s", strerror(-ret));
@@ -76,6 +70,17 @@ static int bench_enter_net(char *why, size_t size)
 		snprintf(why, size, "bring up lo: %s", nl_error(nl));
 	nl_close(nl);
 	return ret;
+}
+
+/*
+ * The raw references' namespaces: a user and a network namespace, lo up.
+ * 0 or -errno with why set.
+ */
+static int bench_enter_net(char *why, size_t size)
+{
+	int ret = userns_enter(CLONE_NEWUSER | CLONE_NEWNET, why, size);
+
+	return ret < 0 ? ret : bench_lo_up(why, size);
 }
 
 /* A failed row: "what: strerror(err)". */
@@ -345,66 +350,49 @@ static void __attribute__((noreturn)) bench_raw_job_child(bool full)
 	inet_pton(AF_INET, BENCH_ADDR, &addr.a.v4);
 	lockdown_limits_default(&l);
 	if (full ? sandbox_view(r.why, sizeof(r.why)) < 0 ||
-			    sandbox_lock(&l, r.why, sizeof(r.why)) < 0
+			    sandbox_lock(&l, r.why, sizeof(r.why)) < 0 ||
+			    bench_lo_up(r.why, sizeof(r.why)) < 0
 		 : bench_enter_net(r.why, sizeof(r.why)) < 0)
 		_exit(1);
 	_exit(bench_raw_setup(&r, &addr) < 0 ? 2 : 0);
 }
 
 /*
- * BENCH_JOBS raw sequences, fork to reap: the median in ns, 0 on error.
- * full: in the whole sandbox (sandbox_spawn: PID and mount namespaces,
- * file system view, lockdown) instead of a user and a network namespace
- * only.
+ * One raw sequence, fork to reap: its wall time in ns, 0 with why set on
+ * failure.  full: in the whole sandbox (sandbox_spawn: PID and mount
+ * namespaces, file system view, lockdown; *sb, whose PID 1 is killed and
+ * left to reap) instead of a user and a network namespace only.
  */
-static uint64_t bench_raw_jobs(bool full, char *why, size_t size)
+static uint64_t bench_raw_job(bool full, struct sandbox *sb, char *why,
+			      size_t size)
 {
 	static const char *const what[] = { "ok", "the sandbox",
 					    "the device, queue and link" };
-	static struct sandbox sb[BENCH_JOBS];
-	uint64_t ns[BENCH_JOBS];
-	uint64_t med = 0;
+	uint64_t t = now_ns();
+	int st = 0;
+	pid_t pid;
 
-	memset(sb, 0, sizeof(sb));
-	for (size_t i = 0; i < BENCH_JOBS; i++) {
-		uint64_t t = now_ns();
-		int st = 0;
-		pid_t pid;
-
-		fflush(NULL);
-		pid = full ? sandbox_spawn(&sb[i], why, size) : fork();
-		if (pid < 0) {
-			if (!full)
-				snprintf(why, size, "fork: %s",
-					 strerror(errno));
-			goto out;
-		}
-		if (!pid)
-			bench_raw_job_child(full);
-		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-			;
-		ns[i] = now_ns() - t;
-		if (full)
-			sandbox_kill(&sb[i]);
-		if (!WIFEXITED(st) || WEXITSTATUS(st)) {
-			snprintf(why, size,
-				 "raw job sequence failed in %s "
-				 "(status 0x%x)",
-				 WIFEXITED(st) && WEXITSTATUS(st) < 3
-					 ? what[WEXITSTATUS(st)]
-					 : "?",
-				 st);
-			goto out;
-		}
-		/* PID 1s as the runner reaps them: while the next job runs */
-		for (size_t k = 0; k <= i; k++)
-			sandbox_reap_init(&sb[k], false);
+	fflush(NULL);
+	pid = full ? sandbox_spawn(sb, why, size) : fork();
+	if (pid < 0) {
+		if (!full)
+			snprintf(why, size, "fork: %s", strerror(errno));
+		return 0;
 	}
-	med = stats_median(ns, BENCH_JOBS);
-out:
-	for (size_t k = 0; k < BENCH_JOBS; k++)
-		sandbox_reap_init(&sb[k], true);
-	return med;
+	if (!pid)
+		bench_raw_job_child(full);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	t = now_ns() - t;
+	if (full)
+		sandbox_kill(sb);
+	if (WIFEXITED(st) && !WEXITSTATUS(st))
+		return t;
+	snprintf(why, size, "raw job sequence failed in %s (status 0x%x)",
+		 WIFEXITED(st) && WEXITSTATUS(st) < 3 ? what[WEXITSTATUS(st)]
+						      : "?",
+		 st);
+	return 0;
 }
 
 /* Parse an in-memory case; NULL with the diagnostic in why. */
@@ -492,53 +480,80 @@ static void bench_row_print(int w, const char *name, const struct bench_row *r,
 	       r->p99_us);
 }
 
+/* The overhead's three medians, in ns. */
+struct bench_overhead {
+	uint64_t raw, full, job;
+};
+
 /*
- * The tuncheck side of the overhead: BENCH_JOBS jobs of a setup-only case
- * (device, address, queue, link up), `parallel` at once.  The median job
- * wall time (fork to reap) in ns, 0 with why set on failure.
+ * The per-job overhead: BENCH_JOBS rounds, each a raw sequence, the same
+ * in the full sandbox, and `parallel` tuncheck jobs of a setup-only case
+ * (device, address, queue, link up) at once.  Interleaved, so that what
+ * the kernel still does for earlier rounds (their namespaces' teardown
+ * holds the RTNL) weighs on all three alike.  0, or -1 with why set.
  */
-static uint64_t bench_jobs(const struct tuncheck_backend_ops *ops,
-			   unsigned parallel, char *why, size_t size)
+static int bench_overhead(const struct tuncheck_backend_ops *ops,
+			  unsigned parallel, struct bench_overhead *o,
+			  char *why, size_t size)
 {
 	static const char text[] = "case overhead\n"
 				   "tun t0 addr=198.18.0.1/24\n"
 				   "open q0 device=t0\n"
 				   "link t0 up\n";
+	static struct sandbox sb[BENCH_JOBS];
+	static uint64_t raw[BENCH_JOBS], full[BENCH_JOBS];
 	struct runner_opts ro = { .parallel = parallel,
 				  .job = { .log_fd = -1, .pcap_fd = -1 } };
-	struct job_spec *js = calloc(BENCH_JOBS, sizeof(*js));
+	struct job_spec *js = calloc(parallel, sizeof(*js));
+	uint64_t *job = calloc((size_t)BENCH_JOBS * parallel, sizeof(*job));
+	struct case_file *c = bench_case("overhead", text, why, size);
+	int ret = -1;
 
 	lockdown_limits_default(&ro.job.limits);
-	struct case_file *c = bench_case("overhead", text, why, size);
-	uint64_t ns[BENCH_JOBS], med = 0;
-	int ret;
-
-	if (!js || !c) {
-		if (!js)
+	memset(sb, 0, sizeof(sb));
+	if (!js || !job || !c) {
+		if (c)
 			snprintf(why, size, "out of memory");
 		goto out;
 	}
 	for (size_t i = 0; i < BENCH_JOBS; i++) {
-		js[i].c = c;
-		js[i].ops = ops;
-	}
-	ret = runner_run(js, BENCH_JOBS, &ro);
-	if (ret < 0) {
-		snprintf(why, size, "runner: %s", strerror(-ret));
-		goto out;
-	}
-	for (size_t i = 0; i < BENCH_JOBS; i++) {
-		if (js[i].res.v != VERDICT_PASS) {
-			bench_job_why(&js[i].res, why, size);
+		raw[i] = bench_raw_job(false, NULL, why, size);
+		full[i] = raw[i] ? bench_raw_job(true, &sb[i], why, size) : 0;
+		if (!full[i])
+			goto out;
+		memset(js, 0, parallel * sizeof(*js));
+		for (size_t k = 0; k < parallel; k++) {
+			js[k].c = c;
+			js[k].ops = ops;
+		}
+		ret = runner_run(js, parallel, &ro);
+		if (ret < 0) {
+			snprintf(why, size, "runner: %s", strerror(-ret));
+			ret = -1;
 			goto out;
 		}
-		ns[i] = js[i].res.wall_ns;
+		for (size_t k = 0; k < parallel; k++) {
+			if (js[k].res.v != VERDICT_PASS) {
+				bench_job_why(&js[k].res, why, size);
+				goto out;
+			}
+			job[i * parallel + k] = js[k].res.wall_ns;
+		}
+		/* PID 1s as the runner reaps them: while the next job runs */
+		for (size_t k = 0; k <= i; k++)
+			sandbox_reap_init(&sb[k], false);
 	}
-	med = stats_median(ns, BENCH_JOBS);
+	o->raw = stats_median(raw, BENCH_JOBS);
+	o->full = stats_median(full, BENCH_JOBS);
+	o->job = stats_median(job, (size_t)BENCH_JOBS * parallel);
+	ret = 0;
 out:
+	for (size_t k = 0; k < BENCH_JOBS; k++)
+		sandbox_reap_init(&sb[k], true);
 	case_free(c);
+	free(job);
 	free(js);
-	return med;
+	return ret;
 }
 
 int bench_main(const struct tuncheck_backend_ops **ops, size_t n, long count,
@@ -550,7 +565,7 @@ int bench_main(const struct tuncheck_backend_ops **ops, size_t n, long count,
 	char fair[1024] = "";
 	struct case_file *c;
 	char text[256], why[512];
-	uint64_t job_ns, raw_ns, full_ns;
+	struct bench_overhead ov = { 0 };
 	int w = (int)strlen("raw 2-thread"), status = 0;
 	unsigned gaps;
 
@@ -616,26 +631,19 @@ int bench_main(const struct tuncheck_backend_ops **ops, size_t n, long count,
 		       fair, best_name, best / raw2.rt_per_s);
 	case_free(c);
 	fflush(stdout);
-	raw_ns = bench_raw_jobs(false, why, sizeof(why));
-	full_ns = raw_ns ? bench_raw_jobs(true, why, sizeof(why)) : 0;
-	if (!raw_ns || !full_ns) {
-		printf("per-job overhead: raw sequence failed: %s\n", why);
-		return 1;
-	}
-	job_ns = bench_jobs(ops[0], parallel, why, sizeof(why));
-	if (!job_ns) {
-		printf("per-job overhead: tuncheck jobs failed: %s\n", why);
+	if (bench_overhead(ops[0], parallel, &ov, why, sizeof(why)) < 0) {
+		printf("per-job overhead: failed: %s\n", why);
 		return 1;
 	}
 	printf("per-job overhead: tuncheck %.2f ms vs raw %.2f ms (ratio %.2f; "
-	       "medians of %d, %u job%s at once)\n",
-	       (double)job_ns / 1e6, (double)raw_ns / 1e6,
-	       (double)job_ns / (double)raw_ns, BENCH_JOBS, parallel,
+	       "medians of %d interleaved rounds, %u job%s at once)\n",
+	       (double)ov.job / 1e6, (double)ov.raw / 1e6,
+	       (double)ov.job / (double)ov.raw, BENCH_JOBS, parallel,
 	       parallel == 1 ? "" : "s");
 	printf("  of which the containment layers (PID and mount namespaces, "
 	       "read-only view, fresh /proc,\n  limits, Landlock, seccomp): "
 	       "%.2f ms (raw sequence with them: %.2f ms)\n",
-	       (double)(full_ns - (full_ns > raw_ns ? raw_ns : full_ns)) / 1e6,
-	       (double)full_ns / 1e6);
+	       (double)(ov.full - (ov.full > ov.raw ? ov.raw : ov.full)) / 1e6,
+	       (double)ov.full / 1e6);
 	return status;
 }
