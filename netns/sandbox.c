@@ -346,6 +346,13 @@ int sandbox_lock(const struct lockdown_limits *l, char *why, size_t size)
 	return ret;
 }
 
+int sandbox_exec_child(void)
+{
+	int ret = userns_ambient();
+
+	return ret < 0 ? ret : lockdown_nest();
+}
+
 int sandbox_expose(const char *path)
 {
 	return fsview_expose(path);

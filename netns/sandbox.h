@@ -78,6 +78,14 @@ void sandbox_close_fds_except(const int *keep, size_t n);
 /* Apply the lockdown layers with limits l.  0 or -errno with `why` set. */
 int sandbox_lock(const struct lockdown_limits *l, char *why, size_t size);
 
+/*
+ * In a job's child about to execve() a program (an exec backend): its
+ * own nested Landlock domain (lockdown_nest), and a root caller's
+ * capabilities made ambient (userns_ambient).  0, -EOPNOTSUPP without
+ * Landlock, or -errno.
+ */
+int sandbox_exec_child(void);
+
 /* The layers this process's sandbox lacks (a bit mask of *_GAP_*). */
 unsigned sandbox_gaps(void);
 

@@ -266,8 +266,8 @@ int userns_enter(int flags, char *why, size_t size)
 /*
  * uid 0 -> 1 (all of real, effective, saved, fs) keeping the capabilities
  * but CAP_SETUID and CAP_SETGID: SECBIT_NO_SETUID_FIXUP keeps them across
- * the change, the ambient set across execve() (an exec backend has them
- * as it had as uid 0).  0 or -errno.
+ * the change; inheritable = permitted, for userns_ambient().  0 or
+ * -errno.
  */
 int userns_drop_root(void)
 {
@@ -299,8 +299,23 @@ int userns_drop_root(void)
 	}
 	if (syscall(SYS_capset, &h, d) < 0)
 		return -errno;
+	return 0;
+}
+
+int userns_ambient(void)
+{
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3
+	};
+	struct __user_cap_data_struct d[2];
+
+	if (!userns_uid1_mapped)
+		return 0;
+	if (syscall(SYS_capget, &h, d) < 0)
+		return -errno;
 	for (int c = 0; c < 64; c++)
-		if (d[c / 32].permitted & (1u << (c % 32)))
-			prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0);
+		if (d[c / 32].inheritable & (1u << (c % 32)) &&
+		    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
+			return -errno;
 	return 0;
 }

@@ -39,4 +39,12 @@ void userns_forget(void);
  */
 int userns_drop_root(void);
 
+/*
+ * After userns_drop_root(), in a process about to execve(): raise every
+ * capability it kept into the ambient set, so the program has them as a
+ * uid-0 job would (the kernel drops a non-root uid's capabilities at
+ * execve otherwise).  0 (also when there is nothing to do) or -errno.
+ */
+int userns_ambient(void);
+
 #endif

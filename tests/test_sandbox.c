@@ -49,7 +49,7 @@ struct result {
 	/* containment, read after sandbox_lock() */
 	int pid, procs, dumpable, tty, host_write, host_chmod, host_utime;
 	int tmp_create, devnull, sysrq, kernel_sysctl, tiocsti, tiocsti_hi;
-	int mount, unshare, clone_ns, nproc, uid, euid, setuid0;
+	int mount, unshare, clone_ns, nproc, uid, euid, setuid0, exec_caps;
 	char why[512], err[320];
 };
 
@@ -130,6 +130,30 @@ static int errno_of(long ret, bool is_fd)
 }
 
 /* After sandbox_lock(): what a hostile backend would try. */
+/*
+ * A program an exec backend runs keeps the job's capabilities (a root
+ * caller's job is uid 1: through the ambient set).  1 when the program
+ * saw CAP_NET_ADMIN effective, 0 when not, -1 when it did not run.
+ */
+static int test_exec_caps(void)
+{
+	int st = 0;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		sandbox_exec_child();
+		execl("/bin/sh", "sh", "-c",
+		      "m=$(sed -n 's/^CapEff:[[:space:]]*//p' /proc/self/status)"
+		      " && [ $(( 0x$m >> 12 & 1 )) = 1 ]",
+		      (char *)NULL);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
+	    WEXITSTATUS(st) > 1)
+		return -1;
+	return WEXITSTATUS(st) == 0;
+}
+
 static void test_child_contained(struct result *r)
 {
 	struct timespec ts[2] = { { 0, 0 }, { 0, 0 } };
@@ -176,6 +200,7 @@ static void test_child_contained(struct result *r)
 	r->uid = (int)getuid();
 	r->euid = (int)geteuid();
 	r->setuid0 = errno_of(setuid(0), false);
+	r->exec_caps = test_exec_caps();
 }
 
 /*
@@ -379,6 +404,7 @@ static void test_containment(void **state)
 	assert_int_equal(r.uid, getuid() == 0 ? 1 : 0);
 	assert_int_equal(r.euid, r.uid);
 	assert_int_equal(r.setuid0, getuid() == 0 ? -EPERM : 0);
+	assert_int_equal(r.exec_caps, 1);
 }
 
 int main(void)

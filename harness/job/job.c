@@ -220,7 +220,7 @@ void job_main(const struct case_file *c, const struct tuncheck_backend_ops *ops,
 		job_finish(&j, VERDICT_ERROR, 0, 0, "the sandbox's lockdown",
 			   why);
 	job_watchdog_start(&j);
-	backend_exec_child_hook(lockdown_nest);
+	backend_exec_child_hook(sandbox_exec_child);
 	backend_exec_spawn_hook(job_reader_spawned);
 	/* plugin code runs here first: in the sandbox, never in the runner */
 	j.ops = backend_bind(ops, why, sizeof(why));
