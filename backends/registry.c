@@ -148,6 +148,17 @@ static const struct tuncheck_backend_ops *backend_load(const char *path,
 	return backend_check(entry(), path, err, size);
 }
 
+/* "PATH: cannot probe the plugin: no sandbox here: " + why, into err. */
+static void backend_probe_nosandbox(const char *path, char *err, size_t size)
+{
+	char why[512];
+
+	snprintf(why, sizeof(why), "%s", err);
+	snprintf(err, size,
+		 "%.150s: cannot probe the plugin: no sandbox here: %.300s",
+		 path, why);
+}
+
 /* The probe child: sandbox, load, report, exit. */
 static void __attribute__((noreturn))
 backend_probe_child(const char *path, int out)
@@ -162,15 +173,9 @@ backend_probe_child(const char *path, int out)
 		_exit(3);
 	lockdown_limits_default(&l);
 	if (sandbox_view(r.err, sizeof(r.err)) < 0 ||
-	    sandbox_lock(&l, r.err, sizeof(r.err)) < 0) {
-		char why[sizeof(r.err)];
-
-		memcpy(why, r.err, sizeof(why));
-		snprintf(
-			r.err, sizeof(r.err),
-			"%.150s: cannot probe the plugin: no sandbox here: %.300s",
-			path, why);
-	} else if ((ops = backend_load(path, r.err, sizeof(r.err)))) {
+	    sandbox_lock(&l, r.err, sizeof(r.err)) < 0)
+		backend_probe_nosandbox(path, r.err, sizeof(r.err));
+	else if ((ops = backend_load(path, r.err, sizeof(r.err)))) {
 		r.ok = 1;
 		snprintf(r.name, sizeof(r.name), "%s", ops->name);
 		snprintf(r.about, sizeof(r.about), "%s",
@@ -203,13 +208,7 @@ static int backend_probe(const char *path, struct backend_probe_report *r,
 	fflush(NULL);
 	pid = sandbox_spawn(&sb, err, size);
 	if (pid < 0) {
-		char why[512];
-
-		snprintf(why, sizeof(why), "%s", err);
-		snprintf(err, size,
-			 "%.150s: cannot probe the plugin: no sandbox here: "
-			 "%.300s",
-			 path, why);
+		backend_probe_nosandbox(path, err, size);
 		close(p[0]);
 		close(p[1]);
 		return -1;

@@ -18,13 +18,14 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
+#if __has_include(<sys/rseq.h>) /* glibc 2.35, which registers rseq */
+#include <sys/rseq.h>
+#endif
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -104,8 +105,9 @@ struct sandbox_ksigaction {
 };
 
 /*
- * Read end of the pipe whose write end only the caller keeps (sandbox
- * processes close theirs): at EOF the caller is gone.  Made once.
+ * A pipe whose write end the caller keeps (jobs and PID 1s close theirs;
+ * the caller's other children hold it until they exec or exit): at EOF
+ * the caller is gone.  Made once.
  */
 static int sandbox_alive[2] = { -1, -1 };
 
@@ -118,8 +120,9 @@ static int sandbox_alive[2] = { -1, -1 };
  * caller (sandbox_kill), as its parent-death signal, or by itself once
  * the caller is gone (EOF on sandbox_alive, for a caller that died before
  * the prctl took hold); its exit kills every process left in the
- * namespace.  Every signal stays blocked, and nothing inside can signal
- * it (a PID 1 ignores what it has no handler for).
+ * namespace.  Every signal stays blocked, the caller's handlers are
+ * dropped (they would run in the caller's memory), and nothing inside
+ * can signal it (a PID 1 ignores what it has no handler for).
  */
 __attribute__((no_sanitize_address)) /* on a stack ASan does not know */
 static int
@@ -134,6 +137,9 @@ sandbox_init(void *arg)
 		sandbox_sys(SYS_close_range, 0, alive - 1, 0, 0);
 	sandbox_sys(SYS_close_range, alive + 1, ~0U, 0, 0);
 	sandbox_sys(SYS_rt_sigaction, SIGCHLD, (long)&ign, 0, 8);
+	sandbox_sys(SYS_rt_sigaction, SIGINT, (long)&ign, 0, 8);
+	sandbox_sys(SYS_rt_sigaction, SIGTERM, (long)&ign, 0, 8);
+	sandbox_sys(SYS_rt_sigaction, SIGHUP, (long)&ign, 0, 8);
 	while (sandbox_sys(SYS_ppoll, (long)&p, 1, 0, 0) <= 0)
 		;
 	sandbox_sys(SYS_exit_group, 0, 0, 0, 0);
@@ -152,8 +158,9 @@ struct sandbox_spawned {
  * the job.  Returns only in the job; the child itself exits, and the
  * caller goes on.
  */
-static void sandbox_child(volatile struct sandbox_spawned *s, void *stack,
-			  char *why, size_t size)
+static __attribute__((noinline)) void
+sandbox_child(volatile struct sandbox_spawned *s, void *stack, char *why,
+	      size_t size)
 {
 	pid_t job;
 	int ret;
@@ -213,25 +220,28 @@ static int sandbox_once(char *why, size_t size)
 	return ret;
 }
 
-/* The vfork() child failed: end what it started; -err with why set. */
-static int sandbox_undo(pid_t group, int status, int err, char *why,
+/*
+ * The vfork() child failed: end what it started, reap it too (unreaped,
+ * it kept its group's number from being reused); -err with why set.
+ */
+static int sandbox_undo(pid_t group, const siginfo_t *si, int err, char *why,
 			size_t size)
 {
 	if (!err) {
 		err = ECHILD;
-		if (WIFSIGNALED(status))
+		if (si->si_code != CLD_EXITED)
 			snprintf(why, size,
 				 "the process entering the sandbox was killed "
 				 "by SIG%s (a seccomp profile refusing "
 				 "unshare?)",
-				 sigabbrev_np(WTERMSIG(status))
-					 ? sigabbrev_np(WTERMSIG(status))
+				 sigabbrev_np(si->si_status)
+					 ? sigabbrev_np(si->si_status)
 					 : "?");
 		else
 			snprintf(why, size,
 				 "the process entering the sandbox exited "
 				 "with status %d",
-				 WEXITSTATUS(status));
+				 si->si_status);
 	}
 	/* PID 1 and a job it may have left: in its group, our children */
 	kill(-group, SIGKILL);
@@ -240,12 +250,28 @@ static int sandbox_undo(pid_t group, int status, int err, char *why,
 	return -err;
 }
 
+/*
+ * In the job: the kernel drops a CLONE_VM child's rseq registration (the
+ * vfork() child's), and fork() copies the dropped one, while glibc still
+ * believes the main thread registered; register it again.
+ */
+static void sandbox_rseq(void)
+{
+#ifdef RSEQ_SIG
+	if (__rseq_size)
+		syscall(SYS_rseq,
+			(char *)__builtin_thread_pointer() + __rseq_offset,
+			__rseq_size < 32 ? 32 : __rseq_size, 0, RSEQ_SIG);
+#endif
+}
+
 pid_t sandbox_spawn(struct sandbox *sb, char *why, size_t size)
 {
 	/* written by the vfork() child: the compiler must not cache it */
 	volatile struct sandbox_spawned s = { .job = -1, .init = -1 };
+	siginfo_t si = { 0 };
 	sigset_t all, old;
-	int status = 0, ret;
+	int ret;
 	void *stack;
 	pid_t a;
 
@@ -267,6 +293,7 @@ pid_t sandbox_spawn(struct sandbox *sb, char *why, size_t size)
 	if (a == 0) {
 		sandbox_child(&s, stack, why, size);
 		/* the job: none of the caller's sandbox bookkeeping */
+		sandbox_rseq();
 		close(sandbox_alive[0]);
 		close(sandbox_alive[1]);
 		sandbox_alive[0] = sandbox_alive[1] = -1;
@@ -280,13 +307,18 @@ pid_t sandbox_spawn(struct sandbox *sb, char *why, size_t size)
 		munmap(stack, SANDBOX_INIT_STACK);
 		return ret;
 	}
-	/* once it is reaped, the job is ours (it was orphaned first) */
-	while (waitpid(a, &status, 0) < 0 && errno == EINTR)
+	/* once it exited, the job is ours (it was orphaned first) */
+	while (waitid(P_PID, (id_t)a, &si, WEXITED | WNOWAIT) < 0 &&
+	       errno == EINTR)
 		;
-	if (s.err || s.job <= 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
+	if (s.err || s.job <= 0 || si.si_code != CLD_EXITED || si.si_status) {
+		ret = sandbox_undo(a, &si, s.err, why, size);
+		/* PID 1 is reaped: nothing runs on its stack */
 		munmap(stack, SANDBOX_INIT_STACK);
-		return sandbox_undo(a, status, s.err, why, size);
+		return ret;
 	}
+	while (waitpid(a, NULL, 0) < 0 && errno == EINTR)
+		;
 	*sb = (struct sandbox){
 		.pid = s.job, .init = s.init, .group = a, .stack = stack
 	};
@@ -304,10 +336,12 @@ int sandbox_view(char *why, size_t size)
 
 void sandbox_kill(const struct sandbox *sb)
 {
+	/* PID 1 unreaped keeps the group's number: kill(-group) is safe */
 	if (sb->init <= 0)
-		return; /* the group may be gone, its number reused */
+		return;
 	kill(-sb->group, SIGKILL);
-	kill(sb->pid, SIGKILL);
+	/* a job that left the group dies with PID 1, and its namespace */
+	kill(sb->init, SIGKILL);
 }
 
 int sandbox_reap_init(struct sandbox *sb, bool block)

@@ -24,6 +24,9 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#if __has_include(<sys/rseq.h>)
+#include <sys/rseq.h>
+#endif
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -50,6 +53,7 @@ struct result {
 	int pid, procs, dumpable, tty, host_write, host_chmod, host_utime;
 	int tmp_create, devnull, sysrq, kernel_sysctl, tiocsti, tiocsti_hi;
 	int mount, unshare, clone_ns, nproc, uid, euid, setuid0, exec_caps;
+	int rseq;
 	char why[512], err[320];
 };
 
@@ -129,7 +133,6 @@ static int errno_of(long ret, bool is_fd)
 	return 0;
 }
 
-/* After sandbox_lock(): what a hostile backend would try. */
 /*
  * A program an exec backend runs keeps the job's capabilities (a root
  * caller's job is uid 1: through the ambient set).  1 when the program
@@ -154,6 +157,27 @@ static int test_exec_caps(void)
 	return WEXITSTATUS(st) == 0;
 }
 
+/*
+ * The job's main thread is registered for rseq as glibc believes (the
+ * vfork() in sandbox_spawn() drops it; sandbox_spawn() registers it
+ * again): registering glibc's area once more is EBUSY.  0 when it was
+ * not registered, -EBUSY when it was (or glibc uses no rseq).
+ */
+static int test_rseq(void)
+{
+#ifdef RSEQ_SIG
+	if (__rseq_size)
+		return errno_of(syscall(SYS_rseq,
+					(char *)__builtin_thread_pointer() +
+						__rseq_offset,
+					__rseq_size < 32 ? 32 : __rseq_size, 0,
+					RSEQ_SIG),
+				false);
+#endif
+	return -EBUSY;
+}
+
+/* After sandbox_lock(): what a hostile backend would try. */
 static void test_child_contained(struct result *r)
 {
 	struct timespec ts[2] = { { 0, 0 }, { 0, 0 } };
@@ -201,6 +225,7 @@ static void test_child_contained(struct result *r)
 	r->euid = (int)geteuid();
 	r->setuid0 = errno_of(setuid(0), false);
 	r->exec_caps = test_exec_caps();
+	r->rseq = test_rseq();
 }
 
 /*
@@ -405,6 +430,7 @@ static void test_containment(void **state)
 	assert_int_equal(r.euid, r.uid);
 	assert_int_equal(r.setuid0, getuid() == 0 ? -EPERM : 0);
 	assert_int_equal(r.exec_caps, 1);
+	assert_int_equal(r.rseq, -EBUSY);
 }
 
 int main(void)

@@ -118,15 +118,6 @@ static bool runner_read(struct job_spec *js)
 }
 
 /*
- * SIGKILL the job, its PID 1 and its group.  Its PID namespace, with
- * everything a backend started, dies with PID 1.
- */
-static void runner_kill(const struct job_spec *js)
-{
-	sandbox_kill(&js->sb);
-}
-
-/*
  * The end of the job's output (stdout and stderr of the code under test)
  * into res.output, control bytes made '?'; then the file is closed.
  */
@@ -195,11 +186,10 @@ static void runner_reap(struct job_spec *js)
 	while (runner_read(js))
 		;
 	/* whatever the job left in its group (its namespaces die with it) */
-	runner_kill(js);
+	sandbox_kill(&js->sb);
 	while (waitpid(js->pid, &status, 0) < 0 && errno == EINTR)
 		;
 	r->wall_ns = now_ns() - js->started_ns;
-	js->init_left = true;
 	/* a job ends with _exit(0) right after its verdict: anything else
 	 * (killed after a verdict line it may not have written) is an error */
 	if (r->v == VERDICT_TIMEOUT ||
@@ -285,9 +275,26 @@ static void runner_child(const struct job_spec *js, struct job_opts *jo,
 }
 
 /*
+ * A job that could not get its sandbox (err, why): a skip when the host
+ * refuses one (as a job that cannot make its sandbox is), an error when
+ * it ran out of processes or memory (a run must not pass by skipping).
+ */
+static void runner_no_sandbox(struct job_spec *js, int err, const char *why)
+{
+	struct job_result *r = &js->res;
+
+	runner_skip_all(js, 1, why);
+	snprintf(r->expected, sizeof(r->expected), "a sandbox");
+	if (err != EAGAIN && err != ENOMEM)
+		return;
+	r->v = VERDICT_ERROR;
+	snprintf(r->cls, sizeof(r->cls), "error");
+	snprintf(r->observed, sizeof(r->observed), "could not start: %s", why);
+}
+
+/*
  * Start a job in its sandbox.  0, 1 when the job could not get one (it
- * is settled as a skip, as a job that cannot make its sandbox is), or
- * -errno when the run cannot go on.
+ * is settled, runner_no_sandbox), or -errno when the run cannot go on.
  */
 static int runner_start(struct job_spec *jobs, size_t idx,
 			const struct runner_opts *o)
@@ -325,6 +332,15 @@ static int runner_start(struct job_spec *jobs, size_t idx,
 	}
 	if (js->pid < 0)
 		ret = js->pid;
+	js->pidfd = ret < 0 ? -1 : pidfd_open(js->pid);
+	if (ret == 0 && js->pidfd < 0) {
+		ret = -errno;
+		snprintf(why, sizeof(why), "pidfd_open: %s", strerror(-ret));
+		sandbox_kill(&js->sb);
+		while (waitpid(js->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		sandbox_reap_init(&js->sb, true);
+	}
 	close(p[1]);
 	close(snap[0]);
 	js->log_fd = o->keep_log ? jo.log_fd : -1;
@@ -343,9 +359,9 @@ static int runner_start(struct job_spec *jobs, size_t idx,
 		close(p[0]);
 		close(snap[1]);
 		js->pid = 0;
-		runner_skip_all(js, 1, why);
-		snprintf(js->res.expected, sizeof(js->res.expected),
-			 "a sandbox");
+		if (js->pidfd < 0 && js->sb.pid > 0)
+			return ret; /* no pidfd: the run cannot watch jobs */
+		runner_no_sandbox(js, -ret, why);
 		return 1;
 	}
 	js->out_fd = p[0];
@@ -353,9 +369,6 @@ static int runner_start(struct job_spec *jobs, size_t idx,
 	/* a backend's own child may keep the pipe open after the job ends */
 	fcntl(p[0], F_SETFL, O_NONBLOCK);
 	fcntl(snap[1], F_SETFL, O_NONBLOCK);
-	js->pidfd = pidfd_open(js->pid);
-	if (js->pidfd < 0)
-		return -errno;
 	js->deadline = now_ns() + js->c->deadline_ns + SETUP_SLACK_NS;
 	js->state = JOB_RUNNING;
 	return 0;
@@ -377,7 +390,7 @@ static void runner_timeout(struct job_spec *js, uint64_t now)
 	}
 	if (now < js->kill_at && !r->blocked[0])
 		return;
-	runner_kill(js);
+	sandbox_kill(&js->sb);
 	r->v = VERDICT_TIMEOUT;
 	snprintf(r->cls, sizeof(r->cls), "hang");
 	r->line = r->step;
@@ -400,10 +413,9 @@ void runner_interrupt(struct job_spec *jobs, size_t n, int sig)
 		if (js->state == JOB_SETTLED)
 			continue;
 		if (js->state != JOB_PENDING && js->pid > 0) {
-			runner_kill(js);
+			sandbox_kill(&js->sb);
 			while (waitpid(js->pid, NULL, 0) < 0 && errno == EINTR)
 				;
-			js->init_left = true;
 			runner_output(js);
 			runner_log_keep(js);
 			close(js->out_fd);
@@ -460,9 +472,8 @@ static void runner_signals(sigset_t *old, sigset_t *in_poll)
 static void runner_reap_inits(struct job_spec *jobs, size_t n, bool block)
 {
 	for (size_t i = 0; i < n; i++)
-		if (jobs[i].init_left &&
-		    sandbox_reap_init(&jobs[i].sb, block) != 0)
-			jobs[i].init_left = false;
+		if (jobs[i].state == JOB_SETTLED && jobs[i].sb.init > 0)
+			sandbox_reap_init(&jobs[i].sb, block);
 }
 
 /*

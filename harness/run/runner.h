@@ -68,8 +68,8 @@ struct job_spec {
 	enum job_state state;
 	bool out_eof;
 	bool out_bad;	   /* a malformed message: the rest is ignored */
-	bool init_left;	   /* reaped, but its sandbox's PID 1 not yet */
-	struct sandbox sb; /* its processes (sb.pid == pid) */
+	struct sandbox sb; /* its processes (sb.pid == pid); PID 1 is
+			      reaped after the job, once sb.init > 0 */
 };
 
 struct runner_opts {
