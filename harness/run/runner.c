@@ -302,6 +302,7 @@ static int runner_start(struct job_spec *jobs, size_t idx,
 	struct job_spec *js = &jobs[idx];
 	struct job_opts jo = o->job;
 	int p[2], snap[2], ret = 0;
+	bool watched = true; /* false: a live job without a pidfd */
 	char why[512];
 
 	if (pipe2(p, O_CLOEXEC) < 0)
@@ -330,11 +331,12 @@ static int runner_start(struct job_spec *jobs, size_t idx,
 		close(snap[1]);
 		runner_child(js, &jo, p[1]);
 	}
+	js->pidfd = -1;
 	if (js->pid < 0)
 		ret = js->pid;
-	js->pidfd = ret < 0 ? -1 : pidfd_open(js->pid);
-	if (ret == 0 && js->pidfd < 0) {
+	else if ((js->pidfd = pidfd_open(js->pid)) < 0) {
 		ret = -errno;
+		watched = false;
 		snprintf(why, sizeof(why), "pidfd_open: %s", strerror(-ret));
 		sandbox_kill(&js->sb);
 		while (waitpid(js->pid, NULL, 0) < 0 && errno == EINTR)
@@ -359,7 +361,7 @@ static int runner_start(struct job_spec *jobs, size_t idx,
 		close(p[0]);
 		close(snap[1]);
 		js->pid = 0;
-		if (js->pidfd < 0 && js->sb.pid > 0)
+		if (!watched)
 			return ret; /* no pidfd: the run cannot watch jobs */
 		runner_no_sandbox(js, -ret, why);
 		return 1;
